@@ -1,0 +1,62 @@
+"use client";
+import Link from "next/link";
+import { signIn } from "next-auth/react";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+
+export function SignInForm({ callbackUrl, email: fixedEmail }: { callbackUrl: string; email?: string }) {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    setPending(true);
+    setError(null);
+    const result = await signIn("credentials", {
+      email: String(form.get("email") ?? ""),
+      password: String(form.get("password") ?? ""),
+      redirect: false,
+    });
+    setPending(false);
+    if (!result || result.error) {
+      setError("That e-mail and password don't match an account.");
+      return;
+    }
+    router.push(callbackUrl);
+    router.refresh();
+  }
+
+  return (
+    <form onSubmit={onSubmit} className="card space-y-4 p-6" noValidate>
+      <h1 className="text-xl font-semibold">Sign in</h1>
+      {error ? (
+        <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+          {error}
+        </div>
+      ) : null}
+      <div>
+        <label htmlFor="email" className="mb-1 block text-sm font-medium text-slate-700">
+          E-mail
+        </label>
+        <input id="email" name="email" type="email" autoComplete="email" required className="input" defaultValue={fixedEmail} />
+      </div>
+      <div>
+        <label htmlFor="password" className="mb-1 block text-sm font-medium text-slate-700">
+          Password
+        </label>
+        <input id="password" name="password" type="password" autoComplete="current-password" required className="input" />
+      </div>
+      <button type="submit" className="btn btn-primary w-full" disabled={pending} aria-busy={pending}>
+        {pending ? "Signing in…" : "Sign in"}
+      </button>
+      <p className="text-center text-sm text-slate-600">
+        New here?{" "}
+        <Link href="/sign-up" className="font-medium text-blue-700 hover:underline">
+          Create an account
+        </Link>
+      </p>
+    </form>
+  );
+}

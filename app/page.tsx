@@ -1,0 +1,37 @@
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { db } from "@/db/client";
+import { listMyAccounts } from "@/lib/accounts";
+import { getCurrentUser } from "@/lib/auth/session";
+
+export const dynamic = "force-dynamic";
+
+export default async function Home() {
+  const user = await getCurrentUser();
+  if (user) {
+    const accounts = await listMyAccounts(db, user.id);
+    if (accounts[0]) redirect(`/${accounts[0].identifier}`);
+  }
+  return (
+    <main className="mx-auto flex min-h-screen max-w-2xl flex-col justify-center px-6">
+      <h1 className="text-4xl font-bold text-blue-900">Tenancy</h1>
+      <p className="mt-3 text-lg text-slate-700">
+        Customer accounts for your multi-tenant service: sign up your company, invite your people, organise projects.
+      </p>
+      {user ? (
+        <p className="mt-6 rounded-md bg-amber-50 p-3 text-sm text-amber-900">
+          You are signed in as {user.email} but belong to no customer account yet. Ask an admin of your company for an invitation.
+        </p>
+      ) : (
+        <div className="mt-8 flex gap-3">
+          <Link href="/sign-up" className="btn btn-primary">
+            Create an account
+          </Link>
+          <Link href="/sign-in" className="btn btn-secondary">
+            Sign in
+          </Link>
+        </div>
+      )}
+    </main>
+  );
+}

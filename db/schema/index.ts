@@ -1,0 +1,6 @@
+export * from "./users";
+export * from "./customers";
+export * from "./invitations";
+export * from "./projects";
+export * from "./messaging";
+export * from "./audit";

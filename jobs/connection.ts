@@ -1,0 +1,28 @@
+// How queues and workers reach their backend: Redis (REDIS_URL) or, where no Redis exists, BullMQ's PostgreSQL backend.
+import { Redis, type RedisOptions } from "ioredis";
+import { createPostgresBackend, setDefaultBackendFactory, type ConnectionOptions } from "bullmq";
+import { getEnv } from "@/lib/env";
+
+let postgresSelected = false;
+
+/** Options for a Queue/Worker connection. Workers block, so Redis connections never give up on a request. */
+export function queueConnection(role: "worker" | "producer"): { connection: ConnectionOptions; prefix: string } {
+  const env = getEnv();
+  if (env.JOB_BACKEND === "postgres") {
+    if (!postgresSelected) {
+      setDefaultBackendFactory(createPostgresBackend as never);
+      postgresSelected = true;
+    }
+    return {
+      connection: { connectionString: env.DATABASE_URL, migrate: true, schema: "bullmq" } as unknown as ConnectionOptions,
+      prefix: env.QUEUE_PREFIX,
+    };
+  }
+  const url = env.REDIS_URL ?? "redis://127.0.0.1:6379";
+  const options: RedisOptions =
+    role === "worker"
+      ? { maxRetriesPerRequest: null }
+      : // A producer must fail fast when Redis is down: the outbox keeps the intent and the relay tries again.
+        { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 };
+  return { connection: new Redis(url, options), prefix: env.QUEUE_PREFIX };
+}

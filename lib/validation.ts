@@ -1,0 +1,129 @@
+// Field rules shared by every form, the server and the tests, in plain words.
+import { z } from "zod";
+
+// Top-level paths of the app: an account named like one of them could never be reached by its URL.
+export const RESERVED_IDENTIFIERS = new Set(["api", "dev", "sign-in", "sign-up", "sign-out", "invitations", "admin", "static", "public", "_next"]);
+
+export const IDENTIFIER_PATTERN = /^[a-z][a-z0-9-]{2,39}$/;
+
+export const identifierSchema = z
+  .string()
+  .trim()
+  .min(3, "The identifier needs at least 3 characters.")
+  .max(40, "The identifier can have at most 40 characters.")
+  .regex(/^[a-z]/, "The identifier must start with a lowercase letter.")
+  .regex(IDENTIFIER_PATTERN, "Use only lowercase letters, digits and hyphens.")
+  .refine((v) => !RESERVED_IDENTIFIERS.has(v), "This word is reserved by Tenancy. Please choose another identifier.");
+
+export const nameSchema = z.string().trim().min(1, "Please enter a name.").max(120, "The name can have at most 120 characters.");
+
+export const fullNameSchema = z
+  .string()
+  .trim()
+  .min(1, "Please enter the full name.")
+  .max(120, "The full name can have at most 120 characters.");
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .min(1, "Please enter an e-mail address.")
+  .max(254, "That e-mail address is too long.")
+  .pipe(z.email("That doesn't look like an e-mail address."));
+
+export const passwordSchema = z
+  .string()
+  .min(10, "Use at least 10 characters.")
+  .max(200, "Use at most 200 characters.")
+  .refine((p) => /[a-zA-Z]/.test(p) && /[^a-zA-Z]/.test(p), "Mix letters with digits or symbols.")
+  .refine((p) => new Set(p).size >= 5, "That password is too easy to guess.");
+
+/** Suggests an identifier from an account name: "Acme Cloud GmbH" → "acme-cloud-gmbh". */
+export function suggestIdentifier(name: string): string {
+  let id = name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/ß/g, "ss")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^[^a-z]+/, "")
+    .replace(/-+$/, "")
+    .slice(0, 40)
+    .replace(/-+$/, "");
+  if (id.length > 0 && id.length < 3) id = `${id}-account`.slice(0, 40);
+  return id;
+}
+
+/** ISO 13616 check: country code, two check digits, then the basic bank account number; mod 97 must be 1. */
+export function isValidIban(input: string): boolean {
+  const iban = input.replace(/\s+/g, "").toUpperCase();
+  if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(iban)) return false;
+  const rearranged = iban.slice(4) + iban.slice(0, 4);
+  let remainder = 0;
+  for (const ch of rearranged) {
+    const value = ch >= "A" ? (ch.charCodeAt(0) - 55).toString() : ch;
+    for (const digit of value) remainder = (remainder * 10 + Number(digit)) % 97;
+  }
+  return remainder === 1;
+}
+
+export function formatIban(input: string): string {
+  return input
+    .replace(/\s+/g, "")
+    .toUpperCase()
+    .replace(/(.{4})/g, "$1 ")
+    .trim();
+}
+
+export const ibanSchema = z
+  .string()
+  .trim()
+  .min(1, "Please enter the IBAN.")
+  .refine(isValidIban, "That IBAN is not valid: check the country code and the digits.")
+  .transform((v) => v.replace(/\s+/g, "").toUpperCase());
+
+const optionalText = (max: number, label: string) =>
+  z
+    .string()
+    .trim()
+    .max(max, `${label} can have at most ${max} characters.`)
+    .transform((v) => (v === "" ? null : v))
+    .nullable()
+    .optional()
+    .transform((v) => v ?? null);
+
+export const settingsSchema = z
+  .object({
+    name: nameSchema,
+    taxId: optionalText(40, "The tax ID"),
+    billingStreet: optionalText(200, "The street"),
+    billingPostalCode: optionalText(20, "The postal code"),
+    billingCity: optionalText(100, "The city"),
+    billingCountry: optionalText(100, "The country"),
+    paymentMethod: z.enum(["invoice", "sepa_debit"], "Choose a payment method."),
+    sepaAccountHolder: optionalText(120, "The account holder"),
+    sepaIban: z.string().trim().optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.paymentMethod !== "sepa_debit") return;
+    if (!v.sepaAccountHolder) ctx.addIssue({ code: "custom", path: ["sepaAccountHolder"], message: "Please enter the account holder." });
+    if (!v.sepaIban) ctx.addIssue({ code: "custom", path: ["sepaIban"], message: "Please enter the IBAN." });
+    else if (!isValidIban(v.sepaIban))
+      ctx.addIssue({ code: "custom", path: ["sepaIban"], message: "That IBAN is not valid: check the country code and the digits." });
+  })
+  .transform((v) => ({
+    ...v,
+    sepaAccountHolder: v.paymentMethod === "sepa_debit" ? v.sepaAccountHolder : null,
+    sepaIban: v.paymentMethod === "sepa_debit" && v.sepaIban ? v.sepaIban.replace(/\s+/g, "").toUpperCase() : null,
+  }));
+
+export type SettingsInput = z.infer<typeof settingsSchema>;
+
+/** Flattens zod issues into one plain message per field. */
+export function toFieldErrors(error: z.ZodError): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.join(".") || "form";
+    out[key] ??= issue.message;
+  }
+  return out;
+}
