@@ -49,7 +49,7 @@ export class OutboxRelay {
           list.map((r) => ({ name: r.job_name, data: r.payload, opts: { ...def.jobOptions(), jobId: r.job_id } })),
         );
       }
-      await tx.execute(sql`update outbox set relayed_at = now() where id = any(${rows.map((r) => r.id)}::bigint[])`);
+      await tx.execute(sql`update outbox set relayed_at = now() where id in ${rows.map((r) => r.id)}`);
       return rows.length;
     });
   }

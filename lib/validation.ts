@@ -86,10 +86,8 @@ const optionalText = (max: number, label: string) =>
     .string()
     .trim()
     .max(max, `${label} can have at most ${max} characters.`)
-    .transform((v) => (v === "" ? null : v))
-    .nullable()
-    .optional()
-    .transform((v) => v ?? null);
+    .nullish()
+    .transform((v) => (v ? v : null));
 
 export const settingsSchema = z
   .object({
@@ -101,7 +99,7 @@ export const settingsSchema = z
     billingCountry: optionalText(100, "The country"),
     paymentMethod: z.enum(["invoice", "sepa_debit"], "Choose a payment method."),
     sepaAccountHolder: optionalText(120, "The account holder"),
-    sepaIban: z.string().trim().optional(),
+    sepaIban: z.string().trim().nullish(),
   })
   .superRefine((v, ctx) => {
     if (v.paymentMethod !== "sepa_debit") return;

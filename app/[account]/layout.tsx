@@ -21,7 +21,7 @@ export default async function AccountLayout({ children, params }: { children: Re
   ];
   return (
     <div className="min-h-screen">
-      <header className="sticky top-0 z-10 border-b border-slate-200 bg-white/95 backdrop-blur">
+      <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-6xl items-center gap-3 px-4 py-2">
           <Link href={base} className="hidden text-lg font-bold text-blue-900 sm:block">
             Tenancy

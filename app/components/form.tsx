@@ -1,6 +1,5 @@
 "use client";
 // Accessible form pieces: every field has a label, its error is announced and tied to it with aria-describedby.
-import { useFormStatus } from "react-dom";
 import type { InputHTMLAttributes, ReactNode } from "react";
 import type { ActionState } from "@/lib/action";
 
@@ -10,12 +9,12 @@ export function Field({
   state,
   hint,
   className,
+  inputClassName = "",
   ...input
-}: { name: string; label: string; state?: ActionState; hint?: ReactNode; className?: string } & InputHTMLAttributes<HTMLInputElement>) {
+}: { name: string; label: string; state?: ActionState; hint?: ReactNode; className?: string; inputClassName?: string } & InputHTMLAttributes<HTMLInputElement>) {
   const error = state?.fieldErrors?.[name];
   const id = input.id ?? `field-${name}`;
   const described = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
-  const value = state?.values?.[name];
   return (
     <div className={className}>
       <label htmlFor={id} className="mb-1 block text-sm font-medium text-slate-700">
@@ -24,12 +23,10 @@ export function Field({
       <input
         id={id}
         name={name}
-        className="input"
+        className={`input ${inputClassName}`}
         aria-invalid={error ? true : undefined}
         aria-describedby={described}
         {...input}
-        defaultValue={value ?? input.defaultValue}
-        key={value ?? String(input.defaultValue ?? "")}
       />
       {hint ? (
         <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
@@ -73,11 +70,11 @@ export function FormMessage({ state }: { state: ActionState }) {
 
 export function SubmitButton({
   children,
+  pending = false,
   pendingLabel,
   className = "btn btn-primary",
   ...rest
-}: { children: ReactNode; pendingLabel?: string; className?: string } & React.ButtonHTMLAttributes<HTMLButtonElement>) {
-  const { pending } = useFormStatus();
+}: { children: ReactNode; pending?: boolean; pendingLabel?: string; className?: string } & React.ButtonHTMLAttributes<HTMLButtonElement>) {
   return (
     <button type="submit" className={className} disabled={pending || rest.disabled} aria-busy={pending} {...rest}>
       {pending && pendingLabel ? pendingLabel : children}

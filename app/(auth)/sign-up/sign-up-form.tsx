@@ -1,20 +1,20 @@
 "use client";
 import Link from "next/link";
-import { useActionState, useState } from "react";
+import { useState } from "react";
+import { useActionForm } from "@/app/components/use-action-form";
 import { Field, FormMessage, SubmitButton } from "@/app/components/form";
-import type { ActionState } from "@/lib/action";
 import { suggestIdentifier } from "@/lib/validation";
 import { signUpAction } from "./actions";
 
 export function SignUpForm() {
-  const [state, action] = useActionState(signUpAction, {} as ActionState);
-  const [accountName, setAccountName] = useState(state.values?.accountName ?? "");
-  const [identifier, setIdentifier] = useState(state.values?.identifier ?? "");
-  const [identifierEdited, setIdentifierEdited] = useState(Boolean(state.values?.identifier));
+  const { state, pending, formProps } = useActionForm(signUpAction);
+  const [accountName, setAccountName] = useState("");
+  const [identifier, setIdentifier] = useState("");
+  const [identifierEdited, setIdentifierEdited] = useState(false);
   const shownIdentifier = identifierEdited ? identifier : suggestIdentifier(accountName);
 
   return (
-    <form action={action} className="card space-y-4 p-6" noValidate>
+    <form {...formProps} className="card space-y-4 p-6">
       <h1 className="text-xl font-semibold">Create your account</h1>
       <p className="text-sm text-slate-600">A customer account for your company or department is created with you as its Customer Admin.</p>
       <FormMessage state={state} />
@@ -28,7 +28,7 @@ export function SignUpForm() {
           type="password"
           autoComplete="new-password"
           required
-          state={{ ...state, values: undefined }}
+          state={state}
           hint="At least 10 characters, mixing letters with digits or symbols."
         />
       </fieldset>
@@ -87,7 +87,7 @@ export function SignUpForm() {
           ) : null}
         </div>
       </fieldset>
-      <SubmitButton className="btn btn-primary w-full" pendingLabel="Creating your account…">
+      <SubmitButton pending={pending} className="btn btn-primary w-full" pendingLabel="Creating your account…">
         Create account
       </SubmitButton>
       <p className="text-center text-sm text-slate-600">

@@ -1,7 +1,8 @@
 "use client";
-import { useActionState, useState } from "react";
+import { useState } from "react";
+import { useActionForm } from "@/app/components/use-action-form";
 import { Field, FormMessage, SubmitButton } from "@/app/components/form";
-import type { ActionState } from "@/lib/action";
+import { formatIban } from "@/lib/validation";
 import { updateSettingsAction } from "./actions";
 
 type Settings = {
@@ -18,11 +19,11 @@ type Settings = {
 };
 
 export function SettingsForm({ settings, editable }: { settings: Settings; editable: boolean }) {
-  const [state, action] = useActionState(updateSettingsAction, {} as ActionState);
-  const [method, setMethod] = useState(state.values?.paymentMethod ?? settings.paymentMethod);
+  const { state, pending, formProps } = useActionForm(updateSettingsAction);
+  const [method, setMethod] = useState(settings.paymentMethod);
   const v = (k: keyof Settings) => settings[k] ?? "";
   return (
-    <form action={action} className="space-y-6" noValidate>
+    <form {...formProps} className="space-y-6">
       <input type="hidden" name="account" value={settings.identifier} />
       <FormMessage state={state} />
       <fieldset className="card space-y-4 p-5" disabled={!editable}>
@@ -51,7 +52,8 @@ export function SettingsForm({ settings, editable }: { settings: Settings; edita
         <Field name="billingCountry" label="Country" defaultValue={v("billingCountry")} autoComplete="country-name" state={state} />
       </fieldset>
       <fieldset className="card space-y-4 p-5" disabled={!editable}>
-        <legend className="font-semibold">Payment method</legend>
+        <legend className="sr-only">Payment method</legend>
+        <h2 className="font-semibold">Payment method</h2>
         <div className="flex flex-wrap gap-4">
           {[
             { value: "invoice", label: "Invoice" },
@@ -66,12 +68,21 @@ export function SettingsForm({ settings, editable }: { settings: Settings; edita
         {method === "sepa_debit" ? (
           <div className="grid gap-4 sm:grid-cols-2">
             <Field name="sepaAccountHolder" label="Account holder" defaultValue={v("sepaAccountHolder")} state={state} />
-            <Field name="sepaIban" label="IBAN" defaultValue={v("sepaIban")} state={state} className="font-mono" hint="We never store card numbers." />
+            <Field
+              name="sepaIban"
+              label="IBAN"
+              defaultValue={settings.sepaIban ? formatIban(settings.sepaIban) : ""}
+              state={state}
+              inputClassName="font-mono"
+              autoComplete="off"
+              spellCheck={false}
+              hint="Checked by its check digits. Tenancy never stores card numbers."
+            />
           </div>
         ) : null}
       </fieldset>
       {editable ? (
-        <SubmitButton pendingLabel="Saving…">Save settings</SubmitButton>
+        <SubmitButton pending={pending} pendingLabel="Saving…">Save settings</SubmitButton>
       ) : (
         <p className="text-sm text-slate-600">Only Customer Admins can change these settings.</p>
       )}

@@ -1,0 +1,108 @@
+// A person signs up, lands in their new account, renames it, and finds the welcome e-mail in the dev mailbox.
+import { eq } from "drizzle-orm";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, expect, inject, it } from "vitest";
+import { closeDb, db } from "@/db/client";
+import { customers } from "@/db/schema";
+import { launchBrowser, screenshot } from "../support/browser";
+import { unique } from "../support/factories";
+
+const baseUrl = inject("baseUrl");
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await closeDb();
+});
+
+it("signs up into a new customer account, edits its name, keeps its identifier, and receives the welcome e-mail", async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const suffix = unique("x").slice(2);
+  const email = `founder-${suffix}@example.test`;
+
+  await page.goto(`${baseUrl}/sign-up`);
+  await page.getByLabel("Full name").fill("Fiona Founder");
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password").fill("weak");
+  await page.getByLabel("Account name").fill(`Northwind ${suffix}`);
+  // The identifier is suggested from the name and stays editable until submitted.
+  await expect.poll(() => page.getByLabel("Account identifier").inputValue()).toBe(`northwind-${suffix}`);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect.poll(() => page.locator('[data-field-error="password"]').textContent()).toMatch(/at least 10 characters/);
+
+  const identifier = `nw-${suffix}`;
+  await page.getByLabel("Password").fill("a-strong-passphrase-7");
+  await page.getByLabel("Account identifier").fill(identifier);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.waitForURL(`${baseUrl}/${identifier}`);
+  await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe(`Northwind ${suffix}`);
+
+  await page.getByRole("link", { name: "Settings" }).first().click();
+  await page.waitForURL(`${baseUrl}/${identifier}/settings`);
+  expect(await page.getByTestId("identifier").inputValue()).toBe(identifier);
+  await page.getByLabel("Account name").fill("Northwind Traders");
+  await page.getByLabel("Tax ID (optional)").fill("DE123456789");
+  await page.getByLabel("SEPA direct debit").check();
+  await page.getByLabel("Account holder").fill("Northwind Traders GmbH");
+  await page.getByLabel("IBAN").fill("DE89 3704 0044 0532 0130 01");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect.poll(() => page.locator('[data-field-error="sepaIban"]').textContent()).toMatch(/IBAN is not valid/);
+  await page.getByLabel("IBAN").fill("DE89 3704 0044 0532 0130 00");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect.poll(() => page.getByRole("status").textContent()).toBe("Settings saved.");
+  await page.reload();
+  expect(await page.getByLabel("Account name").inputValue()).toBe("Northwind Traders");
+  expect(await page.getByTestId("identifier").inputValue()).toBe(identifier);
+  await screenshot(page, "settings-page");
+
+  const [row] = await db.select().from(customers).where(eq(customers.identifier, identifier));
+  expect(row).toMatchObject({ name: "Northwind Traders", identifier, paymentMethod: "sepa_debit", sepaIban: "DE89370400440532013000" });
+
+  // The worker delivers the welcome e-mail to the dev mailbox.
+  await expect
+    .poll(
+      async () => {
+        await page.goto(`${baseUrl}/dev/mailbox`);
+        return page.getByTestId("mailbox-row").filter({ hasText: email }).filter({ hasText: "sent" }).count();
+      },
+      { timeout: 20_000, interval: 500 },
+    )
+    .toBe(1);
+  await page.getByTestId("mailbox-row").filter({ hasText: email }).getByRole("link").click();
+  expect(await page.getByTestId("mail-subject").textContent()).toBe("Welcome to Tenancy, Fiona Founder");
+  const frame = page.frameLocator("iframe");
+  await expect.poll(() => frame.locator("body").textContent()).toContain(identifier);
+
+  // On a phone the same page still works.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${baseUrl}/${identifier}/settings`);
+  await screenshot(page, "settings-page-phone");
+});
+
+it("keeps non-members out of an account's settings", async () => {
+  const owner = await browser.newContext();
+  const stranger = await browser.newContext();
+  const signUpAs = async (ctx: typeof owner, identifier: string) => {
+    const page = await ctx.newPage();
+    await page.goto(`${baseUrl}/sign-up`);
+    await page.getByLabel("Full name").fill("Someone");
+    await page.getByLabel("E-mail").fill(`${identifier}@example.test`);
+    await page.getByLabel("Password").fill("a-strong-passphrase-7");
+    await page.getByLabel("Account name").fill(identifier);
+    await page.getByLabel("Account identifier").fill(identifier);
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.waitForURL(`${baseUrl}/${identifier}`);
+    return page;
+  };
+  const ownerId = unique("own");
+  await signUpAs(owner, ownerId);
+  const strangerPage = await signUpAs(stranger, unique("str"));
+  const response = await strangerPage.goto(`${baseUrl}/${ownerId}/settings`);
+  expect(response?.status()).toBe(404);
+  expect(await strangerPage.getByRole("heading", { level: 1 }).textContent()).toBe("Not found, or no access");
+  await owner.close();
+  await stranger.close();
+});

@@ -1,0 +1,133 @@
+// Sign-up, identifiers and account settings against the real database.
+import { eq, sql } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+import { closeDb, db } from "@/db/client";
+import { customers, memberships, outbox, outboundEmails, users } from "@/db/schema";
+import { signUp, updateSettings } from "@/lib/accounts";
+import { authorize, findAccountAccess } from "@/lib/authz";
+import { DomainError, ForbiddenError, NotFoundError } from "@/lib/errors";
+import { settingsSchema } from "@/lib/validation";
+import { addMember, newAccount, newUser, PASSWORD, unique } from "../support/factories";
+
+afterAll(closeDb);
+
+const baseSettings = settingsSchema.parse({ name: "Renamed", paymentMethod: "invoice" });
+
+describe("sign-up", () => {
+  it("creates the user, the customer account, a Customer Admin membership and queues the welcome e-mail, together", async () => {
+    const { user, customer } = await newAccount({ accountName: "Acme Cloud" });
+    expect(customer.kind).toBe("customer");
+    expect(customer.projectQuota).toBe(5);
+    const [m] = await db.select().from(memberships).where(eq(memberships.customerId, customer.id));
+    expect(m).toMatchObject({ userId: user.id, group: "customer_admin" });
+    const [mail] = await db.select().from(outboundEmails).where(eq(outboundEmails.customerId, customer.id));
+    expect(mail).toMatchObject({ template: "welcome", to: user.email, status: "queued" });
+    const intents = await db.select().from(outbox).where(eq(outbox.jobId, `email-${mail.id}`));
+    expect(intents).toHaveLength(1);
+    expect(user.passwordHash).toMatch(/^\$argon2id\$/);
+  });
+
+  it("treats e-mail addresses case-insensitively", async () => {
+    const email = `${unique("case")}@Example.test`;
+    await newAccount({ email });
+    const err = await newAccount({ email: email.toUpperCase() }).catch((e) => e);
+    expect(err).toBeInstanceOf(DomainError);
+    expect(err.fieldErrors.email).toMatch(/already exists/);
+  });
+
+  it("refuses an identifier that is taken, with a field error", async () => {
+    const identifier = unique("taken");
+    await newAccount({ identifier });
+    const err = await newAccount({ identifier, email: `${unique("other")}@example.test` }).catch((e) => e);
+    expect(err.fieldErrors.identifier).toMatch(/already taken/);
+  });
+
+  it("leaves nothing behind when its last step fails", async () => {
+    const identifier = unique("half");
+    const email = `${identifier}@example.test`;
+    const err = await signUp(
+      { fullName: "Half Written", email, password: PASSWORD, accountName: "Half", identifier },
+      {
+        beforeCommit: async () => {
+          throw new Error("disk full");
+        },
+      },
+    ).catch((e) => e);
+    expect(err.message).toBe("disk full");
+    expect(await db.select().from(users).where(sql`lower(email) = ${email}`)).toHaveLength(0);
+    expect(await db.select().from(customers).where(eq(customers.identifier, identifier))).toHaveLength(0);
+    expect(await db.select().from(outboundEmails).where(eq(outboundEmails.to, email))).toHaveLength(0);
+  });
+});
+
+describe("identifier invariants in the database", () => {
+  it("refuses any UPDATE that changes an identifier, even in raw SQL", async () => {
+    const { customer } = await newAccount();
+    const err = await db.execute(sql`update customers set identifier = ${unique("new")} where id = ${customer.id}`).catch((e) => e);
+    expect(err.cause.message).toMatch(/can never change/);
+    expect(err.cause.constraint_name).toBe("customers_identifier_immutable");
+    const [row] = await db.select().from(customers).where(eq(customers.id, customer.id));
+    expect(row.identifier).toBe(customer.identifier);
+    // Other columns still update.
+    await db.execute(sql`update customers set name = 'Still editable' where id = ${customer.id}`);
+  });
+
+  it("refuses the same identifier in another letter case", async () => {
+    const identifier = unique("caps");
+    await newAccount({ identifier });
+    await expect(
+      db.execute(sql`insert into customers (identifier, name) values (${identifier.toUpperCase()}, 'Shadow')`),
+    ).rejects.toThrow();
+    const matches = await db.execute(sql`select 1 from customers where lower(identifier) = ${identifier}`);
+    expect(matches).toHaveLength(1);
+  });
+
+  it("refuses badly formed identifiers", async () => {
+    for (const bad of ["ab", "1abc", "has space", "UPPER", "-lead", "a".repeat(41)]) {
+      await expect(db.execute(sql`insert into customers (identifier, name) values (${bad}, 'Bad')`)).rejects.toThrow();
+    }
+  });
+});
+
+describe("account settings", () => {
+  it("lets a Customer Admin change name, tax ID, address and payment method but never the identifier", async () => {
+    const { user, customer } = await newAccount();
+    const updated = await updateSettings(
+      user.id,
+      customer.identifier,
+      settingsSchema.parse({
+        name: "Acme Renamed",
+        taxId: "DE123456789",
+        billingStreet: "Hauptstr. 1",
+        billingPostalCode: "10115",
+        billingCity: "Berlin",
+        billingCountry: "Germany",
+        paymentMethod: "sepa_debit",
+        sepaAccountHolder: "Acme GmbH",
+        sepaIban: "DE89 3704 0044 0532 0130 00",
+        identifier: "sneaky-change",
+      }),
+    );
+    expect(updated).toMatchObject({ name: "Acme Renamed", identifier: customer.identifier, sepaIban: "DE89370400440532013000" });
+  });
+
+  it("refuses a non-member, who cannot read the account either", async () => {
+    const { customer } = await newAccount();
+    const stranger = await newAccount();
+    expect(await findAccountAccess(db, stranger.user.id, customer.identifier)).toBeNull();
+    await expect(authorize(db, stranger.user.id, customer.identifier, "VIEW_ACCOUNT")).rejects.toBeInstanceOf(NotFoundError);
+    await expect(updateSettings(stranger.user.id, customer.identifier, baseSettings)).rejects.toBeInstanceOf(NotFoundError);
+    const [row] = await db.select().from(customers).where(eq(customers.id, customer.id));
+    expect(row.name).toBe(customer.name);
+  });
+
+  it("lets an Employee read but not edit", async () => {
+    const { customer } = await newAccount();
+    const employee = await newUser();
+    await addMember(employee.id, customer.id, "customer_employee");
+    await expect(authorize(db, employee.id, customer.identifier, "VIEW_ACCOUNT")).resolves.toBeTruthy();
+    await expect(updateSettings(employee.id, customer.identifier, baseSettings)).rejects.toBeInstanceOf(ForbiddenError);
+    const [row] = await db.select().from(customers).where(eq(customers.id, customer.id));
+    expect(row.name).toBe(customer.name);
+  });
+});

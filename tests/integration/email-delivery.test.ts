@@ -1,0 +1,84 @@
+// The welcome e-mail from sign-up to the provider: outbox → relay → BullMQ → worker → Resend SDK → a local Resend API.
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { closeDb, db } from "@/db/client";
+import { outbox, outboundEmails } from "@/db/schema";
+import type { RunningWorker } from "@/jobs/worker";
+import { FakeResend } from "../support/fake-resend";
+import { newAccount } from "../support/factories";
+import { quietOutbox, startTestWorker, useUniqueQueuePrefix, waitFor } from "../support/worker";
+
+const resend = new FakeResend();
+let worker: RunningWorker;
+
+beforeAll(async () => {
+  useUniqueQueuePrefix("email");
+  await quietOutbox();
+  process.env.RESEND_BASE_URL = await resend.start();
+  process.env.RESEND_API_KEY = "re_test_key";
+  worker = await startTestWorker();
+});
+
+afterAll(async () => {
+  await worker?.close();
+  await resend.stop();
+  delete process.env.RESEND_API_KEY;
+  await closeDb();
+});
+
+beforeEach(() => resend.reset());
+
+const emailOf = async (customerId: string) => (await db.select().from(outboundEmails).where(eq(outboundEmails.customerId, customerId)))[0];
+
+describe("welcome e-mail", () => {
+  it("is sent through the Resend SDK with an idempotency key and recorded as sent with the provider's id", async () => {
+    const { user, customer } = await newAccount({ fullName: "Grace Hopper", accountName: "Compilers Inc" });
+    const sent = await waitFor(async () => {
+      const e = await emailOf(customer.id);
+      return e.status === "sent" ? e : null;
+    });
+    expect(resend.delivered).toHaveLength(1);
+    const [request] = resend.requests;
+    expect(request.path).toBe("/emails");
+    expect(request.headers["idempotency-key"]).toBe(`tenancy-email-${sent.id}`);
+    expect(request.headers.authorization).toBe("Bearer re_test_key");
+    const payload = request.body as Record<string, unknown>;
+    expect(payload.to).toEqual([user.email]);
+    expect(payload.subject).toBe("Welcome to Tenancy, Grace Hopper");
+    expect(String(payload.html)).toContain("Compilers Inc");
+    expect(String(payload.html)).toContain(customer.identifier);
+    expect(String(payload.text)).toContain(customer.identifier);
+    expect(sent).toMatchObject({ transport: "resend", providerMessageId: resend.delivered[0].id, attempts: 1 });
+    const [intent] = await db.select().from(outbox).where(eq(outbox.jobId, `email-${sent.id}`));
+    expect(intent.relayedAt).not.toBeNull();
+  });
+
+  it("waits out a 429 for the Retry-After the provider gives, then delivers once", async () => {
+    resend.respondWith({ status: 429, headers: { "retry-after": "1" } });
+    const { customer } = await newAccount();
+    const sent = await waitFor(async () => {
+      const e = await emailOf(customer.id);
+      return e.status === "sent" ? e : null;
+    });
+    expect(resend.requests.map((r) => r.status)).toEqual([429, 200]);
+    expect(resend.requests[1].at - resend.requests[0].at).toBeGreaterThanOrEqual(900);
+    expect(resend.delivered).toHaveLength(1);
+    expect(sent.attempts).toBe(2);
+  });
+
+  it("goes to the dev mailbox when no API key is configured", async () => {
+    delete process.env.RESEND_API_KEY;
+    try {
+      const { customer } = await newAccount();
+      const sent = await waitFor(async () => {
+        const e = await emailOf(customer.id);
+        return e.status === "sent" ? e : null;
+      });
+      expect(sent.transport).toBe("dev-mailbox");
+      expect(sent.html).toContain(customer.identifier);
+      expect(resend.requests).toHaveLength(0);
+    } finally {
+      process.env.RESEND_API_KEY = "re_test_key";
+    }
+  });
+});

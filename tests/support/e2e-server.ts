@@ -1,0 +1,89 @@
+// For browser tests: a production build of the app served by `next start`, plus the worker, on a database of their own.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createServer } from "node:net";
+import postgres from "postgres";
+import type { TestProject } from "vitest/node";
+import { runMigrations } from "../../db/migrate";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    baseUrl: string;
+    e2eDatabaseUrl: string;
+  }
+}
+
+const ADMIN_URL = process.env.TEST_ADMIN_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number) {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(url);
+      if (res.status < 500) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`server at ${url} did not answer within ${timeoutMs} ms`);
+}
+
+export default async function setup(project: TestProject) {
+  const name = `tenancy_e2e_${Date.now()}_${randomBytes(3).toString("hex")}`;
+  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  const databaseUrl = url.toString();
+  await runMigrations(databaseUrl);
+
+  if (!process.env.E2E_SKIP_BUILD) {
+    const build = spawnSync("node_modules/.bin/next", ["build"], { stdio: "inherit", env: { ...process.env, NEXTAUTH_SECRET: "build" } });
+    if (build.status !== 0) throw new Error("next build failed");
+  }
+
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+    QUEUE_PREFIX: `tenancy-e2e-${randomBytes(4).toString("hex")}`,
+    NEXTAUTH_SECRET: "e2e-secret",
+    NEXTAUTH_URL: baseUrl,
+    APP_URL: baseUrl,
+    PORT: String(port),
+  };
+  delete env.RESEND_API_KEY;
+  const web = spawn("node_modules/.bin/next", ["start", "-p", String(port), "-H", "127.0.0.1"], { env, stdio: ["ignore", "inherit", "inherit"] });
+  const worker = spawn("node_modules/.bin/tsx", ["jobs/worker.ts"], { env, stdio: ["ignore", "inherit", "inherit"] });
+  await waitForHttp(`${baseUrl}/sign-in`, web, 60_000);
+
+  project.provide("baseUrl", baseUrl);
+  project.provide("e2eDatabaseUrl", databaseUrl);
+
+  return async () => {
+    const exited = (c: ChildProcess) => new Promise<void>((r) => (c.exitCode !== null ? r() : c.once("exit", () => r())));
+    web.kill("SIGTERM");
+    worker.kill("SIGTERM");
+    await Promise.race([Promise.all([exited(web), exited(worker)]), new Promise((r) => setTimeout(r, 10_000))]);
+    web.kill("SIGKILL");
+    worker.kill("SIGKILL");
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  };
+}

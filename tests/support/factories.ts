@@ -1,0 +1,45 @@
+// Test data through the real domain functions, with names unique per call.
+import { randomBytes } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { db } from "@/db/client";
+import { memberships, users, type MemberGroup } from "@/db/schema";
+import { signUp } from "@/lib/accounts";
+import { hashPassword } from "@/lib/auth/password";
+
+export function unique(prefix = "t"): string {
+  return `${prefix}-${randomBytes(5).toString("hex")}`;
+}
+
+export const PASSWORD = "correct-horse-42";
+
+export async function newAccount(overrides: Partial<{ fullName: string; email: string; accountName: string; identifier: string }> = {}) {
+  const id = overrides.identifier ?? unique("acct");
+  return signUp({
+    fullName: overrides.fullName ?? "Ada Admin",
+    email: overrides.email ?? `${id}@example.test`,
+    password: PASSWORD,
+    accountName: overrides.accountName ?? `Account ${id}`,
+    identifier: id,
+  });
+}
+
+let cachedHash: string | null = null;
+
+/** A user with no account of their own (as if they had accepted an invitation elsewhere). */
+export async function newUser(name = "Eve Employee") {
+  cachedHash ??= await hashPassword(PASSWORD);
+  const [user] = await db
+    .insert(users)
+    .values({ email: `${unique("user")}@example.test`, name, passwordHash: cachedHash })
+    .returning();
+  return user;
+}
+
+export async function addMember(userId: string, customerId: string, group: MemberGroup) {
+  await db.insert(memberships).values({ userId, customerId, group });
+}
+
+export async function groupOf(userId: string, customerId: string) {
+  const rows = await db.select().from(memberships).where(eq(memberships.userId, userId));
+  return rows.find((m) => m.customerId === customerId)?.group ?? null;
+}
