@@ -1,4 +1,5 @@
 // Turns FormData into typed input for a server action and any failure into a state the form can show next to its fields.
+import { refresh } from "next/cache";
 import type { z } from "zod";
 import type { User } from "@/db/schema";
 import { getCurrentUser } from "./auth/session";
@@ -25,7 +26,7 @@ export function failure(err: unknown, values?: Record<string, string>): ActionSt
   return { error: "Something went wrong on our side. Nothing was saved; please try again.", values };
 }
 
-/** A server action for a signed-in user: parse → call (which authorizes in the domain layer) → state. */
+/** A server action for a signed-in user: parse → call (which authorizes in the domain layer) → refresh the page → state. */
 export function userAction<S extends z.ZodType>(
   schema: S,
   handler: (input: z.infer<S>, user: User, formData: FormData) => Promise<ActionState | void>,
@@ -40,7 +41,10 @@ export function userAction<S extends z.ZodType>(
       return { error: "Please correct the highlighted fields.", fieldErrors, values };
     }
     try {
-      return (await handler(parsed.data, user, formData)) ?? { ok: true };
+      const result = (await handler(parsed.data, user, formData)) ?? { ok: true };
+      // Pages are rendered per request from the database: re-render the current one with what just changed.
+      refresh();
+      return result;
     } catch (err) {
       if (isRedirect(err)) throw err;
       return failure(err, values);

@@ -48,7 +48,7 @@ export async function createProject(actorId: string, identifier: string, input: 
 
 export async function getQuotaUsage(ex: Executor, customerId: string) {
   const [row] = await ex
-    .select({ quota: customers.projectQuota, used: sql<number>`(select count(*)::int from projects where customer_id = ${customers.id})` })
+    .select({ quota: customers.projectQuota, used: sql<number>`(select count(*)::int from projects p where p.customer_id = ${customerId})` })
     .from(customers)
     .where(eq(customers.id, customerId));
   return row;
@@ -59,7 +59,7 @@ export async function listProjects(ex: Executor, customerId: string, viewer: Pic
   const seesAll = can(viewer.group, "VIEW_ALL_PROJECTS");
   const where = and(
     eq(projects.customerId, customerId),
-    seesAll ? undefined : sql`exists (select 1 from project_access pa where pa.project_id = ${projects.id} and pa.user_id = ${viewer.userId})`,
+    seesAll ? undefined : sql`exists (select 1 from project_access pa where pa.project_id = "projects"."id" and pa.user_id = ${viewer.userId})`,
     opts.q ? sql`(${projects.name} ilike ${containsPattern(opts.q)} or ${projects.identifier} ilike ${containsPattern(opts.q)})` : undefined,
   );
   const [rows, [{ count }]] = await Promise.all([
@@ -69,8 +69,8 @@ export async function listProjects(ex: Executor, customerId: string, viewer: Pic
         identifier: projects.identifier,
         name: projects.name,
         createdAt: projects.createdAt,
-        members: sql<number>`(select count(*)::int from project_access pa where pa.project_id = ${projects.id})`,
-        myRole: sql<ProjectRole | null>`(select pa.role from project_access pa where pa.project_id = ${projects.id} and pa.user_id = ${viewer.userId})`,
+        members: sql<number>`(select count(*)::int from project_access pa where pa.project_id = "projects"."id")`,
+        myRole: sql<ProjectRole | null>`(select pa.role from project_access pa where pa.project_id = "projects"."id" and pa.user_id = ${viewer.userId})`,
       })
       .from(projects)
       .where(where)

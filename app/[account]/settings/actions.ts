@@ -1,5 +1,4 @@
 "use server";
-import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { updateSettings } from "@/lib/accounts";
 import { userAction } from "@/lib/action";
@@ -11,6 +10,5 @@ const schema = z.object({ account: identifierSchema }).and(settingsSchema);
 export const updateSettingsAction = userAction(schema, async (input, user) => {
   const { account, ...settings } = input;
   await updateSettings(user.id, account, settings);
-  revalidatePath(`/${account}`, "layout");
   return { ok: true, message: "Settings saved." };
 });

@@ -1,0 +1,90 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { db } from "@/db/client";
+import { ACTION_LABELS, listAuditEvents } from "@/lib/audit";
+import { getAccountContext } from "@/lib/auth/account-context";
+import { GROUP_LABELS } from "@/lib/authz";
+import { PROJECT_ROLE_LABELS } from "@/lib/projects";
+
+export const metadata: Metadata = { title: "Activity" };
+
+const LABELS: Record<string, string> = { ...GROUP_LABELS, ...PROJECT_ROLE_LABELS };
+
+function describeDetails(details: unknown): string | null {
+  if (!details || typeof details !== "object") return null;
+  const d = details as Record<string, unknown>;
+  const label = (v: unknown) => LABELS[String(v)] ?? String(v);
+  if (d.from && d.to) return `${label(d.from)} → ${label(d.to)}`;
+  if (d.role) return label(d.role);
+  if (d.group) return label(d.group);
+  if (Array.isArray(d.changed)) return d.changed.length ? `changed: ${d.changed.join(", ")}` : null;
+  if (typeof d.error === "string") return d.error;
+  if (d.quota !== undefined) return `quota ${String(d.quota)}`;
+  return null;
+}
+
+export default async function ActivityPage({ params, searchParams }: { params: Promise<{ account: string }>; searchParams: Promise<{ before?: string }> }) {
+  const { account } = await params;
+  const { customer, can } = await getAccountContext(account);
+  if (!can("VIEW_ACTIVITY"))
+    return (
+      <section>
+        <h1 className="text-2xl font-semibold">Activity</h1>
+        <p className="mt-2 text-slate-600">Only Customer Admins can see the account&apos;s activity.</p>
+      </section>
+    );
+  const before = Number((await searchParams).before) || undefined;
+  const { events, nextBefore } = await listAuditEvents(db, customer.id, { before, limit: 50 });
+  return (
+    <section className="space-y-4">
+      <h1 className="text-2xl font-semibold">Activity</h1>
+      <div className="card overflow-x-auto">
+        <table className="table">
+          <thead>
+            <tr>
+              <th>When</th>
+              <th>Who</th>
+              <th>What</th>
+            </tr>
+          </thead>
+          <tbody>
+            {events.map((e) => {
+              const extra = describeDetails(e.details);
+              return (
+                <tr key={e.id} data-testid="audit-row">
+                  <td className="whitespace-nowrap text-xs text-slate-600">
+                    <time dateTime={e.createdAt.toISOString()}>{e.createdAt.toISOString().replace("T", " ").slice(0, 19)} UTC</time>
+                  </td>
+                  <td>{e.actorName ?? e.actorLabel ?? "Tenancy"}</td>
+                  <td>
+                    {ACTION_LABELS[e.action] ?? e.action} {e.targetLabel ? <span className="font-medium">{e.targetLabel}</span> : null}
+                    {extra ? <span className="text-slate-500"> ({extra})</span> : null}
+                  </td>
+                </tr>
+              );
+            })}
+            {events.length === 0 ? (
+              <tr>
+                <td colSpan={3} className="py-6 text-center text-slate-500">
+                  Nothing has happened yet.
+                </td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+        <nav aria-label="Activity pages" className="flex justify-end gap-2 px-3 py-2">
+          {before ? (
+            <Link className="btn btn-secondary" href={`/${customer.identifier}/activity`}>
+              Newest
+            </Link>
+          ) : null}
+          {nextBefore ? (
+            <Link className="btn btn-secondary" href={`/${customer.identifier}/activity?before=${nextBefore}`} rel="next">
+              Older
+            </Link>
+          ) : null}
+        </nav>
+      </div>
+    </section>
+  );
+}
