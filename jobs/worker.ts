@@ -1,6 +1,7 @@
 // The worker process: one BullMQ Worker per queue plus the outbox relay. SIGTERM/SIGINT close everything cleanly.
 import { Worker } from "bullmq";
-import { closeDb } from "@/db/client";
+import { closeDb, db } from "@/db/client";
+import { syncConfiguredOperators } from "@/lib/operators";
 import { emailBackoff } from "./email";
 import { queueConnection } from "./connection";
 import { OutboxRelay, pruneOutbox } from "./outbox-relay";
@@ -24,6 +25,8 @@ export async function startWorker(opts: { log?: (msg: string) => void; pollMs?: 
     w.on("error", (err) => log(`${def.name} worker error: ${err.message}`));
     return w;
   });
+  const operators = await syncConfiguredOperators(db);
+  if (operators) log(`${operators} user(s) made operator from OPERATOR_EMAILS`);
   const relay = new OutboxRelay({ log, pollMs: opts.pollMs });
   await relay.start();
   const pruner = setInterval(() => pruneOutbox().catch(() => {}), 3600_000);

@@ -7,6 +7,7 @@ import { authorize } from "./authz";
 import { hashPassword } from "./auth/password";
 import { queueEmail } from "./email/queue-email";
 import { getEnv } from "./env";
+import { configuredOperatorEmails } from "./operators";
 import { DomainError, fieldError, violatedConstraint } from "./errors";
 import { emailSchema, fullNameSchema, identifierSchema, nameSchema, passwordSchema, settingsSchema, type SettingsInput } from "./validation";
 import { z } from "zod";
@@ -45,7 +46,7 @@ export async function signUp(input: SignUpInput, hooks: { beforeCommit?: (tx: Ex
     return await db.transaction(async (tx) => {
       const [user] = await tx
         .insert(users)
-        .values({ email: input.email.toLowerCase(), name: input.fullName, passwordHash })
+        .values({ email: input.email.toLowerCase(), name: input.fullName, passwordHash, isOperator: configuredOperatorEmails().includes(input.email.toLowerCase()) })
         .returning();
       const [customer] = await tx
         .insert(customers)

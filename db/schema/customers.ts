@@ -46,8 +46,11 @@ export const customers = pgTable(
   },
   (t) => [
     uniqueIndex("customers_identifier_lower_key").on(sql`lower(${t.identifier})`),
-    index("customers_parent_name_idx").on(t.parentId, t.name, t.id),
+    index("customers_parent_name_idx").on(t.parentId, sql`lower(${t.name})`, t.id),
     index("customers_parent_identifier_idx").on(t.parentId, t.identifier),
+    index("customers_parent_created_idx").on(t.parentId, t.createdAt, t.id),
+    index("customers_name_trgm_idx").using("gin", sql`${t.name} gin_trgm_ops`),
+    index("customers_identifier_trgm_idx").using("gin", sql`${t.identifier} gin_trgm_ops`),
     check("customers_identifier_format", sql`${t.identifier} ~ '^[a-z][a-z0-9-]{2,39}$'`),
     check("customers_name_length", sql`char_length(${t.name}) between 1 and 120`),
     check("customers_project_quota_range", sql`${t.projectQuota} between 0 and 100000`),

@@ -1,0 +1,2 @@
+-- Trigram indexes make "contains" search (ILIKE %term%) fast on large customer lists.
+CREATE EXTENSION IF NOT EXISTS pg_trgm;

@@ -1,0 +1,256 @@
+// The Administration area of a partner account: its managed customers, their users and their project quotas.
+// Every query is scoped by `parent_id = partner`, so another partner's customer id simply matches no row.
+import { and, eq, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import { db, type Executor } from "@/db/client";
+import { customers, memberships, type Customer } from "@/db/schema";
+import { accountConflict } from "./accounts";
+import { recordAudit } from "./audit";
+import { authorize, isOperator, type Permission } from "./authz";
+import { getEnv } from "./env";
+import { DomainError, NotFoundError, fieldError } from "./errors";
+import { containsPattern } from "./pagination";
+import { identifierSchema, nameSchema } from "./validation";
+
+export async function authorizePartner(ex: Executor, actorId: string, partnerIdentifier: string, permission: Permission) {
+  const access = await authorize(ex, actorId, partnerIdentifier, permission);
+  return { partner: access.customer, membership: access.membership };
+}
+
+async function findPartner(ex: Executor, identifier: string): Promise<Customer> {
+  const [partner] = await ex.select().from(customers).where(and(eq(customers.identifier, identifier.toLowerCase()), eq(customers.kind, "partner")));
+  if (!partner) throw new NotFoundError("This partner account doesn't exist.");
+  return partner;
+}
+
+/** A managed customer of the partner, or NotFound — never another partner's. */
+export async function findManagedCustomer(ex: Executor, partnerId: string, customerIdentifier: string): Promise<Customer> {
+  const [customer] = await ex
+    .select()
+    .from(customers)
+    .where(and(eq(customers.parentId, partnerId), eq(customers.identifier, customerIdentifier.toLowerCase())));
+  if (!customer) throw new NotFoundError("This customer doesn't exist or isn't managed by this partner.");
+  return customer;
+}
+
+export const createManagedCustomerSchema = z.object({ name: nameSchema, identifier: identifierSchema });
+
+export async function createManagedCustomer(actorId: string, partnerIdentifier: string, input: z.infer<typeof createManagedCustomerSchema>) {
+  const parsed = createManagedCustomerSchema.parse(input);
+  try {
+    return await db.transaction(async (tx) => {
+      const { partner } = await authorizePartner(tx, actorId, partnerIdentifier, "MANAGE_CUSTOMERS");
+      const [customer] = await tx
+        .insert(customers)
+        .values({ identifier: parsed.identifier, name: parsed.name, parentId: partner.id, projectQuota: getEnv().DEFAULT_PROJECT_QUOTA })
+        .returning();
+      const event = { actorId, action: "customer.created", targetType: "customer", targetId: customer.id, targetLabel: `${customer.name} (${customer.identifier})` };
+      await recordAudit(tx, { ...event, customerId: partner.id });
+      await recordAudit(tx, { ...event, customerId: customer.id, details: { partner: partner.identifier } });
+      return customer;
+    });
+  } catch (err) {
+    throw accountConflict(err) ?? err;
+  }
+}
+
+/** "Add Myself": the partner user becomes Customer Admin of the managed customer (an existing membership is promoted). */
+export async function addMyself(actorId: string, partnerIdentifier: string, customerIdentifier: string) {
+  return db.transaction(async (tx) => {
+    const { partner } = await authorizePartner(tx, actorId, partnerIdentifier, "MANAGE_CUSTOMERS");
+    const customer = await findManagedCustomer(tx, partner.id, customerIdentifier);
+    await tx
+      .insert(memberships)
+      .values({ userId: actorId, customerId: customer.id, group: "customer_admin" })
+      .onConflictDoUpdate({ target: [memberships.userId, memberships.customerId], set: { group: "customer_admin" } });
+    const event = { actorId, action: "member.added_self", targetType: "customer", targetId: customer.id, targetLabel: `${customer.name} (${customer.identifier})` };
+    await recordAudit(tx, { ...event, customerId: customer.id, details: { partner: partner.identifier } });
+    await recordAudit(tx, { ...event, customerId: partner.id });
+    return customer;
+  });
+}
+
+export const quotaSchema = z.coerce
+  .number("Enter a number of projects.")
+  .int("Enter a whole number of projects.")
+  .min(0, "The quota can't be negative.")
+  .max(100000, "The quota can be at most 100000.");
+
+async function applyQuota(tx: Executor, actorId: string | null, customerId: string, quota: number, auditPartnerId: string | null) {
+  // Locked like project creation locks it: a concurrent create either counts before this check or sees the new quota.
+  const [locked] = await tx.select().from(customers).where(eq(customers.id, customerId)).for("update");
+  const [{ used }] = (await tx.execute(sql`select count(*)::int as used from projects where customer_id = ${customerId}`)) as unknown as { used: number }[];
+  if (quota < used)
+    throw fieldError("quota", `${locked.name} already has ${used} projects, so its quota can't be lowered to ${quota}. Remove projects first, or choose ${used} or more.`);
+  if (quota === locked.projectQuota) return locked;
+  const [updated] = await tx.update(customers).set({ projectQuota: quota, updatedAt: new Date() }).where(eq(customers.id, customerId)).returning();
+  const event = { actorId, action: "customer.quota_changed", targetType: "customer", targetId: customerId, targetLabel: `${locked.name} (${locked.identifier})`, details: { from: locked.projectQuota, to: quota } };
+  await recordAudit(tx, { ...event, customerId });
+  if (auditPartnerId) await recordAudit(tx, { ...event, customerId: auditPartnerId });
+  return updated;
+}
+
+/** A Partner Admin sets the project quota of one of the partner's managed customers. */
+export async function setCustomerQuota(actorId: string, partnerIdentifier: string, customerIdentifier: string, quota: number) {
+  const q = quotaSchema.parse(quota);
+  return db.transaction(async (tx) => {
+    // Operators of the installation may set any partner's customers' quotas without being members of the partner.
+    const partner = (await isOperator(tx, actorId))
+      ? await findPartner(tx, partnerIdentifier)
+      : (await authorizePartner(tx, actorId, partnerIdentifier, "MANAGE_QUOTAS")).partner;
+    const customer = await findManagedCustomer(tx, partner.id, customerIdentifier);
+    return applyQuota(tx, actorId, customer.id, q, partner.id);
+  });
+}
+
+/** Operators set any customer's quota (admin CLI). */
+export async function setQuotaAsOperator(actorId: string | null, customerIdentifier: string, quota: number) {
+  const q = quotaSchema.parse(quota);
+  return db.transaction(async (tx) => {
+    const [customer] = await tx.select().from(customers).where(eq(customers.identifier, customerIdentifier.toLowerCase()));
+    if (!customer) throw new NotFoundError(`No customer with identifier ${customerIdentifier}.`);
+    return applyQuota(tx, actorId, customer.id, q, customer.parentId);
+  });
+}
+
+// ---- listing -------------------------------------------------------------------------------------------------------
+
+export const SORTS = {
+  name: { label: "Name", key: sql`lower(c.name)` },
+  identifier: { label: "Identifier", key: sql`c.identifier` },
+  created: { label: "Created", key: sql`c.created_at` },
+} as const;
+export type SortKey = keyof typeof SORTS;
+
+export type CustomerListOptions = {
+  q?: string;
+  sort?: SortKey;
+  dir?: "asc" | "desc";
+  /** Opaque cursors from a previous page: rows after `after`, or before `before`. */
+  after?: string;
+  before?: string;
+  limit?: number;
+};
+
+type Cursor = { v: string; id: string };
+const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString("base64url");
+function decodeCursor(s: string | undefined): Cursor | null {
+  if (!s) return null;
+  try {
+    const c = JSON.parse(Buffer.from(s, "base64url").toString()) as Cursor;
+    return typeof c.v === "string" && z.uuid().safeParse(c.id).success ? c : null;
+  } catch {
+    return null;
+  }
+}
+
+export type ManagedCustomerRow = {
+  id: string;
+  identifier: string;
+  name: string;
+  created_at: Date;
+  project_quota: number;
+  projects: number;
+  users: number;
+  pending_invitations: number;
+  sort_value: string;
+};
+
+/** The search condition: name or identifier contains `q`, or one of the customer's members has an e-mail containing it. */
+export function customerSearch(q: string): SQL {
+  const p = containsPattern(q.toLowerCase());
+  return sql`(c.name ilike ${p} or c.identifier ilike ${p} or c.id in (
+    select m.customer_id from memberships m join users u on u.id = m.user_id where lower(u.email) like ${p}))`;
+}
+
+/**
+ * One page of a partner's managed customers, keyset-paginated on (sort key, id) so a deep page costs what the first
+ * does. Counts are computed for the page's rows only.
+ */
+export async function listManagedCustomers(ex: Executor, partnerId: string, opts: CustomerListOptions = {}) {
+  const limit = Math.min(100, Math.max(1, opts.limit ?? 25));
+  const sort = SORTS[opts.sort ?? "name"] ? (opts.sort ?? "name") : "name";
+  const key = SORTS[sort].key;
+  const dir = opts.dir === "desc" ? "desc" : "asc";
+  const backwards = Boolean(opts.before) && !opts.after;
+  const cursor = decodeCursor(backwards ? opts.before : opts.after);
+  // Walking backwards flips the comparison and the order; rows are flipped back below.
+  const ascending = (dir === "asc") !== backwards;
+  const cmp = ascending ? sql`>` : sql`<`;
+  const order = ascending ? sql`asc` : sql`desc`;
+  const cast = sort === "created" ? sql`::timestamptz` : sql``;
+  const conditions: SQL[] = [sql`c.parent_id = ${partnerId}`];
+  if (opts.q) conditions.push(customerSearch(opts.q));
+  if (cursor) conditions.push(sql`(${key}, c.id) ${cmp} (${cursor.v}${cast}, ${cursor.id}::uuid)`);
+  const rows = (await ex.execute(sql`
+    select c.id, c.identifier, c.name, c.created_at, c.project_quota,
+      (select count(*)::int from projects p where p.customer_id = c.id) as projects,
+      (select count(*)::int from memberships m where m.customer_id = c.id) as users,
+      (select count(*)::int from invitations i where i.customer_id = c.id and i.accepted_at is null) as pending_invitations,
+      ${key}::text as sort_value
+    from customers c
+    where ${sql.join(conditions, sql` and `)}
+    order by ${key} ${order}, c.id ${order}
+    limit ${limit + 1}`)) as unknown as ManagedCustomerRow[];
+  const more = rows.length > limit;
+  const page = rows.slice(0, limit);
+  if (backwards) page.reverse();
+  const first = page[0];
+  const last = page[page.length - 1];
+  const cursorOf = (r: ManagedCustomerRow) => encodeCursor({ v: sort === "created" ? new Date(r.created_at).toISOString() : r.sort_value, id: r.id });
+  return {
+    rows: page.map((r) => ({ ...r, created_at: new Date(r.created_at) })),
+    sort,
+    dir,
+    next: last && (backwards ? Boolean(cursor) : more) ? cursorOf(last) : null,
+    prev: first && (backwards ? more : Boolean(cursor)) ? cursorOf(first) : null,
+  };
+}
+
+/** Counts for the top of Administration > Customers. */
+export async function getPartnerOverview(ex: Executor, partnerId: string) {
+  const [row] = (await ex.execute(sql`
+    with managed as (select id, project_quota from customers where parent_id = ${partnerId}),
+    usage as (
+      select m.id, m.project_quota, count(p.id)::int as used
+      from managed m left join projects p on p.customer_id = m.id
+      group by m.id, m.project_quota
+    )
+    select
+      (select count(*)::int from managed) as customers,
+      (select count(distinct ms.user_id)::int from memberships ms where ms.customer_id in (select id from managed)) as users,
+      (select count(*)::int from invitations i where i.customer_id in (select id from managed) and i.accepted_at is null) as pending_invitations,
+      (select count(*)::int from usage where used >= project_quota) as at_quota,
+      (select count(*)::int from usage where used < project_quota and used >= 0.8 * project_quota) as near_quota
+  `)) as unknown as { customers: number; users: number; pending_invitations: number; at_quota: number; near_quota: number }[];
+  return row;
+}
+
+// ---- operator commands ---------------------------------------------------------------------------------------------
+
+const TO_PARTNER = sql`case "group" when 'customer_admin' then 'partner_admin'::member_group when 'partner_admin' then 'partner_admin'::member_group else 'partner_employee'::member_group end`;
+const TO_CUSTOMER = sql`case "group" when 'partner_admin' then 'customer_admin'::member_group when 'customer_admin' then 'customer_admin'::member_group else 'customer_employee'::member_group end`;
+
+/** Turns an account into a partner account (or back). Members keep their rank: admins stay admins, the rest employees. */
+export async function setAccountKind(actorId: string | null, identifier: string, kind: "partner" | "customer") {
+  return db.transaction(async (tx) => {
+    const [customer] = await tx.select().from(customers).where(eq(customers.identifier, identifier.toLowerCase())).for("update");
+    if (!customer) throw new NotFoundError(`No account with identifier ${identifier}.`);
+    if (customer.kind === kind) return customer;
+    if (kind === "customer") {
+      const [{ managed }] = (await tx.execute(sql`select count(*)::int as managed from customers where parent_id = ${customer.id}`)) as unknown as { managed: number }[];
+      if (managed > 0) throw new DomainError(`${customer.identifier} still manages ${managed} customers; move or delete them first.`);
+    }
+    const [updated] = await tx.update(customers).set({ kind, updatedAt: new Date() }).where(eq(customers.id, customer.id)).returning();
+    await tx.execute(sql`update memberships set "group" = ${kind === "partner" ? TO_PARTNER : TO_CUSTOMER} where customer_id = ${customer.id}`);
+    await recordAudit(tx, {
+      customerId: customer.id,
+      actorId,
+      action: kind === "partner" ? "account.made_partner" : "account.made_customer",
+      targetType: "customer",
+      targetId: customer.id,
+      targetLabel: customer.identifier,
+    });
+    return updated;
+  });
+}
