@@ -197,7 +197,8 @@ export async function listManagedCustomers(ex: Executor, partnerId: string, opts
   if (backwards) page.reverse();
   const first = page[0];
   const last = page[page.length - 1];
-  const cursorOf = (r: ManagedCustomerRow) => encodeCursor({ v: sort === "created" ? new Date(r.created_at).toISOString() : r.sort_value, id: r.id });
+  // The key as PostgreSQL printed it: a JS Date would drop the microseconds and repeat a row.
+  const cursorOf = (r: ManagedCustomerRow) => encodeCursor({ v: r.sort_value, id: r.id });
   return {
     rows: page.map((r) => ({ ...r, created_at: new Date(r.created_at) })),
     sort,
