@@ -25,14 +25,14 @@ export type SignUpInput = z.infer<typeof signUpSchema>;
 export function accountConflict(err: unknown): DomainError | null {
   const unique = violatedConstraint(err, "23505");
   if (unique === "users_email_lower_key") return fieldError("email", "An account with this e-mail address already exists. Sign in instead.");
-  if (unique === "customers_identifier_lower_key") return fieldError("identifier", "This identifier is already taken. Please choose another one.");
+  if (unique === "customers_identifier_key") return fieldError("identifier", "This identifier is already taken. Please choose another one.");
   const check = violatedConstraint(err, "23514");
   if (check === "customers_identifier_format") return fieldError("identifier", "Use only lowercase letters, digits and hyphens.");
   return null;
 }
 
 export async function isIdentifierTaken(ex: Executor, identifier: string): Promise<boolean> {
-  const rows = await ex.execute(sql`select 1 from customers where lower(identifier) = lower(${identifier}) limit 1`);
+  const rows = await ex.execute(sql`select 1 from customers where identifier = lower(${identifier}) limit 1`);
   return rows.length > 0;
 }
 

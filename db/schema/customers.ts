@@ -45,7 +45,8 @@ export const customers = pgTable(
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex("customers_identifier_lower_key").on(sql`lower(${t.identifier})`),
+    // Identifiers are lowercase by the format check, so a plain unique index is also case-insensitive.
+    uniqueIndex("customers_identifier_key").on(t.identifier),
     index("customers_parent_name_idx").on(t.parentId, sql`lower(${t.name})`, t.id),
     index("customers_parent_identifier_idx").on(t.parentId, t.identifier),
     index("customers_parent_created_idx").on(t.parentId, t.createdAt, t.id),

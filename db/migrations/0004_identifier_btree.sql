@@ -1,0 +1,2 @@
+DROP INDEX "customers_identifier_lower_key";--> statement-breakpoint
+CREATE UNIQUE INDEX "customers_identifier_key" ON "customers" USING btree ("identifier");
