@@ -1,12 +1,20 @@
 "use client";
 import Link from "next/link";
+import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
+import { useEffect, useRef } from "react";
 
 type Item = { href: string; label: string };
 
 export function SettingsMenu({ name, email, items }: { name: string; email: string; items: Item[] }) {
+  // The layout survives client-side navigation: close the menu once one of its links has been followed.
+  const ref = useRef<HTMLDetailsElement>(null);
+  const pathname = usePathname();
+  useEffect(() => {
+    if (ref.current) ref.current.open = false;
+  }, [pathname]);
   return (
-    <details className="relative" data-testid="settings-menu">
+    <details ref={ref} className="relative" data-testid="settings-menu">
       <summary className="btn-icon cursor-pointer list-none" aria-label="Settings menu">
         <svg aria-hidden viewBox="0 0 24 24" className="h-5 w-5" fill="none" stroke="currentColor" strokeWidth="1.8">
           <path d="M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6Z" />
