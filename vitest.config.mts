@@ -21,6 +21,8 @@ export default defineConfig({
           setupFiles: ["tests/support/setup-env.ts"],
           testTimeout: 60_000,
           hookTimeout: 60_000,
+          // Files share one database and its outbox: a worker in one file would relay (and send) another file's e-mails.
+          fileParallelism: false,
           pool: "forks",
         },
       },

@@ -26,3 +26,8 @@ export function queueConnection(role: "worker" | "producer"): { connection: Conn
         { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 };
   return { connection: new Redis(url, options), prefix: env.QUEUE_PREFIX };
 }
+
+/** BullMQ leaves a connection it was handed open when the Queue/Worker closes: whoever created it closes it. */
+export function releaseConnection(connection: ConnectionOptions | undefined): void {
+  if (connection instanceof Redis) connection.disconnect();
+}

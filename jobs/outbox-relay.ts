@@ -3,8 +3,16 @@
 import { Queue } from "bullmq";
 import { sql } from "drizzle-orm";
 import { db, rawSql } from "@/db/client";
-import { queueConnection } from "./connection";
+import { queueConnection, releaseConnection } from "./connection";
 import { QUEUES } from "./registry";
+
+export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
 
 type OutboxRecord = { id: number; queue: string; job_name: string; job_id: string; payload: Record<string, unknown> };
 
@@ -18,7 +26,7 @@ export class OutboxRelay {
   lastError: unknown = null;
 
   constructor(
-    private readonly opts: { pollMs?: number; batchSize?: number; log?: (msg: string) => void } = {},
+    private readonly opts: { pollMs?: number; batchSize?: number; addTimeoutMs?: number; log?: (msg: string) => void } = {},
   ) {}
 
   private queue(name: string): Queue {
@@ -45,8 +53,11 @@ export class OutboxRelay {
       for (const [name, list] of byQueue) {
         const def = QUEUES[name];
         if (!def) throw new Error(`outbox row for unknown queue ${name}`);
-        await this.queue(name).addBulk(
-          list.map((r) => ({ name: r.job_name, data: r.payload, opts: { ...def.jobOptions(), jobId: r.job_id } })),
+        // Bounded: while the backend is unreachable the row locks and this transaction must not be held open.
+        await withTimeout(
+          this.queue(name).addBulk(list.map((r) => ({ name: r.job_name, data: r.payload, opts: { ...def.jobOptions(), jobId: r.job_id } }))),
+          this.opts.addTimeoutMs ?? 5000,
+          "adding jobs to the queue timed out",
         );
       }
       await tx.execute(sql`update outbox set relayed_at = now() where id in ${rows.map((r) => r.id)}`);
@@ -99,7 +110,7 @@ export class OutboxRelay {
     if (this.timer) clearInterval(this.timer);
     await this.unlisten?.().catch(() => {});
     await this.running;
-    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => {})));
+    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => {}).then(() => releaseConnection(q.opts.connection))));
   }
 }
 

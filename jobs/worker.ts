@@ -3,8 +3,8 @@ import { Worker } from "bullmq";
 import { closeDb, db } from "@/db/client";
 import { syncConfiguredOperators } from "@/lib/operators";
 import { emailBackoff } from "./email";
-import { queueConnection } from "./connection";
-import { OutboxRelay, pruneOutbox } from "./outbox-relay";
+import { queueConnection, releaseConnection } from "./connection";
+import { OutboxRelay, pruneOutbox, withTimeout } from "./outbox-relay";
 import { QUEUES } from "./registry";
 
 export type RunningWorker = { workers: Worker[]; relay: OutboxRelay; close: () => Promise<void> };
@@ -37,7 +37,7 @@ export async function startWorker(opts: { log?: (msg: string) => void; pollMs?: 
     async close() {
       clearInterval(pruner);
       await relay.stop();
-      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all(workers.map((w) => w.close().then(() => releaseConnection(w.opts.connection))));
     },
   };
 }
@@ -51,7 +51,8 @@ if (isMain) {
         if (closing) return;
         closing = true;
         console.log(`[worker] ${signal}: finishing current jobs`);
-        await running.close();
+        // BullMQ's close() can wait forever while Redis is unreachable; unfinished jobs are retried after a restart.
+        await withTimeout(running.close(), 15_000, "close timed out").catch((err) => console.error(`[worker] ${err.message}; exiting anyway`));
         await closeDb();
         process.exit(0);
       };

@@ -21,7 +21,11 @@ export function formValues(formData: FormData): Record<string, string> {
 }
 
 export function failure(err: unknown, values?: Record<string, string>): ActionState {
-  if (err instanceof DomainError) return { error: err.message, fieldErrors: err.fieldErrors, values };
+  if (err instanceof DomainError) {
+    // An error that belongs to one field is shown next to that field only.
+    const onAField = Object.values(err.fieldErrors).includes(err.message);
+    return { error: onAField ? undefined : err.message, fieldErrors: err.fieldErrors, values };
+  }
   console.error("[action] unexpected error", err);
   return { error: "Something went wrong on our side. Nothing was saved; please try again.", values };
 }

@@ -1,0 +1,393 @@
+// Pending invitations against the real database: invite, resend, revoke, accept (signed in or signing up), who may.
+import { createHash } from "node:crypto";
+import { and, eq, sql } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+import { closeDb, db } from "@/db/client";
+import { auditEvents, invitations, memberships, outbox, outboundEmails, users } from "@/db/schema";
+import { listAuditEvents } from "@/lib/audit";
+import { DomainError, ForbiddenError, NotFoundError } from "@/lib/errors";
+import {
+  acceptInvitation,
+  acceptInvitationWithSignUp,
+  findInvitationByToken,
+  inviteMember,
+  resendInvitation,
+  revokeInvitation,
+} from "@/lib/invitations";
+import { addMember, groupOf, newAccount, newUser, PASSWORD, unique } from "../support/factories";
+
+afterAll(closeDb);
+
+const DAY = 24 * 3600 * 1000;
+
+const invitee = (overrides: Partial<{ fullName: string; email: string; group: "customer_admin" | "customer_employee" }> = {}) => ({
+  fullName: overrides.fullName ?? "Ivan Invitee",
+  email: overrides.email ?? `${unique("inv")}@example.test`,
+  group: overrides.group ?? ("customer_employee" as const),
+});
+
+/** A user whose stored e-mail is exactly `email` (letter case kept), with no account of their own. */
+async function userWithEmail(email: string, name = "Signed In") {
+  const [user] = await db.insert(users).values({ email, name, passwordHash: null }).returning();
+  return user;
+}
+
+const invitationRow = async (id: string) => (await db.select().from(invitations).where(eq(invitations.id, id)))[0];
+const emailsOf = (invitationId: string) => db.select().from(outboundEmails).where(eq(outboundEmails.invitationId, invitationId));
+const countWhere = async (table: "invitations" | "outbound_emails" | "audit_events" | "outbox", customerId: string) => {
+  const q =
+    table === "outbox"
+      ? sql`select count(*)::int as n from outbox where payload->>'emailId' in (select id::text from outbound_emails where customer_id = ${customerId})`
+      : sql`select count(*)::int as n from ${sql.identifier(table)} where customer_id = ${customerId}`;
+  const [row] = (await db.execute(q)) as unknown as { n: number }[];
+  return row.n;
+};
+const snapshot = async (customerId: string) => ({
+  invitations: await countWhere("invitations", customerId),
+  emails: await countWhere("outbound_emails", customerId),
+  audit: await countWhere("audit_events", customerId),
+  outbox: await countWhere("outbox", customerId),
+});
+
+describe("inviting", () => {
+  it("creates a pending invitation holding only the token's SHA-256, an invitation e-mail and an outbox intent", async () => {
+    const { user: admin, customer } = await newAccount();
+    const input = invitee({ fullName: "Ivy Newcomer" });
+    const { invitation, token } = await inviteMember(admin.id, customer.identifier, input);
+
+    const row = await invitationRow(invitation.id);
+    expect(row).toMatchObject({ customerId: customer.id, email: input.email, fullName: "Ivy Newcomer", group: "customer_employee", invitedBy: admin.id, deliveryStatus: "queued", acceptedAt: null });
+    expect(row.tokenHash).toBe(createHash("sha256").update(token).digest("hex"));
+    // The raw token is nowhere in the row, in any column.
+    const [raw] = (await db.execute(sql`select row_to_json(i)::text as json from invitations i where id = ${invitation.id}`)) as unknown as { json: string }[];
+    expect(raw.json).toContain(row.tokenHash);
+    expect(raw.json).not.toContain(token);
+
+    const [mail, ...more] = await emailsOf(invitation.id);
+    expect(more).toHaveLength(0);
+    expect(mail).toMatchObject({ template: "invitation", to: input.email, customerId: customer.id, status: "queued" });
+    expect((mail.props as { acceptUrl: string }).acceptUrl).toMatch(new RegExp(`/invitations/${token}$`));
+    const intents = await db.select().from(outbox).where(eq(outbox.jobId, `email-${mail.id}`));
+    expect(intents).toHaveLength(1);
+    expect(intents[0]).toMatchObject({ queue: "email", jobName: "email.send", payload: { emailId: mail.id }, relayedAt: null });
+
+    expect((await findInvitationByToken(db, token)).status).toBe("valid");
+  });
+
+  it("uses a token of at least 128 random bits, different every time", async () => {
+    const { user: admin, customer } = await newAccount();
+    const a = await inviteMember(admin.id, customer.identifier, invitee());
+    const b = await inviteMember(admin.id, customer.identifier, invitee());
+    expect(a.token).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(Buffer.from(a.token, "base64url").length * 8).toBeGreaterThanOrEqual(128);
+    expect(a.token).not.toBe(b.token);
+  });
+
+  it("expires after 7 days by default, and after INVITATION_TTL_DAYS when set", async () => {
+    const { user: admin, customer } = await newAccount();
+    const before = Date.now();
+    const { invitation } = await inviteMember(admin.id, customer.identifier, invitee());
+    const after = Date.now();
+    expect(invitation.expiresAt.getTime()).toBeGreaterThanOrEqual(before + 7 * DAY);
+    expect(invitation.expiresAt.getTime()).toBeLessThanOrEqual(after + 7 * DAY);
+
+    process.env.INVITATION_TTL_DAYS = "2";
+    try {
+      const t0 = Date.now();
+      const { invitation: short } = await inviteMember(admin.id, customer.identifier, invitee());
+      const t1 = Date.now();
+      expect(short.expiresAt.getTime()).toBeGreaterThanOrEqual(t0 + 2 * DAY);
+      expect(short.expiresAt.getTime()).toBeLessThanOrEqual(t1 + 2 * DAY);
+    } finally {
+      delete process.env.INVITATION_TTL_DAYS;
+    }
+  });
+
+  it("refuses to invite someone who is already a member, with a field error on the e-mail", async () => {
+    const { user: admin, customer } = await newAccount();
+    const employee = await newUser();
+    await addMember(employee.id, customer.id, "customer_employee");
+    const before = await snapshot(customer.id);
+    for (const email of [employee.email, employee.email.toUpperCase(), admin.email]) {
+      const err = await inviteMember(admin.id, customer.identifier, invitee({ email })).catch((e) => e);
+      expect(err).toBeInstanceOf(DomainError);
+      expect(err.fieldErrors.email).toMatch(/already a member/);
+    }
+    expect(await snapshot(customer.id)).toEqual(before);
+  });
+
+  it("refuses a second invitation to an address already pending, in any letter case, without a duplicate", async () => {
+    const { user: admin, customer } = await newAccount();
+    const email = `${unique("dup")}@example.test`;
+    await inviteMember(admin.id, customer.identifier, invitee({ email }));
+    const before = await snapshot(customer.id);
+    for (const again of [email, email.toUpperCase(), `  ${email.replace(/^./, (c) => c.toUpperCase())}  `]) {
+      const err = await inviteMember(admin.id, customer.identifier, invitee({ email: again })).catch((e) => e);
+      expect(err).toBeInstanceOf(DomainError);
+      expect(err.fieldErrors.email).toMatch(/already has a pending invitation/);
+    }
+    expect(await snapshot(customer.id)).toEqual(before);
+    const pending = await db.select().from(invitations).where(and(eq(invitations.customerId, customer.id), sql`lower(${invitations.email}) = ${email}`));
+    expect(pending).toHaveLength(1);
+  });
+});
+
+describe("resend and revoke", () => {
+  it("resend issues a fresh token: the old link is invalid, the new one valid, the expiry renewed, a second e-mail queued", async () => {
+    const { user: admin, customer } = await newAccount();
+    const { invitation, token: oldToken } = await inviteMember(admin.id, customer.identifier, invitee());
+    // Make the old expiry clearly older than any renewed one.
+    await db.update(invitations).set({ expiresAt: new Date(Date.now() + DAY) }).where(eq(invitations.id, invitation.id));
+
+    const before = Date.now();
+    const { token: newToken } = await resendInvitation(admin.id, customer.identifier, invitation.id);
+    expect(newToken).not.toBe(oldToken);
+    expect((await findInvitationByToken(db, oldToken)).status).toBe("invalid");
+    const found = await findInvitationByToken(db, newToken);
+    expect(found.status).toBe("valid");
+
+    const row = await invitationRow(invitation.id);
+    expect(row.tokenHash).toBe(createHash("sha256").update(newToken).digest("hex"));
+    expect(row.expiresAt.getTime()).toBeGreaterThanOrEqual(before + 7 * DAY);
+    expect(row.deliveryStatus).toBe("queued");
+
+    const mails = await emailsOf(invitation.id);
+    expect(mails).toHaveLength(2);
+    const urls = mails.map((m) => (m.props as { acceptUrl: string }).acceptUrl);
+    expect(urls.some((u) => u.endsWith(`/invitations/${newToken}`))).toBe(true);
+    for (const m of mails) expect(await db.select().from(outbox).where(eq(outbox.jobId, `email-${m.id}`))).toHaveLength(1);
+
+    await expect(acceptInvitationWithSignUp(oldToken, { fullName: "Old Link", password: PASSWORD })).rejects.toThrow(/not valid any more/);
+  });
+
+  it("revoke deletes the invitation and its link becomes invalid", async () => {
+    const { user: admin, customer } = await newAccount();
+    const { invitation, token } = await inviteMember(admin.id, customer.identifier, invitee());
+    await revokeInvitation(admin.id, customer.identifier, invitation.id);
+    expect(await invitationRow(invitation.id)).toBeUndefined();
+    expect((await findInvitationByToken(db, token)).status).toBe("invalid");
+    await expect(acceptInvitationWithSignUp(token, { fullName: "Too Late", password: PASSWORD })).rejects.toThrow(/not valid any more/);
+    // Revoking twice says it is gone.
+    await expect(revokeInvitation(admin.id, customer.identifier, invitation.id)).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
+
+describe("link states", () => {
+  it("an expired link reports expired and cannot be accepted, neither signed in nor by signing up", async () => {
+    const { user: admin, customer } = await newAccount();
+    const email = `${unique("late")}@example.test`;
+    const { invitation, token } = await inviteMember(admin.id, customer.identifier, invitee({ email }));
+    await db.update(invitations).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(invitations.id, invitation.id));
+
+    expect((await findInvitationByToken(db, token)).status).toBe("expired");
+    const user = await userWithEmail(email);
+    await expect(acceptInvitation(user.id, token)).rejects.toThrow(/expired/);
+    expect(await groupOf(user.id, customer.id)).toBeNull();
+
+    const other = `${unique("late2")}@example.test`;
+    const second = await inviteMember(admin.id, customer.identifier, invitee({ email: other }));
+    await db.update(invitations).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(invitations.id, second.invitation.id));
+    await expect(acceptInvitationWithSignUp(second.token, { fullName: "Late", password: PASSWORD })).rejects.toThrow(/expired/);
+    expect(await db.select().from(users).where(sql`lower(email) = ${other}`)).toHaveLength(0);
+    expect((await invitationRow(invitation.id)).acceptedAt).toBeNull();
+  });
+
+  it("a used link reports used and cannot be accepted again", async () => {
+    const { user: admin, customer } = await newAccount();
+    const { token } = await inviteMember(admin.id, customer.identifier, invitee());
+    await acceptInvitationWithSignUp(token, { fullName: "First Comer", password: PASSWORD });
+    expect((await findInvitationByToken(db, token)).status).toBe("used");
+    await expect(acceptInvitationWithSignUp(token, { fullName: "Second Comer", password: PASSWORD })).rejects.toThrow(/already been used/);
+  });
+
+  it("a made-up token is invalid", async () => {
+    expect((await findInvitationByToken(db, "x".repeat(43))).status).toBe("invalid");
+    expect((await findInvitationByToken(db, "not a token")).status).toBe("invalid");
+  });
+});
+
+describe("accepting", () => {
+  it("a signed-in user with the invited e-mail (any letter case) joins with the invited group", async () => {
+    const { user: admin, customer } = await newAccount();
+    const email = `${unique("join")}@example.test`;
+    const { invitation, token } = await inviteMember(admin.id, customer.identifier, invitee({ email: email.toUpperCase(), group: "customer_admin" }));
+    expect(invitation.email).toBe(email);
+    const user = await userWithEmail(`${email.slice(0, 3).toUpperCase()}${email.slice(3)}`);
+
+    const result = await acceptInvitation(user.id, token);
+    expect(result).toMatchObject({ group: "customer_admin", customer: { id: customer.id } });
+    expect(await groupOf(user.id, customer.id)).toBe("customer_admin");
+    const row = await invitationRow(invitation.id);
+    expect(row.acceptedBy).toBe(user.id);
+    expect(row.acceptedAt).not.toBeNull();
+  });
+
+  it("refuses a user signed in with another e-mail, and accepts nothing", async () => {
+    const { user: admin, customer } = await newAccount();
+    const { invitation, token } = await inviteMember(admin.id, customer.identifier, invitee());
+    const someoneElse = await newUser("Someone Else");
+    const err = await acceptInvitation(someoneElse.id, token).catch((e) => e);
+    expect(err).toBeInstanceOf(DomainError);
+    expect(err.message).toMatch(/This invitation is for .* but you are signed in as/);
+    expect(await groupOf(someoneElse.id, customer.id)).toBeNull();
+    const row = await invitationRow(invitation.id);
+    expect(row.acceptedAt).toBeNull();
+    expect(row.acceptedBy).toBeNull();
+    expect((await findInvitationByToken(db, token)).status).toBe("valid");
+  });
+
+  it("signing up from the link creates the user with the invitation's e-mail and a membership, and no customer account", async () => {
+    const { user: admin, customer } = await newAccount();
+    const email = `${unique("new")}@example.test`;
+    const { invitation, token } = await inviteMember(admin.id, customer.identifier, invitee({ email }));
+    const [{ n: customersBefore }] = (await db.execute(sql`select count(*)::int as n from customers`)) as unknown as { n: number }[];
+
+    const { user } = await acceptInvitationWithSignUp(token, { fullName: "Nadia New", password: PASSWORD });
+
+    const [{ n: customersAfter }] = (await db.execute(sql`select count(*)::int as n from customers`)) as unknown as { n: number }[];
+    expect(customersAfter).toBe(customersBefore);
+    expect(user).toMatchObject({ email, name: "Nadia New" });
+    expect(user.passwordHash).toMatch(/^\$argon2id\$/);
+    const mine = await db.select().from(memberships).where(eq(memberships.userId, user.id));
+    expect(mine).toEqual([expect.objectContaining({ customerId: customer.id, group: "customer_employee" })]);
+    expect(await db.select().from(outboundEmails).where(and(eq(outboundEmails.to, email), eq(outboundEmails.template, "welcome")))).toHaveLength(0);
+    expect((await invitationRow(invitation.id)).acceptedBy).toBe(user.id);
+  });
+
+  it("signing up when a user with that e-mail exists gives a clear error and accepts nothing", async () => {
+    const { user: admin, customer } = await newAccount();
+    const email = `${unique("exists")}@example.test`;
+    const existing = await userWithEmail(email.toUpperCase(), "Already Here");
+    const { invitation, token } = await inviteMember(admin.id, customer.identifier, invitee({ email }));
+    const err = await acceptInvitationWithSignUp(token, { fullName: "Duplicate", password: PASSWORD }).catch((e) => e);
+    expect(err).toBeInstanceOf(DomainError);
+    expect(err.message).toMatch(/already exists\. Sign in to accept/);
+    expect(await db.select().from(users).where(sql`lower(email) = ${email}`)).toEqual([expect.objectContaining({ id: existing.id })]);
+    expect((await invitationRow(invitation.id)).acceptedAt).toBeNull();
+    expect(await groupOf(existing.id, customer.id)).toBeNull();
+  });
+
+  it("two simultaneous accepts of one link by the same user: one membership, the other refused", async () => {
+    const { user: admin, customer } = await newAccount();
+    for (let round = 0; round < 5; round++) {
+      const email = `${unique("twice")}@example.test`;
+      const { token } = await inviteMember(admin.id, customer.identifier, invitee({ email }));
+      const user = await userWithEmail(email);
+      const results = await Promise.allSettled([acceptInvitation(user.id, token), acceptInvitation(user.id, token)]);
+      expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+      const [refused] = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+      expect(refused.reason).toBeInstanceOf(DomainError);
+      expect(refused.reason.message).toMatch(/already been used/);
+      const rows = await db.select().from(memberships).where(and(eq(memberships.userId, user.id), eq(memberships.customerId, customer.id)));
+      expect(rows).toHaveLength(1);
+      const accepted = await db
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.customerId, customer.id), eq(auditEvents.action, "invitation.accepted"), eq(auditEvents.targetId, user.id)));
+      expect(accepted).toHaveLength(1);
+    }
+  });
+
+  it("two simultaneous sign-ups from one link: one user, the other refused", async () => {
+    const { user: admin, customer } = await newAccount();
+    for (let round = 0; round < 3; round++) {
+      const email = `${unique("race")}@example.test`;
+      const { token } = await inviteMember(admin.id, customer.identifier, invitee({ email }));
+      const results = await Promise.allSettled([
+        acceptInvitationWithSignUp(token, { fullName: "Racer One", password: PASSWORD }),
+        acceptInvitationWithSignUp(token, { fullName: "Racer Two", password: PASSWORD }),
+      ]);
+      expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+      const [refused] = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+      expect(refused.reason).toBeInstanceOf(DomainError);
+      const created = await db.select().from(users).where(sql`lower(email) = ${email}`);
+      expect(created).toHaveLength(1);
+      expect(await db.select().from(memberships).where(eq(memberships.userId, created[0].id))).toHaveLength(1);
+    }
+  });
+});
+
+describe("who may manage invitations", () => {
+  it("an Employee can neither invite, resend nor revoke, and nothing is written", async () => {
+    const { user: admin, customer } = await newAccount();
+    const employee = await newUser();
+    await addMember(employee.id, customer.id, "customer_employee");
+    const { invitation, token } = await inviteMember(admin.id, customer.identifier, invitee());
+    const before = await snapshot(customer.id);
+    const rowBefore = await invitationRow(invitation.id);
+
+    await expect(inviteMember(employee.id, customer.identifier, invitee())).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(resendInvitation(employee.id, customer.identifier, invitation.id)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(revokeInvitation(employee.id, customer.identifier, invitation.id)).rejects.toBeInstanceOf(ForbiddenError);
+
+    expect(await snapshot(customer.id)).toEqual(before);
+    expect(await invitationRow(invitation.id)).toEqual(rowBefore);
+    expect((await findInvitationByToken(db, token)).status).toBe("valid");
+  });
+
+  it("an admin of account A can neither revoke nor resend B's invitation by its id, nor invite into B", async () => {
+    const a = await newAccount();
+    const b = await newAccount();
+    const { invitation, token } = await inviteMember(b.user.id, b.customer.identifier, invitee());
+    const before = await snapshot(b.customer.id);
+    const rowBefore = await invitationRow(invitation.id);
+
+    // Through their own account: B's invitation id matches nothing there.
+    await expect(revokeInvitation(a.user.id, a.customer.identifier, invitation.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(resendInvitation(a.user.id, a.customer.identifier, invitation.id)).rejects.toBeInstanceOf(NotFoundError);
+    // Naming B directly: not a member, so B looks like it doesn't exist.
+    await expect(revokeInvitation(a.user.id, b.customer.identifier, invitation.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(resendInvitation(a.user.id, b.customer.identifier, invitation.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(inviteMember(a.user.id, b.customer.identifier, invitee())).rejects.toBeInstanceOf(NotFoundError);
+
+    expect(await snapshot(b.customer.id)).toEqual(before);
+    expect(await invitationRow(invitation.id)).toEqual(rowBefore);
+    expect((await findInvitationByToken(db, token)).status).toBe("valid");
+    expect(await countWhere("invitations", a.customer.id)).toBe(0);
+  });
+});
+
+describe("audit", () => {
+  it("records invitation.created/resent/revoked/accepted with actor, customer, target and time, listed newest first", async () => {
+    const { user: admin, customer } = await newAccount({ fullName: "Audrey Admin" });
+    const started = new Date(Date.now() - 1000);
+    const kept = await inviteMember(admin.id, customer.identifier, invitee({ fullName: "Kim Kept" }));
+    const dropped = await inviteMember(admin.id, customer.identifier, invitee({ fullName: "Dan Dropped" }));
+    const resent = await resendInvitation(admin.id, customer.identifier, kept.invitation.id);
+    await revokeInvitation(admin.id, customer.identifier, dropped.invitation.id);
+    const { user: joiner } = await acceptInvitationWithSignUp(resent.token, { fullName: "Kim Kept", password: PASSWORD });
+
+    const rows = await db.select().from(auditEvents).where(eq(auditEvents.customerId, customer.id)).orderBy(auditEvents.id);
+    const mine = rows.filter((r) => r.action.startsWith("invitation."));
+    expect(mine.map((r) => [r.action, r.actorId, r.targetId])).toEqual([
+      ["invitation.created", admin.id, kept.invitation.id],
+      ["invitation.created", admin.id, dropped.invitation.id],
+      ["invitation.resent", admin.id, kept.invitation.id],
+      ["invitation.revoked", admin.id, dropped.invitation.id],
+      ["invitation.accepted", joiner.id, joiner.id],
+    ]);
+    for (const r of mine) {
+      expect(r.customerId).toBe(customer.id);
+      expect(r.actorLabel).toMatch(/<.+@example\.test>$/);
+      expect(r.targetLabel).toBeTruthy();
+      expect(r.createdAt.getTime()).toBeGreaterThanOrEqual(started.getTime());
+    }
+    expect(mine[0].actorLabel).toBe(`Audrey Admin <${admin.email}>`);
+    expect(mine[0].targetLabel).toBe(`Kim Kept <${kept.invitation.email}>`);
+    expect(mine[3].targetLabel).toBe(`Dan Dropped <${dropped.invitation.email}>`);
+
+    const { events } = await listAuditEvents(db, customer.id);
+    expect(events.map((e) => e.action)).toEqual([
+      "invitation.accepted",
+      "invitation.revoked",
+      "invitation.resent",
+      "invitation.created",
+      "invitation.created",
+      "account.created",
+    ]);
+    const ids = events.map((e) => e.id);
+    expect([...ids].sort((x, y) => y - x)).toEqual(ids);
+    for (let i = 1; i < events.length; i++) expect(events[i - 1].createdAt.getTime()).toBeGreaterThanOrEqual(events[i].createdAt.getTime());
+    expect(events[0]).toMatchObject({ actorName: "Kim Kept", targetType: "member" });
+  });
+});

@@ -1,0 +1,236 @@
+// Projects against the real database: creating within the quota, identifiers, who sees what, project access.
+import { and, eq, sql } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+import { closeDb, db } from "@/db/client";
+import { auditEvents, projectAccess, projects } from "@/db/schema";
+import { DomainError, ForbiddenError, NotFoundError, violatedConstraint } from "@/lib/errors";
+import { createProject, getProject, getQuotaUsage, listProjects, setProjectAccess } from "@/lib/projects";
+import { addMember, newAccount, newUser, unique } from "../support/factories";
+
+afterAll(closeDb);
+
+const projectInput = (identifier = unique("p")) => ({ name: `Project ${identifier}`, identifier });
+const projectsOf = (customerId: string) => db.select().from(projects).where(eq(projects.customerId, customerId));
+const accessOf = (projectId: string) => db.select().from(projectAccess).where(eq(projectAccess.projectId, projectId));
+const auditOf = (customerId: string, action: string) =>
+  db.select().from(auditEvents).where(and(eq(auditEvents.customerId, customerId), eq(auditEvents.action, action))).orderBy(auditEvents.id);
+
+async function fillTo(actorId: string, identifier: string, count: number) {
+  for (let i = 0; i < count; i++) await createProject(actorId, identifier, projectInput());
+}
+
+describe("creating a project", () => {
+  it("a Customer Admin creates one and gets Project Admin access to it; it is audited", async () => {
+    const { user: admin, customer } = await newAccount({ fullName: "Carla Creator" });
+    const id = unique("web");
+    const project = await createProject(admin.id, customer.identifier, { name: "Web Shop", identifier: id });
+    expect(project).toMatchObject({ customerId: customer.id, identifier: id, name: "Web Shop" });
+    expect(await accessOf(project.id)).toEqual([expect.objectContaining({ userId: admin.id, role: "project_admin" })]);
+    const [event] = await auditOf(customer.id, "project.created");
+    expect(event).toMatchObject({
+      actorId: admin.id,
+      actorLabel: `Carla Creator <${admin.email}>`,
+      targetType: "project",
+      targetId: project.id,
+      targetLabel: `Web Shop (${id})`,
+    });
+    expect(event.createdAt).toBeInstanceOf(Date);
+  });
+
+  it("an Employee cannot create projects", async () => {
+    const { customer } = await newAccount();
+    const employee = await newUser();
+    await addMember(employee.id, customer.id, "customer_employee");
+    await expect(createProject(employee.id, customer.identifier, projectInput())).rejects.toBeInstanceOf(ForbiddenError);
+    expect(await projectsOf(customer.id)).toHaveLength(0);
+    expect(await auditOf(customer.id, "project.created")).toHaveLength(0);
+  });
+
+  it("nobody creates a project in an account they don't belong to", async () => {
+    const a = await newAccount();
+    const b = await newAccount();
+    await expect(createProject(a.user.id, b.customer.identifier, projectInput())).rejects.toBeInstanceOf(NotFoundError);
+    expect(await projectsOf(b.customer.id)).toHaveLength(0);
+  });
+});
+
+describe("project identifiers", () => {
+  it("can never change, even by a raw SQL UPDATE (trigger), while other columns can", async () => {
+    const { user: admin, customer } = await newAccount();
+    const project = await createProject(admin.id, customer.identifier, projectInput());
+    const err = await db.execute(sql`update projects set identifier = ${unique("moved")} where id = ${project.id}`).catch((e) => e);
+    expect(err.cause.message).toMatch(/can never change/);
+    expect(err.cause.constraint_name).toBe("projects_identifier_immutable");
+    await db.execute(sql`update projects set name = 'Renamed' where id = ${project.id}`);
+    const [row] = await db.select().from(projects).where(eq(projects.id, project.id));
+    expect(row).toMatchObject({ identifier: project.identifier, name: "Renamed" });
+  });
+
+  it("are unique within the account, with a field error, but the same identifier is fine in another account", async () => {
+    const a = await newAccount();
+    const b = await newAccount();
+    const id = unique("shared");
+    await createProject(a.user.id, a.customer.identifier, projectInput(id));
+    const err = await createProject(a.user.id, a.customer.identifier, { name: "Again", identifier: id }).catch((e) => e);
+    expect(err).toBeInstanceOf(DomainError);
+    expect(err.fieldErrors.identifier).toMatch(/already has a project with that identifier/);
+    expect(await projectsOf(a.customer.id)).toHaveLength(1);
+
+    const inB = await createProject(b.user.id, b.customer.identifier, projectInput(id));
+    expect(inB.identifier).toBe(id);
+  });
+
+  it("are unique case-insensitively: the unique index itself compares lower(identifier)", async () => {
+    const { user: admin, customer } = await newAccount();
+    const id = unique("case");
+    await createProject(admin.id, customer.identifier, projectInput(id));
+    // Through raw SQL an upper-case twin is refused as well.
+    await expect(db.execute(sql`insert into projects (customer_id, identifier, name) values (${customer.id}, ${id.toUpperCase()}, 'Twin')`)).rejects.toThrow();
+    // The format check already forbids capitals; without it (in a rolled-back transaction) the unique index still refuses.
+    const rollback = new Error("rollback");
+    const outcome = await db
+      .transaction(async (tx) => {
+        await tx.execute(sql`alter table projects drop constraint projects_identifier_format`);
+        const twin = await tx
+          .execute(sql`insert into projects (customer_id, identifier, name) values (${customer.id}, ${id.toUpperCase()}, 'Twin')`)
+          .catch((e) => e);
+        throw Object.assign(rollback, { twin });
+      })
+      .catch((e) => e);
+    expect(outcome).toBe(rollback);
+    expect(violatedConstraint((outcome as { twin: unknown }).twin, "23505")).toBe("projects_customer_identifier_key");
+    expect(await db.execute(sql`select 1 from pg_constraint where conname = 'projects_identifier_format'`)).toHaveLength(1);
+    expect(await projectsOf(customer.id)).toHaveLength(1);
+  });
+});
+
+describe("project quota", () => {
+  it("is 5 by default (DEFAULT_PROJECT_QUOTA), and creating beyond it is refused naming the quota", async () => {
+    const { user: admin, customer } = await newAccount();
+    expect(customer.projectQuota).toBe(5);
+    await fillTo(admin.id, customer.identifier, 5);
+    const err = await createProject(admin.id, customer.identifier, projectInput()).catch((e) => e);
+    expect(err).toBeInstanceOf(DomainError);
+    expect(err.message).toMatch(/project quota of 5 projects/);
+    expect(await projectsOf(customer.id)).toHaveLength(5);
+    expect(await getQuotaUsage(db, customer.id)).toEqual({ quota: 5, used: 5 });
+  });
+
+  it("follows DEFAULT_PROJECT_QUOTA for new accounts", async () => {
+    process.env.DEFAULT_PROJECT_QUOTA = "2";
+    try {
+      const { user: admin, customer } = await newAccount();
+      expect(customer.projectQuota).toBe(2);
+      await fillTo(admin.id, customer.identifier, 2);
+      await expect(createProject(admin.id, customer.identifier, projectInput())).rejects.toThrow(/project quota of 2 projects/);
+    } finally {
+      delete process.env.DEFAULT_PROJECT_QUOTA;
+    }
+  });
+
+  it("RACE: at quota − 1, ten simultaneous creates let exactly one through", async () => {
+    for (let round = 0; round < 3; round++) {
+      const { user: admin, customer } = await newAccount();
+      const quota = customer.projectQuota;
+      await fillTo(admin.id, customer.identifier, quota - 1);
+      const results = await Promise.allSettled(Array.from({ length: 10 }, () => createProject(admin.id, customer.identifier, projectInput())));
+      expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+      for (const r of results.filter((r): r is PromiseRejectedResult => r.status === "rejected")) {
+        expect(r.reason).toBeInstanceOf(DomainError);
+        expect(r.reason.message).toMatch(new RegExp(`project quota of ${quota}`));
+      }
+      expect(await projectsOf(customer.id)).toHaveLength(quota);
+    }
+  });
+});
+
+describe("who sees which project", () => {
+  it("an Employee lists only projects they have access to, and cannot open another; an admin sees all", async () => {
+    const { user: admin, customer } = await newAccount();
+    const employee = await newUser();
+    await addMember(employee.id, customer.id, "customer_employee");
+    const mine = await createProject(admin.id, customer.identifier, projectInput());
+    const theirs = await createProject(admin.id, customer.identifier, projectInput());
+    await setProjectAccess(admin.id, customer.identifier, mine.id, employee.id, "project_user");
+
+    const seen = await listProjects(db, customer.id, { userId: employee.id, group: "customer_employee" }, { q: "", limit: 50, offset: 0 });
+    expect(seen.total).toBe(1);
+    expect(seen.rows).toEqual([expect.objectContaining({ id: mine.id, myRole: "project_user", members: 2 })]);
+
+    const all = await listProjects(db, customer.id, { userId: admin.id, group: "customer_admin" }, { q: "", limit: 50, offset: 0 });
+    expect(all.rows.map((r) => r.id).sort()).toEqual([mine.id, theirs.id].sort());
+
+    expect((await getProject(employee.id, customer.identifier, mine.identifier)).project.id).toBe(mine.id);
+    await expect(getProject(employee.id, customer.identifier, theirs.identifier)).rejects.toBeInstanceOf(NotFoundError);
+    expect((await getProject(admin.id, customer.identifier, theirs.identifier)).project.id).toBe(theirs.id);
+  });
+
+  it("nobody opens a project of an account they don't belong to", async () => {
+    const a = await newAccount();
+    const b = await newAccount();
+    const inB = await createProject(b.user.id, b.customer.identifier, projectInput());
+    await expect(getProject(a.user.id, b.customer.identifier, inB.identifier)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(getProject(a.user.id, a.customer.identifier, inB.identifier)).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
+
+describe("project access", () => {
+  it("grants, changes and revokes a member's access, auditing each", async () => {
+    const { user: admin, customer } = await newAccount();
+    const member = await newUser("Max Member");
+    await addMember(member.id, customer.id, "customer_employee");
+    const project = await createProject(admin.id, customer.identifier, projectInput());
+    const roleOf = async () => (await accessOf(project.id)).find((r) => r.userId === member.id)?.role ?? null;
+
+    await setProjectAccess(admin.id, customer.identifier, project.id, member.id, "project_user");
+    expect(await roleOf()).toBe("project_user");
+    await setProjectAccess(admin.id, customer.identifier, project.id, member.id, "project_reader");
+    expect(await roleOf()).toBe("project_reader");
+    // Setting the same role again changes nothing and records nothing.
+    await setProjectAccess(admin.id, customer.identifier, project.id, member.id, "project_reader");
+    await setProjectAccess(admin.id, customer.identifier, project.id, member.id, null);
+    expect(await roleOf()).toBeNull();
+    expect(await accessOf(project.id)).toEqual([expect.objectContaining({ userId: admin.id, role: "project_admin" })]);
+
+    const events = (await db.select().from(auditEvents).where(eq(auditEvents.customerId, customer.id)).orderBy(auditEvents.id)).filter((e) =>
+      e.action.startsWith("project.access_"),
+    );
+    const label = `Max Member <${member.email}> on ${project.identifier}`;
+    expect(events.map((e) => [e.action, e.actorId, e.targetId, e.targetLabel, e.details])).toEqual([
+      ["project.access_granted", admin.id, project.id, label, { role: "project_user" }],
+      ["project.access_changed", admin.id, project.id, label, { from: "project_user", to: "project_reader" }],
+      ["project.access_revoked", admin.id, project.id, label, { from: "project_reader" }],
+    ]);
+  });
+
+  it("is only for members of the account: a non-member gets a field error", async () => {
+    const { user: admin, customer } = await newAccount();
+    const outsider = await newUser();
+    const project = await createProject(admin.id, customer.identifier, projectInput());
+    const err = await setProjectAccess(admin.id, customer.identifier, project.id, outsider.id, "project_user").catch((e) => e);
+    expect(err).toBeInstanceOf(DomainError);
+    expect(err.fieldErrors.userId).toMatch(/Only members of this account/);
+    expect(await accessOf(project.id)).toHaveLength(1);
+    expect(await auditOf(customer.id, "project.access_granted")).toHaveLength(0);
+  });
+
+  it("refuses a project id from another account, and an Employee", async () => {
+    const a = await newAccount();
+    const b = await newAccount();
+    const both = await newUser();
+    await addMember(both.id, a.customer.id, "customer_employee");
+    await addMember(both.id, b.customer.id, "customer_employee");
+    const inB = await createProject(b.user.id, b.customer.identifier, projectInput());
+
+    // A's admin, through A, with B's project id.
+    await expect(setProjectAccess(a.user.id, a.customer.identifier, inB.id, both.id, "project_admin")).rejects.toBeInstanceOf(NotFoundError);
+    // A's admin naming B.
+    await expect(setProjectAccess(a.user.id, b.customer.identifier, inB.id, both.id, "project_admin")).rejects.toBeInstanceOf(NotFoundError);
+    // An Employee of B.
+    await expect(setProjectAccess(both.id, b.customer.identifier, inB.id, both.id, "project_admin")).rejects.toBeInstanceOf(ForbiddenError);
+
+    expect(await accessOf(inB.id)).toEqual([expect.objectContaining({ userId: b.user.id })]);
+    expect(await auditOf(a.customer.id, "project.access_granted")).toHaveLength(0);
+    expect(await auditOf(b.customer.id, "project.access_granted")).toHaveLength(0);
+  });
+});
