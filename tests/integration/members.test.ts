@@ -14,7 +14,7 @@ afterAll(closeDb);
 const membersOf = (customerId: string) => db.select().from(memberships).where(eq(memberships.customerId, customerId));
 const adminCount = async (customerId: string) => (await membersOf(customerId)).filter((m) => m.group === "customer_admin").length;
 const auditOf = (customerId: string, action: string) =>
-  db.select().from(auditEvents).where(and(eq(auditEvents.customerId, customerId), eq(auditEvents.action, action)));
+  db.select().from(auditEvents).where(and(eq(auditEvents.customerId, customerId), eq(auditEvents.action, action))).orderBy(auditEvents.id);
 
 async function newProject(actorId: string, identifier: string) {
   return createProject(actorId, identifier, { name: "Project", identifier: unique("p") });

@@ -155,7 +155,7 @@ describe("quota management", () => {
     expect((await stateOf(customer.id)).customer.projectQuota).toBe(2);
     await setCustomerQuota(admin.id, partner.identifier, customer.identifier, 3);
     await createProject(admin.id, customer.identifier, { name: "Three", identifier: "three" });
-    const events = await db.select().from(auditEvents).where(and(eq(auditEvents.customerId, customer.id), eq(auditEvents.action, "customer.quota_changed")));
+    const events = await db.select().from(auditEvents).where(and(eq(auditEvents.customerId, customer.id), eq(auditEvents.action, "customer.quota_changed"))).orderBy(auditEvents.id);
     expect(events.map((e) => e.details)).toEqual([
       { from: 5, to: 2 },
       { from: 2, to: 3 },
