@@ -1,6 +1,15 @@
 // Page numbers and search terms from the URL, clamped to sane values.
 export const PAGE_SIZE = 20;
 
+/** A page's search params as Next passes them: each one absent, given once, or repeated. */
+export type SearchParams<K extends string> = Partial<Record<K, string | string[]>>;
+
+/** The first value of each named param, so a repeated one (`?q=a&q=b`) reads as its first instead of breaking the page. */
+export function firstParams<K extends string>(sp: SearchParams<K>, keys: readonly K[]): Record<K, string | undefined> {
+  const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+  return Object.fromEntries(keys.map((k) => [k, first(sp[k])])) as Record<K, string | undefined>;
+}
+
 export function pageParams(sp: { page?: string; q?: string }, pageSize = PAGE_SIZE) {
   const page = Math.max(1, Math.min(10_000, Number.parseInt(sp.page ?? "1", 10) || 1));
   const q = (sp.q ?? "").trim().slice(0, 100);

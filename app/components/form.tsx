@@ -1,6 +1,6 @@
 "use client";
 // Accessible form pieces: every field has a label, its error is announced and tied to it with aria-describedby.
-import type { InputHTMLAttributes, ReactNode } from "react";
+import type { ComponentProps, ReactNode } from "react";
 import type { ActionState } from "@/lib/action";
 
 export function Field({
@@ -11,7 +11,7 @@ export function Field({
   className,
   inputClassName = "",
   ...input
-}: { name: string; label: string; state?: ActionState; hint?: ReactNode; className?: string; inputClassName?: string } & InputHTMLAttributes<HTMLInputElement>) {
+}: { name: string; label: string; state?: ActionState; hint?: ReactNode; className?: string; inputClassName?: string } & ComponentProps<"input">) {
   const error = state?.fieldErrors?.[name];
   const id = input.id ?? `field-${name}`;
   const described = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;

@@ -1,43 +1,18 @@
 // An admin invites people from Account › Users; the invitee follows the e-mailed link, signs up and joins; the admin
 // changes their group and removes them. The server refuses what the UI hides from an employee.
 import { and, eq, isNull } from "drizzle-orm";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, inject, it } from "vitest";
+import type { Page } from "playwright-core";
+import { afterAll, expect, inject, it } from "vitest";
 import { closeDb, db } from "@/db/client";
 import { customers, invitations, memberships, users } from "@/db/schema";
 import { acceptInvitationWithSignUp, inviteMember, revokeInvitation } from "@/lib/invitations";
-import { launchBrowser, screenshot } from "../support/browser";
+import { DESKTOP, screenshot, useBrowser } from "../support/browser";
+import { countSentMails, postForm, serverActionFields, signInViaUi, signUpViaUi } from "../support/e2e";
 import { PASSWORD, newAccount, newUser, unique } from "../support/factories";
 
 const baseUrl = inject("baseUrl");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await closeDb();
-});
-
-async function signUpWithNewAccount(page: Page, who: { name: string; email: string; accountName: string; identifier: string }) {
-  await page.goto(`${baseUrl}/sign-up`);
-  await page.getByLabel("Full name").fill(who.name);
-  await page.getByLabel("E-mail").fill(who.email);
-  await page.getByLabel("Password").fill("a-strong-passphrase-7");
-  await page.getByLabel("Account name").fill(who.accountName);
-  await page.getByLabel("Account identifier").fill(who.identifier);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL(`${baseUrl}/${who.identifier}`);
-}
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto(`${baseUrl}/sign-in`);
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL((url) => url.pathname !== "/sign-in");
-}
+const browser = useBrowser();
+afterAll(closeDb);
 
 async function invite(page: Page, fullName: string, email: string, group: "customer_admin" | "customer_employee") {
   const form = page.getByRole("form", { name: "Invite a person" });
@@ -52,42 +27,12 @@ async function invite(page: Page, fullName: string, email: string, group: "custo
 
 /** Waits until the worker has delivered the invitation to the dev mailbox, and returns the link from its text part. */
 async function acceptLinkFromMailbox(page: Page, email: string): Promise<string> {
-  await expect
-    .poll(
-      async () => {
-        await page.goto(`${baseUrl}/dev/mailbox`);
-        return page.getByTestId("mailbox-row").filter({ hasText: email }).filter({ hasText: "sent" }).count();
-      },
-      { timeout: 30_000, interval: 500 },
-    )
-    .toBeGreaterThan(0);
+  await expect.poll(() => countSentMails(page, baseUrl, email), { timeout: 30_000, interval: 500 }).toBeGreaterThan(0);
   await page.getByTestId("mailbox-row").filter({ hasText: email }).first().getByRole("link").click();
   const text = (await page.getByTestId("mail-text").textContent()) ?? "";
   const link = text.match(/https?:\/\/[^\s\])>]+\/invitations\/[A-Za-z0-9_-]+/)?.[0];
   expect(link, `no accept link in:\n${text}`).toBeTruthy();
   return link!;
-}
-
-/** The hidden fields React renders into a server-rendered form whose action is a server action (its id, bound state). */
-async function serverActionFields(page: Page, formHasField: string): Promise<[string, string][]> {
-  return page.evaluate(async (field) => {
-    const html = await (await fetch(location.href)).text();
-    const doc = new DOMParser().parseFromString(html, "text/html");
-    const form = doc.querySelector(`input[name="${field}"]`)?.closest("form");
-    if (!form) throw new Error("form not found in the server-rendered HTML");
-    return [...form.querySelectorAll<HTMLInputElement>("input[type=hidden]")]
-      .filter((i) => i.name.startsWith("$ACTION"))
-      .map((i) => [i.name, i.value] as [string, string]);
-  }, formHasField);
-}
-
-/** Posts a form to the current page the way a browser without JavaScript submits a server-action form. */
-async function postForm(page: Page, fields: [string, string][]): Promise<number> {
-  return page.evaluate(async (entries) => {
-    const body = new FormData();
-    for (const [k, v] of entries) body.append(k, v);
-    return (await fetch(location.href, { method: "POST", body })).status;
-  }, fields);
 }
 
 const pendingInvitation = (customerId: string, email: string) =>
@@ -104,9 +49,9 @@ it("invites a person who signs up from the e-mailed link, then changes their gro
   const inviteeEmail = `ivy-${suffix}@example.test`;
   const pendingEmail = `paul-${suffix}@example.test`;
 
-  const admin = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const admin = await browser().newContext(DESKTOP);
   const adminPage = await admin.newPage();
-  await signUpWithNewAccount(adminPage, { name: "Ada Admin", email: adminEmail, accountName, identifier });
+  await signUpViaUi(adminPage, baseUrl, { fullName: "Ada Admin", email: adminEmail, accountName, identifier });
   const [customer] = await db.select().from(customers).where(eq(customers.identifier, identifier));
   const usersUrl = `${baseUrl}/${identifier}/users`;
 
@@ -154,7 +99,7 @@ it("invites a person who signs up from the e-mailed link, then changes their gro
   // The worker delivers the e-mail; the invitee opens its link in a browser of their own and signs up.
   const link = await acceptLinkFromMailbox(adminPage, inviteeEmail);
   expect(link.startsWith(`${baseUrl}/invitations/`)).toBe(true);
-  const invitee = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const invitee = await browser().newContext(DESKTOP);
   const inviteePage = await invitee.newPage();
   await inviteePage.goto(link);
   expect(await inviteePage.getByRole("heading", { level: 1 }).textContent()).toBe(`Join ${accountName}`);
@@ -257,7 +202,7 @@ it("explains links that can't be used, and never accepts for the wrong person", 
   const identifier = owner.customer.identifier;
   const accountName = owner.customer.name;
   const inviteAs = (email: string) => inviteMember(owner.user.id, identifier, { fullName: "Nora New", email, group: "customer_employee" });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await browser().newContext(DESKTOP);
   const page = await context.newPage();
   const open = async (token: string) => {
     await page.goto(`${baseUrl}/invitations/${token}`);
@@ -288,7 +233,7 @@ it("explains links that can't be used, and never accepts for the wrong person", 
   // Signed in as someone else: both addresses are named, nothing is accepted, and signing out returns to the link.
   const stranger = await newAccount({ fullName: "Sam Stranger" });
   const forNora = await inviteAs(`${unique("nora")}@example.test`);
-  await signIn(page, stranger.user.email, PASSWORD);
+  await signInViaUi(page, baseUrl, stranger.user.email, PASSWORD);
   const mismatch = await open(forNora.token);
   expect(mismatch.heading).toBe("This invitation is for someone else");
   await screenshot(page, "invitation-mismatch");

@@ -2,28 +2,19 @@
 // switches to it and invites its first user, then raises and (unsuccessfully) lowers its quota. Another partner, an
 // ordinary customer and a Partner Employee only get what they may: a 404, or a read-only view the server enforces.
 import { and, eq } from "drizzle-orm";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, inject, it } from "vitest";
+import type { Page } from "playwright-core";
+import { afterAll, expect, inject, it } from "vitest";
 import { closeDb, db } from "@/db/client";
 import { customers, memberships, users } from "@/db/schema";
 import { addMyself, createManagedCustomer, setAccountKind, setCustomerQuota } from "@/lib/partners";
 import { createProject } from "@/lib/projects";
-import { launchBrowser, screenshot } from "../support/browser";
-import { signUpViaUi } from "../support/e2e";
+import { DESKTOP, screenshot, useBrowser } from "../support/browser";
+import { postForm, serverActionFields, signInViaUi, signUpViaUi } from "../support/e2e";
 import { PASSWORD, addMember, newAccount, newUser, unique } from "../support/factories";
 
 const baseUrl = inject("baseUrl");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await closeDb();
-});
-
-const DESKTOP = { viewport: { width: 1280, height: 900 } };
+const browser = useBrowser();
+afterAll(closeDb);
 
 /** Settings menu (the gear) › Administration, then Customers in the menu on the left. */
 async function openAdministrationCustomers(page: Page, partner: string) {
@@ -52,36 +43,6 @@ const customerRow = (page: Page, identifier: string) => page.getByTestId("custom
 
 const quotaOf = async (customerId: string) => (await db.select().from(customers).where(eq(customers.id, customerId)))[0].projectQuota;
 
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto(`${baseUrl}/sign-in`);
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL((url) => url.pathname !== "/sign-in");
-}
-
-/** The hidden fields React renders into a server-rendered form whose action is a server action (its id, bound state). */
-async function serverActionFields(page: Page, formHasField: string): Promise<[string, string][]> {
-  return page.evaluate(async (field) => {
-    const html = await (await fetch(location.href)).text();
-    const doc = new DOMParser().parseFromString(html, "text/html");
-    const form = doc.querySelector(`input[name="${field}"]`)?.closest("form");
-    if (!form) throw new Error("form not found in the server-rendered HTML");
-    return [...form.querySelectorAll<HTMLInputElement>("input[type=hidden]")]
-      .filter((i) => i.name.startsWith("$ACTION"))
-      .map((i) => [i.name, i.value] as [string, string]);
-  }, formHasField);
-}
-
-/** Posts a form to the current page the way a browser without JavaScript submits a server-action form. */
-async function postForm(page: Page, fields: [string, string][]): Promise<number> {
-  return page.evaluate(async (entries) => {
-    const body = new FormData();
-    for (const [k, v] of entries) body.append(k, v);
-    return (await fetch(location.href, { method: "POST", body })).status;
-  }, fields);
-}
-
 it("creates a customer, adds the partner to it, invites its first user there, and manages its quota", async () => {
   const suffix = unique("x").slice(2);
   const partnerName = `Partner ${suffix}`;
@@ -89,7 +50,7 @@ it("creates a customer, adds the partner to it, invites its first user there, an
   const customerId = `globex-${suffix}`;
   const inviteeEmail = `carla-${suffix}@example.test`;
 
-  const context = await browser.newContext(DESKTOP);
+  const context = await browser().newContext(DESKTOP);
   const page = await context.newPage();
   const { identifier: partner, email: partnerEmail } = await signUpViaUi(page, baseUrl, { fullName: "Pat Partner", accountName: partnerName });
 
@@ -255,7 +216,7 @@ it("shows another partner's customers and an ordinary account's Administration t
   const managed = await createManagedCustomer(first.user.id, first.customer.identifier, { name: "First's Customer", identifier: unique("firstc") });
 
   // A second partner, in a browser of its own, can't open the first partner's customer through its own Administration.
-  const second = await browser.newContext(DESKTOP);
+  const second = await browser().newContext(DESKTOP);
   const secondPage = await second.newPage();
   const { identifier: secondPartner } = await signUpViaUi(secondPage, baseUrl, { fullName: "Sam Second" });
   await setAccountKind(null, secondPartner, "partner");
@@ -272,7 +233,7 @@ it("shows another partner's customers and an ordinary account's Administration t
   expect(await secondPage.getByText("No managed customers yet.").count()).toBe(1);
 
   // A member of an ordinary customer account has no Administration: not in the menu, and 404 by URL.
-  const ordinary = await browser.newContext(DESKTOP);
+  const ordinary = await browser().newContext(DESKTOP);
   const ordinaryPage = await ordinary.newPage();
   const { identifier: ordinaryAccount } = await signUpViaUi(ordinaryPage, baseUrl, { fullName: "Olli Ordinary" });
   await ordinaryPage.getByLabel("Settings menu").click();
@@ -299,9 +260,9 @@ it("shows a Partner Employee everything read-only, and the server refuses what t
   await addMember(employee.id, owner.customer.id, "partner_employee");
   const quotaUrl = `${baseUrl}/${partner}/admin/customers/${managed.identifier}/quota`;
 
-  const employeeContext = await browser.newContext(DESKTOP);
+  const employeeContext = await browser().newContext(DESKTOP);
   const employeePage = await employeeContext.newPage();
-  await signIn(employeePage, employee.email, PASSWORD);
+  await signInViaUi(employeePage, baseUrl, employee.email, PASSWORD);
   await employeePage.goto(`${baseUrl}/${partner}/admin/customers`);
   expect(await customerRow(employeePage, managed.identifier).count()).toBe(1);
   expect(await employeePage.getByRole("button", { name: "Create customer" }).count()).toBe(0);
@@ -315,9 +276,9 @@ it("shows a Partner Employee everything read-only, and the server refuses what t
   expect(await employeePage.getByRole("button", { name: "Save" }).count()).toBe(0);
 
   // The Partner Admin's quota form, posted like a browser without JavaScript, reaches the action...
-  const adminContext = await browser.newContext(DESKTOP);
+  const adminContext = await browser().newContext(DESKTOP);
   const adminPage = await adminContext.newPage();
-  await signIn(adminPage, owner.user.email, PASSWORD);
+  await signInViaUi(adminPage, baseUrl, owner.user.email, PASSWORD);
   await adminPage.goto(quotaUrl);
   const actionFields = await serverActionFields(adminPage, "quota");
   expect(actionFields.some(([name]) => name.startsWith("$ACTION_"))).toBe(true);
@@ -350,9 +311,9 @@ it("pages through many customers with keyset links that keep the search and the 
   await createProject(owner.user.id, full.identifier, { name: "Only", identifier: "only" });
   for (const n of [1, 2, 3, 4]) await createProject(owner.user.id, near.identifier, { name: `P${n}`, identifier: `p-${n}` });
 
-  const context = await browser.newContext(DESKTOP);
+  const context = await browser().newContext(DESKTOP);
   const page = await context.newPage();
-  await signIn(page, owner.user.email, PASSWORD);
+  await signInViaUi(page, baseUrl, owner.user.email, PASSWORD);
   const list = `${baseUrl}/${partner}/admin/customers`;
   await page.goto(list);
   expect(await overview(page, "Customers")).toBe("27");

@@ -1,25 +1,17 @@
 // A Customer Admin creates projects up to the quota and manages who may use them.
 import { eq } from "drizzle-orm";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, inject, it } from "vitest";
+import { afterAll, expect, inject, it } from "vitest";
 import { closeDb, db } from "@/db/client";
 import { customers } from "@/db/schema";
-import { launchBrowser, screenshot } from "../support/browser";
+import { DESKTOP, screenshot, useBrowser } from "../support/browser";
 import { signUpViaUi } from "../support/e2e";
 
 const baseUrl = inject("baseUrl");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await closeDb();
-});
+const browser = useBrowser();
+afterAll(closeDb);
 
 it("creates projects until the quota is reached, with the quota and its use on the page", async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const page = await browser().newPage(DESKTOP);
   const { identifier } = await signUpViaUi(page, baseUrl);
   await db.update(customers).set({ projectQuota: 2 }).where(eq(customers.identifier, identifier));
 

@@ -1,25 +1,18 @@
 // A person signs up, lands in their new account, renames it, and finds the welcome e-mail in the dev mailbox.
 import { eq } from "drizzle-orm";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, inject, it } from "vitest";
+import { afterAll, expect, inject, it } from "vitest";
 import { closeDb, db } from "@/db/client";
 import { customers } from "@/db/schema";
-import { launchBrowser, screenshot } from "../support/browser";
+import { DESKTOP, screenshot, useBrowser } from "../support/browser";
+import { countSentMails, signUpViaUi } from "../support/e2e";
 import { unique } from "../support/factories";
 
 const baseUrl = inject("baseUrl");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await closeDb();
-});
+const browser = useBrowser();
+afterAll(closeDb);
 
 it("signs up into a new customer account, edits its name, keeps its identifier, and receives the welcome e-mail", async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const page = await browser().newPage(DESKTOP);
   const suffix = unique("x").slice(2);
   const email = `founder-${suffix}@example.test`;
 
@@ -62,15 +55,7 @@ it("signs up into a new customer account, edits its name, keeps its identifier, 
   expect(row).toMatchObject({ name: "Northwind Traders", identifier, paymentMethod: "sepa_debit", sepaIban: "DE89370400440532013000" });
 
   // The worker delivers the welcome e-mail to the dev mailbox.
-  await expect
-    .poll(
-      async () => {
-        await page.goto(`${baseUrl}/dev/mailbox`);
-        return page.getByTestId("mailbox-row").filter({ hasText: email }).filter({ hasText: "sent" }).count();
-      },
-      { timeout: 20_000, interval: 500 },
-    )
-    .toBe(1);
+  await expect.poll(() => countSentMails(page, baseUrl, email), { timeout: 20_000, interval: 500 }).toBe(1);
   await page.getByTestId("mailbox-row").filter({ hasText: email }).getByRole("link").click();
   expect(await page.getByTestId("mail-subject").textContent()).toBe("Welcome to Tenancy, Fiona Founder");
   const frame = page.frameLocator("iframe");
@@ -83,18 +68,11 @@ it("signs up into a new customer account, edits its name, keeps its identifier, 
 });
 
 it("keeps non-members out of an account's settings", async () => {
-  const owner = await browser.newContext();
-  const stranger = await browser.newContext();
+  const owner = await browser().newContext();
+  const stranger = await browser().newContext();
   const signUpAs = async (ctx: typeof owner, identifier: string) => {
     const page = await ctx.newPage();
-    await page.goto(`${baseUrl}/sign-up`);
-    await page.getByLabel("Full name").fill("Someone");
-    await page.getByLabel("E-mail").fill(`${identifier}@example.test`);
-    await page.getByLabel("Password").fill("a-strong-passphrase-7");
-    await page.getByLabel("Account name").fill(identifier);
-    await page.getByLabel("Account identifier").fill(identifier);
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.waitForURL(`${baseUrl}/${identifier}`);
+    await signUpViaUi(page, baseUrl, { fullName: "Someone", identifier, accountName: identifier });
     return page;
   };
   const ownerId = unique("own");

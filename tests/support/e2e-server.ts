@@ -2,9 +2,8 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
-import postgres from "postgres";
 import type { TestProject } from "vitest/node";
-import { runMigrations } from "../../db/migrate";
+import { createTestDatabase } from "./database";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -12,8 +11,6 @@ declare module "vitest" {
     e2eDatabaseUrl: string;
   }
 }
-
-const ADMIN_URL = process.env.TEST_ADMIN_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -42,13 +39,7 @@ async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number) 
 }
 
 export default async function setup(project: TestProject) {
-  const name = `tenancy_e2e_${Date.now()}_${randomBytes(3).toString("hex")}`;
-  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
-  await runMigrations(databaseUrl);
+  const { url: databaseUrl, drop } = await createTestDatabase("tenancy_e2e");
 
   if (!process.env.E2E_SKIP_BUILD) {
     const build = spawnSync("node_modules/.bin/next", ["build"], { stdio: "inherit", env: { ...process.env, NEXTAUTH_SECRET: "build" } });
@@ -83,7 +74,6 @@ export default async function setup(project: TestProject) {
     await Promise.race([Promise.all([exited(web), exited(worker)]), new Promise((r) => setTimeout(r, 10_000))]);
     web.kill("SIGKILL");
     worker.kill("SIGKILL");
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await drop();
   };
 }

@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { db } from "@/db/client";
+import { Timestamp } from "@/app/components/day";
+import { TableCard } from "@/app/components/list-section";
 import { ACTION_LABELS, listAuditEvents } from "@/lib/audit";
 import { getAccountContext } from "@/lib/auth/account-context";
 import { GROUP_LABELS } from "@/lib/authz";
@@ -38,53 +40,40 @@ export default async function ActivityPage({ params, searchParams }: { params: P
   return (
     <section className="space-y-4">
       <h1 className="text-2xl font-semibold">Activity</h1>
-      <div className="card overflow-x-auto">
-        <table className="table">
-          <thead>
-            <tr>
-              <th>When</th>
-              <th>Who</th>
-              <th>What</th>
-            </tr>
-          </thead>
-          <tbody>
-            {events.map((e) => {
-              const extra = describeDetails(e.details);
-              return (
-                <tr key={e.id} data-testid="audit-row">
-                  <td className="whitespace-nowrap text-xs text-slate-600">
-                    <time dateTime={e.createdAt.toISOString()}>{e.createdAt.toISOString().replace("T", " ").slice(0, 19)} UTC</time>
-                  </td>
-                  <td>{e.actorName ?? e.actorLabel ?? "Tenancy"}</td>
-                  <td>
-                    {ACTION_LABELS[e.action] ?? e.action} {e.targetLabel ? <span className="font-medium">{e.targetLabel}</span> : null}
-                    {extra ? <span className="text-slate-500"> ({extra})</span> : null}
-                  </td>
-                </tr>
-              );
-            })}
-            {events.length === 0 ? (
-              <tr>
-                <td colSpan={3} className="py-6 text-center text-slate-500">
-                  Nothing has happened yet.
-                </td>
-              </tr>
+      <TableCard
+        columns={["When", "Who", "What"]}
+        empty={events.length === 0 && "Nothing has happened yet."}
+        footer={
+          <nav aria-label="Activity pages" className="flex justify-end gap-2 px-3 py-2">
+            {before ? (
+              <Link className="btn btn-secondary" href={`/${customer.identifier}/activity`}>
+                Newest
+              </Link>
             ) : null}
-          </tbody>
-        </table>
-        <nav aria-label="Activity pages" className="flex justify-end gap-2 px-3 py-2">
-          {before ? (
-            <Link className="btn btn-secondary" href={`/${customer.identifier}/activity`}>
-              Newest
-            </Link>
-          ) : null}
-          {nextBefore ? (
-            <Link className="btn btn-secondary" href={`/${customer.identifier}/activity?before=${nextBefore}`} rel="next">
-              Older
-            </Link>
-          ) : null}
-        </nav>
-      </div>
+            {nextBefore ? (
+              <Link className="btn btn-secondary" href={`/${customer.identifier}/activity?before=${nextBefore}`} rel="next">
+                Older
+              </Link>
+            ) : null}
+          </nav>
+        }
+      >
+        {events.map((e) => {
+          const extra = describeDetails(e.details);
+          return (
+            <tr key={e.id} data-testid="audit-row">
+              <td className="whitespace-nowrap text-xs text-slate-600">
+                <Timestamp at={e.createdAt} />
+              </td>
+              <td>{e.actorName ?? e.actorLabel ?? "Tenancy"}</td>
+              <td>
+                {ACTION_LABELS[e.action] ?? e.action} {e.targetLabel ? <span className="font-medium">{e.targetLabel}</span> : null}
+                {extra ? <span className="text-slate-500"> ({extra})</span> : null}
+              </td>
+            </tr>
+          );
+        })}
+      </TableCard>
     </section>
   );
 }

@@ -1,18 +1,20 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { db } from "@/db/client";
+import { Day } from "@/app/components/day";
 import { Pagination, SearchBox, withParams } from "@/app/components/list-controls";
+import { TableCard } from "@/app/components/list-section";
 import { getAccountContext } from "@/lib/auth/account-context";
-import { pageParams } from "@/lib/pagination";
+import { firstParams, pageParams, type SearchParams } from "@/lib/pagination";
 import { PROJECT_ROLE_LABELS, getQuotaUsage, listProjects } from "@/lib/projects";
 import { QuotaBar } from "@/app/components/quota-bar";
 import { CreateProjectForm } from "./create-project-form";
 
 export const metadata: Metadata = { title: "Projects" };
 
-export default async function ProjectsPage({ params, searchParams }: { params: Promise<{ account: string }>; searchParams: Promise<{ q?: string; page?: string }> }) {
+export default async function ProjectsPage({ params, searchParams }: { params: Promise<{ account: string }>; searchParams: Promise<SearchParams<"q" | "page">> }) {
   const { account } = await params;
-  const sp = await searchParams;
+  const sp = firstParams(await searchParams, ["q", "page"]);
   const { customer, membership, can } = await getAccountContext(account);
   const { q, page, limit, offset } = pageParams(sp);
   const [{ rows, total }, usage] = await Promise.all([listProjects(db, customer.id, membership, { q, limit, offset }), getQuotaUsage(db, customer.id)]);
@@ -38,42 +40,27 @@ export default async function ProjectsPage({ params, searchParams }: { params: P
         </>
       ) : null}
       <SearchBox q={q} label="Search projects" />
-      <div className="card overflow-x-auto">
-        <table className="table">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Identifier</th>
-              <th>Members</th>
-              <th>Your role</th>
-              <th>Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((p) => (
-              <tr key={p.id}>
-                <td>
-                  <Link href={`${base}/${p.identifier}`} className="font-medium text-blue-700 hover:underline">
-                    {p.name}
-                  </Link>
-                </td>
-                <td className="font-mono text-xs">{p.identifier}</td>
-                <td>{p.members}</td>
-                <td>{p.myRole ? PROJECT_ROLE_LABELS[p.myRole] : "—"}</td>
-                <td>{p.createdAt.toISOString().slice(0, 10)}</td>
-              </tr>
-            ))}
-            {rows.length === 0 ? (
-              <tr>
-                <td colSpan={5} className="py-6 text-center text-slate-500">
-                  {q ? "No project matches your search." : "No projects yet."}
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
-        <Pagination page={page} pageSize={limit} total={total} label="Projects" hrefFor={(p) => withParams(base, { q }, { page: p })} />
-      </div>
+      <TableCard
+        columns={["Name", "Identifier", "Members", "Your role", "Created"]}
+        empty={rows.length === 0 && (q ? "No project matches your search." : "No projects yet.")}
+        footer={<Pagination page={page} pageSize={limit} total={total} label="Projects" hrefFor={(p) => withParams(base, { q }, { page: p })} />}
+      >
+        {rows.map((p) => (
+          <tr key={p.id}>
+            <td>
+              <Link href={`${base}/${p.identifier}`} className="font-medium text-blue-700 hover:underline">
+                {p.name}
+              </Link>
+            </td>
+            <td className="font-mono text-xs">{p.identifier}</td>
+            <td>{p.members}</td>
+            <td>{p.myRole ? PROJECT_ROLE_LABELS[p.myRole] : "—"}</td>
+            <td>
+              <Day at={p.createdAt} />
+            </td>
+          </tr>
+        ))}
+      </TableCard>
     </section>
   );
 }

@@ -1,11 +1,13 @@
 import type { Metadata } from "next";
 import { db } from "@/db/client";
+import { Day } from "@/app/components/day";
 import { Pagination, SearchBox, withParams } from "@/app/components/list-controls";
+import { ACTIONS_COLUMN, ListSection, TableCard } from "@/app/components/list-section";
 import { getAccountContext } from "@/lib/auth/account-context";
 import { GROUP_LABELS, groupsFor, isAdminGroup } from "@/lib/authz";
 import { listInvitations } from "@/lib/invitations";
 import { listMembers } from "@/lib/members";
-import { PAGE_SIZE, pageParams } from "@/lib/pagination";
+import { PAGE_SIZE, firstParams, pageParams, type SearchParams } from "@/lib/pagination";
 import { InvitationRow } from "./invitation-row";
 import { InviteForm } from "./invite-form";
 import { MemberRow } from "./member-row";
@@ -13,24 +15,9 @@ import { ListFeedback } from "./row-feedback";
 
 export const metadata: Metadata = { title: "Users" };
 
-type SearchParams = Record<"q" | "page" | "iq" | "ipage", string | string[] | undefined>;
-
-const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
-
-/** The day, with the exact time (UTC, as in the e-mails) on hover. */
-function Day({ date }: { date: Date }) {
-  const iso = date.toISOString();
-  return (
-    <time dateTime={iso} title={`${iso.slice(0, 16).replace("T", " ")} UTC`}>
-      {iso.slice(0, 10)}
-    </time>
-  );
-}
-
-export default async function UsersPage({ params, searchParams }: { params: Promise<{ account: string }>; searchParams: Promise<SearchParams> }) {
+export default async function UsersPage({ params, searchParams }: { params: Promise<{ account: string }>; searchParams: Promise<SearchParams<"q" | "page" | "iq" | "ipage">> }) {
   const { account } = await params;
-  const sp = await searchParams;
-  const current = { q: first(sp.q), page: first(sp.page), iq: first(sp.iq), ipage: first(sp.ipage) };
+  const current = firstParams(await searchParams, ["q", "page", "iq", "ipage"]);
   const { user, customer, can } = await getAccountContext(account);
   const manage = can("MANAGE_USERS");
   const memberList = pageParams({ q: current.q, page: current.page });
@@ -51,145 +38,88 @@ export default async function UsersPage({ params, searchParams }: { params: Prom
       </div>
 
       {invitations ? (
-        <section aria-labelledby="invitations-heading" className="space-y-3">
-          <div className="flex flex-wrap items-end justify-between gap-3">
-            <div>
-              <h2 id="invitations-heading" className="text-lg font-semibold">
-                Pending Invitations
-              </h2>
-              <p className="text-sm text-slate-600">Enter a full name and e-mail address and press + to send an invitation e-mail.</p>
-            </div>
-            <SearchBox q={invitationList.q} label="Search invitations" param="iq" keep={{ q: current.q, page: current.page }} />
-          </div>
+        <ListSection
+          id="invitations-heading"
+          title="Pending Invitations"
+          description="Enter a full name and e-mail address and press + to send an invitation e-mail."
+          tools={<SearchBox q={invitationList.q} label="Search invitations" param="iq" keep={{ q: current.q, page: current.page }} />}
+        >
           <ListFeedback>
-            <div className="card overflow-hidden">
-              <InviteForm account={customer.identifier} groups={groups} defaultGroup={groups.find((g) => !isAdminGroup(g.value))?.value ?? groups[0].value} />
-              <div className="relative overflow-x-auto">
-                <table className="table whitespace-nowrap">
-                  <thead>
-                    <tr>
-                      <th>Full name</th>
-                      <th>E-mail</th>
-                      <th>Group</th>
-                      <th>Invited by</th>
-                      <th>Sent</th>
-                      <th>Expires</th>
-                      <th>Delivery</th>
-                      <th>
-                        <span className="sr-only">Actions</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {invitations.rows.map((inv) => (
-                      <InvitationRow
-                        key={inv.id}
-                        account={customer.identifier}
-                        invitation={{
-                          id: inv.id,
-                          fullName: inv.fullName,
-                          email: inv.email,
-                          groupLabel: GROUP_LABELS[inv.group],
-                          invitedBy: inv.invitedByName ?? "—",
-                          sentAt: <Day date={inv.sentAt} />,
-                          expiresAt: <Day date={inv.expiresAt} />,
-                          expired: inv.expiresAt.getTime() < now,
-                          deliveryStatus: inv.deliveryStatus,
-                        }}
-                      />
-                    ))}
-                    {invitations.rows.length === 0 ? (
-                      <tr>
-                        <td colSpan={8} className="text-center text-slate-500">
-                          {invitationList.q ? "No pending invitation matches your search." : "No pending invitations."}
-                        </td>
-                      </tr>
-                    ) : null}
-                  </tbody>
-                </table>
-              </div>
-              <Pagination
-                label="Pending invitations"
-                page={invitationList.page}
-                pageSize={PAGE_SIZE}
-                total={invitations.total}
-                hrefFor={(p) => withParams(path, current, { ipage: p })}
-              />
-            </div>
+            <TableCard
+              columns={["Full name", "E-mail", "Group", "Invited by", "Sent", "Expires", "Delivery", ACTIONS_COLUMN]}
+              tableClassName="whitespace-nowrap"
+              top={<InviteForm account={customer.identifier} groups={groups} defaultGroup={groups.find((g) => !isAdminGroup(g.value))?.value ?? groups[0].value} />}
+              empty={invitations.rows.length === 0 && (invitationList.q ? "No pending invitation matches your search." : "No pending invitations.")}
+              footer={
+                <Pagination
+                  label="Pending invitations"
+                  page={invitationList.page}
+                  pageSize={PAGE_SIZE}
+                  total={invitations.total}
+                  hrefFor={(p) => withParams(path, current, { ipage: p })}
+                />
+              }
+            >
+              {invitations.rows.map((inv) => (
+                <InvitationRow
+                  key={inv.id}
+                  account={customer.identifier}
+                  invitation={{
+                    id: inv.id,
+                    fullName: inv.fullName,
+                    email: inv.email,
+                    groupLabel: GROUP_LABELS[inv.group],
+                    invitedBy: inv.invitedByName ?? "—",
+                    sentAt: <Day at={inv.sentAt} />,
+                    expiresAt: <Day at={inv.expiresAt} />,
+                    expired: inv.expiresAt.getTime() < now,
+                    deliveryStatus: inv.deliveryStatus,
+                  }}
+                />
+              ))}
+            </TableCard>
           </ListFeedback>
-        </section>
+        </ListSection>
       ) : null}
 
-      <section aria-labelledby="users-heading" className="space-y-3">
-        <div className="flex flex-wrap items-end justify-between gap-3">
-          <div>
-            <h2 id="users-heading" className="text-lg font-semibold">
-              Users
-            </h2>
-            <p className="text-sm text-slate-600">
-              {manage
-                ? "Change a group with the select and save it with the disc. Removing someone also removes them from every project."
-                : "Only Customer Admins can invite people, change groups and remove members."}
-            </p>
-          </div>
-          <SearchBox q={memberList.q} label="Search users" keep={{ iq: current.iq, ipage: current.ipage }} />
-        </div>
+      <ListSection
+        id="users-heading"
+        title="Users"
+        description={
+          manage
+            ? "Change a group with the select and save it with the disc. Removing someone also removes them from every project."
+            : "Only Customer Admins can invite people, change groups and remove members."
+        }
+        tools={<SearchBox q={memberList.q} label="Search users" keep={{ iq: current.iq, ipage: current.ipage }} />}
+      >
         <ListFeedback>
-          <div className="card overflow-hidden">
-            <div className="relative overflow-x-auto">
-              <table className="table whitespace-nowrap">
-                <thead>
-                  <tr>
-                    <th>Name</th>
-                    <th>E-mail</th>
-                    <th>Group</th>
-                    <th>Joined</th>
-                    {manage ? (
-                      <th>
-                        <span className="sr-only">Actions</span>
-                      </th>
-                    ) : null}
-                  </tr>
-                </thead>
-                <tbody>
-                  {members.rows.map((m) => (
-                    <MemberRow
-                      key={m.userId}
-                      manage={manage}
-                      account={customer.identifier}
-                      accountName={customer.name}
-                      groups={groups}
-                      member={{
-                        userId: m.userId,
-                        name: m.name,
-                        email: m.email,
-                        group: m.group,
-                        groupLabel: GROUP_LABELS[m.group],
-                        joined: <Day date={m.joinedAt} />,
-                        isYou: m.userId === user.id,
-                      }}
-                    />
-                  ))}
-                  {members.rows.length === 0 ? (
-                    <tr>
-                      <td colSpan={manage ? 5 : 4} className="text-center text-slate-500">
-                        No user matches your search.
-                      </td>
-                    </tr>
-                  ) : null}
-                </tbody>
-              </table>
-            </div>
-            <Pagination
-              label="Users"
-              page={memberList.page}
-              pageSize={PAGE_SIZE}
-              total={members.total}
-              hrefFor={(p) => withParams(path, current, { page: p })}
-            />
-          </div>
+          <TableCard
+            columns={["Name", "E-mail", "Group", "Joined", manage && ACTIONS_COLUMN]}
+            tableClassName="whitespace-nowrap"
+            empty={members.rows.length === 0 && "No user matches your search."}
+            footer={<Pagination label="Users" page={memberList.page} pageSize={PAGE_SIZE} total={members.total} hrefFor={(p) => withParams(path, current, { page: p })} />}
+          >
+            {members.rows.map((m) => (
+              <MemberRow
+                key={m.userId}
+                manage={manage}
+                account={customer.identifier}
+                accountName={customer.name}
+                groups={groups}
+                member={{
+                  userId: m.userId,
+                  name: m.name,
+                  email: m.email,
+                  group: m.group,
+                  groupLabel: GROUP_LABELS[m.group],
+                  joined: <Day at={m.joinedAt} />,
+                  isYou: m.userId === user.id,
+                }}
+              />
+            ))}
+          </TableCard>
         </ListFeedback>
-      </section>
+      </ListSection>
     </div>
   );
 }

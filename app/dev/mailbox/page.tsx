@@ -2,6 +2,8 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { desc } from "drizzle-orm";
 import { db } from "@/db/client";
+import { Timestamp } from "@/app/components/day";
+import { TableCard } from "@/app/components/list-section";
 import { outboundEmails } from "@/db/schema";
 import { devMailboxEnabled } from "@/lib/env";
 
@@ -22,40 +24,23 @@ export default async function MailboxPage({ searchParams }: { searchParams: Prom
     <main className="mx-auto max-w-4xl px-4 py-8">
       <h1 className="text-2xl font-semibold">Dev mailbox</h1>
       <p className="mt-1 text-sm text-slate-600">No mail provider is configured (RESEND_API_KEY unset), so e-mails are kept here instead of being sent.</p>
-      <div className="card mt-6 overflow-x-auto">
-        <table className="table">
-          <thead>
-            <tr>
-              <th>Recipient</th>
-              <th>Subject</th>
-              <th>Status</th>
-              <th>Time</th>
+      <div className="mt-6">
+        <TableCard columns={["Recipient", "Subject", "Status", "Time"]} empty={emails.length === 0 && "No e-mails yet."}>
+          {emails.slice(0, pageSize).map((e) => (
+            <tr key={e.id} data-testid="mailbox-row">
+              <td>{e.to}</td>
+              <td>
+                <Link href={`/dev/mailbox/${e.id}`} className="text-blue-700 hover:underline">
+                  {e.subject ?? `(${e.template}, not rendered yet)`}
+                </Link>
+              </td>
+              <td>{e.status}</td>
+              <td>
+                <Timestamp at={e.sentAt ?? e.createdAt} />
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {emails.slice(0, pageSize).map((e) => (
-              <tr key={e.id} data-testid="mailbox-row">
-                <td>{e.to}</td>
-                <td>
-                  <Link href={`/dev/mailbox/${e.id}`} className="text-blue-700 hover:underline">
-                    {e.subject ?? `(${e.template}, not rendered yet)`}
-                  </Link>
-                </td>
-                <td>{e.status}</td>
-                <td>
-                  <time dateTime={(e.sentAt ?? e.createdAt).toISOString()}>{(e.sentAt ?? e.createdAt).toISOString().replace("T", " ").slice(0, 19)} UTC</time>
-                </td>
-              </tr>
-            ))}
-            {emails.length === 0 ? (
-              <tr>
-                <td colSpan={4} className="text-center text-slate-500">
-                  No e-mails yet.
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
+          ))}
+        </TableCard>
       </div>
       <div className="mt-4 flex gap-2">
         {page > 1 ? <Link className="btn btn-secondary" href={`?page=${page - 1}`}>Newer</Link> : null}

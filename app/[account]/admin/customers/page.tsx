@@ -1,8 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { db } from "@/db/client";
+import { Day } from "@/app/components/day";
 import { GaugeIcon, UsersIcon } from "@/app/components/icons";
 import { SearchBox, withParams } from "@/app/components/list-controls";
+import { ListSection, TableCard } from "@/app/components/list-section";
+import { firstParams, type SearchParams } from "@/lib/pagination";
 import { SORTS, getPartnerOverview, listManagedCustomers, type SortKey } from "@/lib/partners";
 import { getAdminContext } from "../admin-context";
 import { CreateCustomerForm } from "./create-customer-form";
@@ -10,22 +13,16 @@ import { QuotaMeter } from "./quota-meter";
 
 export const metadata: Metadata = { title: "Customers · Administration" };
 
-type SearchParams = Record<"q" | "sort" | "dir" | "after" | "before", string | string[] | undefined>;
-
-const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 const isSortKey = (v: string | undefined): v is SortKey => v !== undefined && Object.hasOwn(SORTS, v);
-const COLUMNS = 7;
 
-export default async function CustomersPage({ params, searchParams }: { params: Promise<{ account: string }>; searchParams: Promise<SearchParams> }) {
+export default async function CustomersPage({ params, searchParams }: { params: Promise<{ account: string }>; searchParams: Promise<SearchParams<"q" | "sort" | "dir" | "after" | "before">> }) {
   const { account } = await params;
-  const sp = await searchParams;
+  const sp = firstParams(await searchParams, ["q", "sort", "dir", "after", "before"]);
   const { customer: partner, can } = await getAdminContext(account);
-  const q = (first(sp.q) ?? "").trim().slice(0, 100);
-  const sortParam = first(sp.sort);
-  const sort: SortKey = isSortKey(sortParam) ? sortParam : "name";
-  const dir = first(sp.dir) === "desc" ? "desc" : "asc";
-  const after = first(sp.after);
-  const before = first(sp.before);
+  const q = (sp.q ?? "").trim().slice(0, 100);
+  const sort: SortKey = isSortKey(sp.sort) ? sp.sort : "name";
+  const dir = sp.dir === "desc" ? "desc" : "asc";
+  const { after, before } = sp;
   const [overview, list] = await Promise.all([
     getPartnerOverview(db, partner.id),
     listManagedCustomers(db, partner.id, { q, sort, dir, after, before }),
@@ -51,19 +48,18 @@ export default async function CustomersPage({ params, searchParams }: { params: 
         <OverviewCard label="Near quota" value={overview.near_quota} hint="80 % or more used" tone={overview.near_quota > 0 ? "amber" : undefined} />
       </section>
 
-      <section aria-labelledby="customers-heading" className="space-y-3">
-        <div className="flex flex-wrap items-end justify-between gap-3">
-          <div>
-            <h2 id="customers-heading" className="text-lg font-semibold">
-              Managed customers
-            </h2>
-            <p className="text-sm text-slate-600">
-              {manage
-                ? "Enter the new customer's name and identifier and press + to create it. "
-                : "Only Partner Admins can create customers and change quotas. "}
-              Search finds names, identifiers and members&apos; e-mail addresses.
-            </p>
-          </div>
+      <ListSection
+        id="customers-heading"
+        title="Managed customers"
+        description={
+          <>
+            {manage
+              ? "Enter the new customer's name and identifier and press + to create it. "
+              : "Only Partner Admins can create customers and change quotas. "}
+            Search finds names, identifiers and members&apos; e-mail addresses.
+          </>
+        }
+        tools={
           <div className="flex flex-wrap items-center gap-2">
             <SearchBox q={q} label="Search customers" keep={{ sort: listParams.sort, dir: listParams.dir }} />
             <form action="" className="flex items-center gap-2" aria-label="Sort customers">
@@ -90,73 +86,61 @@ export default async function CustomersPage({ params, searchParams }: { params: 
               </button>
             </form>
           </div>
-        </div>
-
-        <div className="card overflow-hidden">
-          {manage ? <CreateCustomerForm account={partner.identifier} /> : null}
-          <div className="overflow-x-auto">
-            <table className="table min-w-[52rem]">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Identifier</th>
-                  <th>Users</th>
-                  <th>Pending invitations</th>
-                  <th>Projects</th>
-                  <th>Created</th>
-                  <th className="text-right">Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.rows.map((c) => (
-                  <tr key={c.id} data-testid="customer-row">
-                    <td className="font-medium">{c.name}</td>
-                    <td className="font-mono text-xs whitespace-nowrap">{c.identifier}</td>
-                    <td className="tabular-nums">{c.users}</td>
-                    <td className="tabular-nums">{c.pending_invitations}</td>
-                    <td>
-                      <QuotaMeter used={c.projects} quota={c.project_quota} label={`Projects of ${c.name} used of quota`} />
-                    </td>
-                    <td className="whitespace-nowrap">{c.created_at.toISOString().slice(0, 10)}</td>
-                    <td>
-                      {/* Room for the message and delete actions to come. */}
-                      <div className="flex justify-end gap-1">
-                        <Link href={`${base}/${c.identifier}/users`} className="btn-icon" aria-label={`Users of ${c.name}`} title="Users">
-                          <UsersIcon />
-                        </Link>
-                        <Link href={`${base}/${c.identifier}/quota`} className="btn-icon" aria-label={`Quota of ${c.name}`} title="Quota">
-                          <GaugeIcon />
-                        </Link>
-                      </div>
-                    </td>
-                  </tr>
-                ))}
-                {list.rows.length === 0 ? (
-                  <tr>
-                    <td colSpan={COLUMNS} className="py-8 text-center text-slate-500">
-                      <EmptyState q={q} paged={paged} manage={manage} firstPage={withParams(base, listParams, {})} clearSearch={withParams(base, { ...listParams, q: undefined }, {})} />
-                    </td>
-                  </tr>
+        }
+      >
+        <TableCard
+          columns={["Name", "Identifier", "Users", "Pending invitations", "Projects", "Created", { label: "Actions", className: "text-right" }]}
+          tableClassName="min-w-[52rem]"
+          top={manage ? <CreateCustomerForm account={partner.identifier} /> : null}
+          empty={
+            list.rows.length === 0 && (
+              <EmptyState q={q} paged={paged} manage={manage} firstPage={withParams(base, listParams, {})} clearSearch={withParams(base, { ...listParams, q: undefined }, {})} />
+            )
+          }
+          footer={
+            list.prev || list.next ? (
+              <nav aria-label="Customers pages" className="flex items-center justify-end gap-2 px-3 py-2 text-sm">
+                {list.prev ? (
+                  <Link className="btn btn-secondary" href={withParams(base, listParams, { before: list.prev })} rel="prev">
+                    Previous
+                  </Link>
                 ) : null}
-              </tbody>
-            </table>
-          </div>
-          {list.prev || list.next ? (
-            <nav aria-label="Customers pages" className="flex items-center justify-end gap-2 px-3 py-2 text-sm">
-              {list.prev ? (
-                <Link className="btn btn-secondary" href={withParams(base, listParams, { before: list.prev })} rel="prev">
-                  Previous
-                </Link>
-              ) : null}
-              {list.next ? (
-                <Link className="btn btn-secondary" href={withParams(base, listParams, { after: list.next })} rel="next">
-                  Next
-                </Link>
-              ) : null}
-            </nav>
-          ) : null}
-        </div>
-      </section>
+                {list.next ? (
+                  <Link className="btn btn-secondary" href={withParams(base, listParams, { after: list.next })} rel="next">
+                    Next
+                  </Link>
+                ) : null}
+              </nav>
+            ) : null
+          }
+        >
+          {list.rows.map((c) => (
+            <tr key={c.id} data-testid="customer-row">
+              <td className="font-medium">{c.name}</td>
+              <td className="font-mono text-xs whitespace-nowrap">{c.identifier}</td>
+              <td className="tabular-nums">{c.users}</td>
+              <td className="tabular-nums">{c.pending_invitations}</td>
+              <td>
+                <QuotaMeter used={c.projects} quota={c.project_quota} label={`Projects of ${c.name} used of quota`} />
+              </td>
+              <td className="whitespace-nowrap">
+                <Day at={c.created_at} />
+              </td>
+              <td>
+                {/* Room for the message and delete actions to come. */}
+                <div className="flex justify-end gap-1">
+                  <Link href={`${base}/${c.identifier}/users`} className="btn-icon" aria-label={`Users of ${c.name}`} title="Users">
+                    <UsersIcon />
+                  </Link>
+                  <Link href={`${base}/${c.identifier}/quota`} className="btn-icon" aria-label={`Quota of ${c.name}`} title="Quota">
+                    <GaugeIcon />
+                  </Link>
+                </div>
+              </td>
+            </tr>
+          ))}
+        </TableCard>
+      </ListSection>
     </div>
   );
 }

@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { db } from "@/db/client";
+import { Day } from "@/app/components/day";
+import { ACTIONS_COLUMN, TableCard } from "@/app/components/list-section";
 import { requireUser } from "@/lib/auth/session";
 import { can } from "@/lib/authz";
 import { NotFoundError } from "@/lib/errors";
@@ -31,36 +33,16 @@ export default async function ProjectPage({ params }: { params: Promise<{ accoun
         </Link>
         <h1 className="mt-1 text-2xl font-semibold">{project.name}</h1>
         <p className="text-sm text-slate-600">
-          Identifier <span className="font-mono">{project.identifier}</span> (permanent) · created {project.createdAt.toISOString().slice(0, 10)}
+          Identifier <span className="font-mono">{project.identifier}</span> (permanent) · created <Day at={project.createdAt} />
         </p>
       </div>
       <h2 className="text-lg font-semibold">Project access</h2>
       {editable ? <GrantAccessForm ids={ids} candidates={candidates} /> : null}
-      <div className="card overflow-x-auto">
-        <table className="table">
-          <thead>
-            <tr>
-              <th>Member</th>
-              <th>Project role</th>
-              <th className="text-right">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {access.map((a) => (
-              <AccessRow key={a.userId} ids={ids} member={a} editable={editable} />
-            ))}
-            {access.length === 0 ? (
-              <tr>
-                <td colSpan={3} className="py-6 text-center text-slate-500">
-                  Nobody has access yet.
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
-      </div>
+      <TableCard columns={["Member", "Project role", ACTIONS_COLUMN]} empty={access.length === 0 && "Nobody has access yet."}>
+        {access.map((a) => (
+          <AccessRow key={a.userId} ids={ids} member={a} editable={editable} />
+        ))}
+      </TableCard>
     </section>
   );
 }
