@@ -72,6 +72,8 @@ it("invites a person who signs up from the e-mailed link, then changes their gro
   const ivyRow = adminPage.getByTestId("invitation-row").filter({ hasText: inviteeEmail });
   await expect.poll(() => ivyRow.textContent()).toContain("Customer Admin");
   expect(await ivyRow.textContent()).toContain("Ada Admin");
+  // The delivery status follows the worker without a reload.
+  await expect.poll(() => ivyRow.getByTestId("delivery-status").textContent(), { timeout: 20_000 }).toBe("sent");
 
   // Inviting the same address twice points to Resend instead of sending a second invitation.
   await inviteForm.getByLabel("Full name", { exact: true }).fill("Paul Again");

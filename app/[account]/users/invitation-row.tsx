@@ -73,10 +73,16 @@ function DeliveryStatus({ status }: { status: InvitationRowData["deliveryStatus"
   if (status === "failed")
     return (
       <span className="inline-flex flex-col">
-        <span className="w-fit rounded bg-red-100 px-1.5 py-0.5 text-xs font-medium text-red-800">failed</span>
+        <span className="w-fit rounded bg-red-100 px-1.5 py-0.5 text-xs font-medium text-red-800" data-testid="delivery-status">
+          failed
+        </span>
         <span className="mt-0.5 text-xs text-red-700">Not delivered. Check the address, then resend.</span>
       </span>
     );
   const style = status === "sent" ? "bg-green-100 text-green-800" : "bg-slate-100 text-slate-700";
-  return <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${style}`}>{status}</span>;
+  return (
+    <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${style}`} data-testid="delivery-status">
+      {status === "queued" ? "sending…" : status}
+    </span>
+  );
 }

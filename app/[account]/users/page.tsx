@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { db } from "@/db/client";
 import { Day } from "@/app/components/day";
 import { Pagination, SearchBox, withParams } from "@/app/components/list-controls";
+import { LiveRefresh } from "@/app/components/live-refresh";
 import { ACTIONS_COLUMN, ListSection, TableCard } from "@/app/components/list-section";
 import { getAccountContext } from "@/lib/auth/account-context";
 import { GROUP_LABELS, groupsFor, isAdminGroup } from "@/lib/authz";
@@ -44,6 +45,7 @@ export default async function UsersPage({ params, searchParams }: { params: Prom
           description="Enter a full name and e-mail address and press + to send an invitation e-mail."
           tools={<SearchBox q={invitationList.q} label="Search invitations" param="iq" keep={{ q: current.q, page: current.page }} />}
         >
+          <LiveRefresh active={invitations.rows.some((inv) => inv.deliveryStatus === "queued")} />
           <ListFeedback>
             <TableCard
               columns={["Full name", "E-mail", "Group", "Invited by", "Sent", "Expires", "Delivery", ACTIONS_COLUMN]}
