@@ -28,8 +28,6 @@ export function emailJobOptions(): JobsOptions {
 /** Backoff for the email queue: the provider's Retry-After when it gave one, else exponential. */
 export function emailBackoff(attemptsMade: number, err: Error | undefined): number {
   if (err instanceof TransientEmailError && err.retryAfterMs !== null) return err.retryAfterMs;
-  const retryAfter = (err as { retryAfterMs?: number } | undefined)?.retryAfterMs;
-  if (typeof retryAfter === "number") return retryAfter;
   return getEnv().EMAIL_BACKOFF_MS * 2 ** Math.max(0, attemptsMade - 1);
 }
 
