@@ -250,7 +250,10 @@ export async function setAccountKind(actorId: string | null, identifier: string,
       if (managed > 0) throw new DomainError(`${customer.identifier} still manages ${managed} customers; move or delete them first.`);
     }
     const [updated] = await tx.update(customers).set({ kind, updatedAt: new Date() }).where(eq(customers.id, customer.id)).returning();
-    await tx.execute(sql`update memberships set "group" = ${kind === "partner" ? TO_PARTNER : TO_CUSTOMER} where customer_id = ${customer.id}`);
+    const regroup = kind === "partner" ? TO_PARTNER : TO_CUSTOMER;
+    await tx.execute(sql`update memberships set "group" = ${regroup} where customer_id = ${customer.id}`);
+    // Pending invitations too, so accepting one later gives a group that exists in the account's new kind.
+    await tx.execute(sql`update invitations set "group" = ${regroup} where customer_id = ${customer.id} and accepted_at is null`);
     await recordAudit(tx, {
       customerId: customer.id,
       actorId,

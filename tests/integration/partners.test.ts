@@ -38,7 +38,9 @@ describe("becoming a partner", () => {
     const { user, customer } = await newAccount();
     const employee = await newUser();
     await addMember(employee.id, customer.id, "customer_employee");
+    const { invitation } = await inviteMember(user.id, customer.identifier, { fullName: "Pending", email: `${unique("pend")}@example.test`, group: "customer_admin" });
     await setAccountKind(null, customer.identifier, "partner");
+    expect((await db.select().from(invitations).where(eq(invitations.id, invitation.id)))[0].group).toBe("partner_admin");
     const after = await db.select().from(memberships).where(eq(memberships.customerId, customer.id));
     expect(Object.fromEntries(after.map((m) => [m.userId, m.group]))).toEqual({ [user.id]: "partner_admin", [employee.id]: "partner_employee" });
     const events = await db.select().from(auditEvents).where(and(eq(auditEvents.customerId, customer.id), eq(auditEvents.action, "account.made_partner")));
