@@ -1,4 +1,6 @@
 import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { getCurrentUser } from "@/lib/auth/session";
 import { SignInForm } from "./sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -10,5 +12,7 @@ function safeCallback(url: string | undefined): string {
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; email?: string }> }) {
   const sp = await searchParams;
+  // Already signed in: go where the link meant to go instead of asking again.
+  if (await getCurrentUser()) redirect(safeCallback(sp.callbackUrl));
   return <SignInForm callbackUrl={safeCallback(sp.callbackUrl)} email={sp.email} />;
 }
