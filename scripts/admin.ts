@@ -1,4 +1,5 @@
 // Operator CLI: `npm run admin -- <command> [args]`. Runs against DATABASE_URL, with the same domain functions as the app.
+import { ZodError } from "zod";
 import { closeDb, db } from "../db/client";
 import { DomainError } from "../lib/errors";
 import { setOperator, syncConfiguredOperators } from "../lib/operators";
@@ -44,7 +45,8 @@ main(process.argv.slice(2))
     return closeDb();
   })
   .catch(async (err) => {
-    console.error(err instanceof DomainError || err?.name === "ZodError" ? err.message : err);
+    if (err instanceof ZodError) console.error(err.issues.map((issue) => issue.message).join("; "));
+    else console.error(err instanceof DomainError ? err.message : err);
     await closeDb();
     process.exit(1);
   });
