@@ -9,7 +9,7 @@ import { hashPassword } from "./auth/password";
 import { queueEmail } from "./email/queue-email";
 import { getEnv } from "./env";
 import { DomainError, NotFoundError, fieldError, violatedConstraint } from "./errors";
-import { containsPattern } from "./pagination";
+import { searchAny } from "./pagination";
 import { hashToken, newToken } from "./tokens";
 import { emailSchema, fullNameSchema, passwordSchema } from "./validation";
 
@@ -198,7 +198,7 @@ export async function listInvitations(ex: Executor, customerId: string, opts: { 
   const where = and(
     eq(invitations.customerId, customerId),
     isNull(invitations.acceptedAt),
-    opts.q ? sql`(${invitations.fullName} ilike ${containsPattern(opts.q)} or ${invitations.email} ilike ${containsPattern(opts.q)})` : undefined,
+    searchAny(opts.q, invitations.fullName, invitations.email),
   );
   const [rows, [{ count }]] = await Promise.all([
     ex

@@ -6,7 +6,7 @@ import { memberships, projectAccess, projects, users, type Customer, type Member
 import { recordAudit } from "./audit";
 import { GROUP_LABELS, authorize, groupsFor, isAdminGroup } from "./authz";
 import { DomainError, ForbiddenError, NotFoundError } from "./errors";
-import { containsPattern } from "./pagination";
+import { searchAny } from "./pagination";
 
 export const memberGroupSchema = z.enum(["customer_admin", "customer_employee", "partner_admin", "partner_employee"], "Choose a group.");
 
@@ -91,11 +91,11 @@ export async function removeMember(actorId: string, identifier: string, userId: 
   });
 }
 
-/** Members of an account, searchable by name or e-mail, admins first then by name. */
+/** Members of an account, searchable by name or e-mail, by name. */
 export async function listMembers(ex: Executor, customerId: string, opts: { q: string; limit: number; offset: number }) {
   const where = and(
     eq(memberships.customerId, customerId),
-    opts.q ? sql`(${users.name} ilike ${containsPattern(opts.q)} or ${users.email} ilike ${containsPattern(opts.q)})` : undefined,
+    searchAny(opts.q, users.name, users.email),
   );
   const [rows, [{ count }]] = await Promise.all([
     ex

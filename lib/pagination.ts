@@ -1,4 +1,6 @@
-// Page numbers and search terms from the URL, clamped to sane values.
+// Page numbers and search terms from the URL, clamped to sane values, and the search condition lists share.
+import { sql, type AnyColumn, type SQL } from "drizzle-orm";
+
 export const PAGE_SIZE = 20;
 
 /** A page's search params as Next passes them: each one absent, given once, or repeated. */
@@ -19,4 +21,11 @@ export function pageParams(sp: { page?: string; q?: string }, pageSize = PAGE_SI
 /** A LIKE pattern matching `q` anywhere, with LIKE's own wildcards escaped. */
 export function containsPattern(q: string): string {
   return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** A list's search: any of `columns` contains `q` (case-insensitive), or no condition when `q` is empty. */
+export function searchAny(q: string, ...columns: AnyColumn[]): SQL | undefined {
+  if (!q) return undefined;
+  const pattern = containsPattern(q);
+  return sql`(${sql.join(columns.map((c) => sql`${c} ilike ${pattern}`), sql` or `)})`;
 }

@@ -6,7 +6,7 @@ import { customers, memberships, projectAccess, projects, users, type Membership
 import { recordAudit } from "./audit";
 import { authorize, can } from "./authz";
 import { DomainError, NotFoundError, fieldError, violatedConstraint } from "./errors";
-import { containsPattern } from "./pagination";
+import { searchAny } from "./pagination";
 import { identifierSchema, nameSchema } from "./validation";
 
 export const PROJECT_ROLE_LABELS: Record<ProjectRole, string> = {
@@ -60,7 +60,7 @@ export async function listProjects(ex: Executor, customerId: string, viewer: Pic
   const where = and(
     eq(projects.customerId, customerId),
     seesAll ? undefined : sql`exists (select 1 from project_access pa where pa.project_id = "projects"."id" and pa.user_id = ${viewer.userId})`,
-    opts.q ? sql`(${projects.name} ilike ${containsPattern(opts.q)} or ${projects.identifier} ilike ${containsPattern(opts.q)})` : undefined,
+    searchAny(opts.q, projects.name, projects.identifier),
   );
   const [rows, [{ count }]] = await Promise.all([
     ex

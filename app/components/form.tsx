@@ -81,3 +81,18 @@ export function SubmitButton({
     </button>
   );
 }
+
+/** The password field of every form that creates an account; the hint states the rules `passwordSchema` enforces. */
+export function NewPasswordField({ state }: { state?: ActionState }) {
+  return (
+    <Field
+      name="password"
+      label="Password"
+      type="password"
+      autoComplete="new-password"
+      required
+      state={state}
+      hint="At least 10 characters, mixing letters with digits or symbols."
+    />
+  );
+}

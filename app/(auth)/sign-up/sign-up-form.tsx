@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import { useActionForm } from "@/app/components/use-action-form";
-import { Field, FormMessage, SubmitButton } from "@/app/components/form";
+import { Field, NewPasswordField, FormMessage, SubmitButton } from "@/app/components/form";
 import { suggestIdentifier } from "@/lib/validation";
 import { signUpAction } from "./actions";
 
@@ -22,15 +22,7 @@ export function SignUpForm() {
         <legend className="text-sm font-semibold text-slate-800">You</legend>
         <Field name="fullName" label="Full name" autoComplete="name" required state={state} />
         <Field name="email" label="E-mail" type="email" autoComplete="email" required state={state} />
-        <Field
-          name="password"
-          label="Password"
-          type="password"
-          autoComplete="new-password"
-          required
-          state={state}
-          hint="At least 10 characters, mixing letters with digits or symbols."
-        />
+        <NewPasswordField state={state} />
       </fieldset>
       <fieldset className="space-y-4">
         <legend className="text-sm font-semibold text-slate-800">Your customer account</legend>

@@ -1,6 +1,6 @@
 "use client";
 import { signOut } from "next-auth/react";
-import { Field, FormMessage, SubmitButton } from "@/app/components/form";
+import { Field, NewPasswordField, FormMessage, SubmitButton } from "@/app/components/form";
 import { useActionForm } from "@/app/components/use-action-form";
 import { acceptInvitationAction, acceptWithSignUpAction } from "./actions";
 
@@ -33,15 +33,7 @@ export function SignUpToAcceptForm({ token, email, fullName, accountName }: { to
         </p>
       </div>
       <Field name="fullName" label="Full name" autoComplete="name" defaultValue={fullName} required state={state} />
-      <Field
-        name="password"
-        label="Password"
-        type="password"
-        autoComplete="new-password"
-        required
-        state={state}
-        hint="At least 10 characters, mixing letters with digits or symbols."
-      />
+      <NewPasswordField state={state} />
       <SubmitButton pending={pending} pendingLabel="Creating your account…" className="btn btn-primary w-full">
         Create account and join {accountName}
       </SubmitButton>
