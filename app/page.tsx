@@ -1,15 +1,15 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { db } from "@/db/client";
 import { listMyAccounts } from "@/lib/accounts";
-import { getCurrentUser } from "@/lib/auth/session";
+import { getPrincipal } from "@/lib/web";
 
 export const dynamic = "force-dynamic";
 
 export default async function Home() {
-  const user = await getCurrentUser();
+  const principal = await getPrincipal();
+  const user = principal.kind === "user" ? principal : null;
   if (user) {
-    const accounts = await listMyAccounts(db, user.id);
+    const accounts = await listMyAccounts(user);
     if (accounts[0]) redirect(`/${accounts[0].identifier}`);
   }
   return (

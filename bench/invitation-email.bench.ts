@@ -1,7 +1,7 @@
 // Invitation e-mails delivered per second end to end (outbox → relay → BullMQ → worker → Resend SDK → local Resend API)
 // beside BullMQ's own throughput for no-op jobs on the same Redis, in the same run.
 import { randomBytes } from "node:crypto";
-import { Queue, QueueEvents, Worker } from "bullmq";
+import { Queue, Worker } from "bullmq";
 import { sql } from "drizzle-orm";
 import { db } from "@/db/client";
 import { queueConnection } from "@/jobs/connection";
@@ -9,6 +9,7 @@ import { startWorker } from "@/jobs/worker";
 import { newAccount } from "../tests/support/factories";
 import { FakeResend } from "../tests/support/fake-resend";
 import { renderEmail } from "@/emails";
+import { userPrincipal } from "@/lib/authz";
 import { inviteMember } from "@/lib/invitations";
 import { timeIt, type Benchmark } from "./harness";
 
@@ -45,12 +46,15 @@ const bench: Benchmark = {
     const { user, customer } = await newAccount({ identifier: `bench-${randomBytes(3).toString("hex")}` });
     // Fill the outbox while no worker runs, then time the drain.
     await db.execute(sql`update outbox set relayed_at = now() where relayed_at is null`);
-    for (let i = 0; i < N; i++) await inviteMember(user.id, customer.identifier, { fullName: `Invitee ${i}`, email: `invitee-${i}@bench.test`, group: "customer_employee" });
+    for (let i = 0; i < N; i++)
+      await inviteMember(userPrincipal(user), customer.identifier, { fullName: `Invitee ${i}`, email: `invitee-${i}@bench.test`, group: "customer_employee" });
     let worker: Awaited<ReturnType<typeof startWorker>> | null = null;
     const ms = await timeIt(async () => {
       worker = await startWorker({ log: () => {}, pollMs: 100 });
       await waitUntil(async () => {
-        const [{ sent }] = (await db.execute(sql`select count(*)::int as sent from outbound_emails where customer_id = ${customer.id} and status = 'sent' and template = 'invitation'`)) as unknown as { sent: number }[];
+        const [{ sent }] = (await db.execute(
+          sql`select count(*)::int as sent from outbound_emails where customer_id = ${customer.id} and status = 'sent' and template = 'invitation'`,
+        )) as unknown as { sent: number }[];
         return sent >= N;
       });
     });

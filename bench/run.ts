@@ -16,7 +16,14 @@ function fmt(n: number): string {
 
 function printTable(rows: BenchRow[]) {
   const header = ["benchmark", "ours", "raw limit", "raw", "ours/raw", "unit"];
-  const lines = rows.map((r) => [r.name, fmt(r.ours), r.rawLabel, fmt(r.raw), (r.ours / r.raw).toFixed(2), `${r.unit}${r.higherIsBetter ? " (higher is better)" : " (lower is better)"}`]);
+  const lines = rows.map((r) => [
+    r.name,
+    fmt(r.ours),
+    r.rawLabel,
+    fmt(r.raw),
+    (r.ours / r.raw).toFixed(2),
+    `${r.unit}${r.higherIsBetter ? " (higher is better)" : " (lower is better)"}`,
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const row = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
   console.log(row(header));

@@ -2,7 +2,8 @@
 import { randomBytes } from "node:crypto";
 import { rawSql } from "@/db/client";
 import { signUp } from "@/lib/accounts";
-import { hashPassword } from "@/lib/auth/password";
+import { ANONYMOUS } from "@/lib/authz";
+import { hashPassword } from "@/lib/auth";
 import { throughput, type Benchmark } from "./harness";
 
 const N = 200;
@@ -13,7 +14,13 @@ const bench: Benchmark = {
   async run() {
     const run = randomBytes(3).toString("hex");
     const ours = await throughput(N, CONCURRENCY, (i) =>
-      signUp({ fullName: "Bench User", email: `b${run}-${i}@bench.test`, password: "bench-password-1", accountName: `Bench ${i}`, identifier: `b${run}-${i}` }),
+      signUp(ANONYMOUS, {
+        fullName: "Bench User",
+        email: `b${run}-${i}@bench.test`,
+        password: "bench-password-1",
+        accountName: `Bench ${i}`,
+        identifier: `b${run}-${i}`,
+      }),
     );
     const sql = rawSql();
     const hash = await hashPassword("bench-password-1");

@@ -12,9 +12,7 @@ export function EmailLayout({ preview, children }: { preview: string; children: 
           <Text style={{ fontSize: "18px", fontWeight: 700, color: "#1e3a8a", margin: "0 0 16px" }}>Tenancy</Text>
           <Section>{children}</Section>
           <Hr style={{ borderColor: "#e5e7eb", margin: "24px 0 12px" }} />
-          <Text style={{ fontSize: "12px", color: "#6b7280", margin: 0 }}>
-            You receive this e-mail because of an action in your Tenancy account.
-          </Text>
+          <Text style={{ fontSize: "12px", color: "#6b7280", margin: 0 }}>You receive this e-mail because of an action in your Tenancy account.</Text>
         </Container>
       </Body>
     </Html>

@@ -13,8 +13,8 @@ export default function WelcomeEmail({ name, accountName, identifier, accountUrl
     <EmailLayout preview={`Your customer account ${accountName} is ready`}>
       <Text style={paragraph}>Hello {name},</Text>
       <Text style={paragraph}>
-        your customer account <strong>{accountName}</strong> is ready. Its identifier is <strong>{identifier}</strong>; it
-        names the account on every connected platform and never changes.
+        your customer account <strong>{accountName}</strong> is ready. Its identifier is <strong>{identifier}</strong>; it names the account on every connected
+        platform and never changes.
       </Text>
       <Text style={paragraph}>From the account you can invite your colleagues, create projects and keep your billing details up to date.</Text>
       <Button href={accountUrl} style={button}>

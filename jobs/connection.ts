@@ -1,7 +1,7 @@
 // How queues and workers reach their backend: Redis (REDIS_URL) or, where no Redis exists, BullMQ's PostgreSQL backend.
 import { Redis, type RedisOptions } from "ioredis";
 import { createPostgresBackend, setDefaultBackendFactory, type ConnectionOptions } from "bullmq";
-import { getEnv } from "@/lib/env";
+import { getEnv } from "@/lib/core";
 
 let postgresSelected = false;
 

@@ -7,11 +7,13 @@ import { db } from "@/db/client";
 import { invitations, outboundEmails } from "@/db/schema";
 import { isTemplateName, renderEmail, type TemplateName, type TemplateProps } from "@/emails";
 import { recordAudit } from "@/lib/audit";
-import { EMAIL_JOB, EMAIL_QUEUE } from "@/lib/email/queue-email";
-import { PermanentEmailError, TransientEmailError, sendEmail } from "@/lib/email/transport";
-import { getEnv } from "@/lib/env";
+import { systemPrincipal } from "@/lib/authz";
+import { EMAIL_JOB, EMAIL_QUEUE, PermanentEmailError, TransientEmailError, sendEmail } from "@/lib/email";
+import { getEnv } from "@/lib/core";
 
 export { EMAIL_JOB, EMAIL_QUEUE };
+
+const WORKER = systemPrincipal("worker");
 
 export const emailPayload = z.object({ emailId: z.uuid() });
 
@@ -41,9 +43,8 @@ async function markFailed(emailId: string, invitationId: string | null, message:
         .where(sql`${invitations.id} = ${invitationId} and ${invitations.acceptedAt} is null`)
         .returning();
       if (inv)
-        await recordAudit(tx, {
+        await recordAudit(tx, WORKER, {
           customerId: inv.customerId,
-          actorId: null,
           action: "invitation.delivery_failed",
           targetType: "invitation",
           targetId: inv.id,

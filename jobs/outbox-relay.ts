@@ -25,9 +25,7 @@ export class OutboxRelay {
   private unlisten: (() => Promise<void>) | null = null;
   lastError: unknown = null;
 
-  constructor(
-    private readonly opts: { pollMs?: number; batchSize?: number; addTimeoutMs?: number; log?: (msg: string) => void } = {},
-  ) {}
+  constructor(private readonly opts: { pollMs?: number; batchSize?: number; addTimeoutMs?: number; log?: (msg: string) => void } = {}) {}
 
   private queue(name: string): Queue {
     let q = this.queues.get(name);
@@ -110,7 +108,14 @@ export class OutboxRelay {
     if (this.timer) clearInterval(this.timer);
     await this.unlisten?.().catch(() => {});
     await this.running;
-    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => {}).then(() => releaseConnection(q.opts.connection))));
+    await Promise.all(
+      [...this.queues.values()].map((q) =>
+        q
+          .close()
+          .catch(() => {})
+          .then(() => releaseConnection(q.opts.connection)),
+      ),
+    );
   }
 }
 

@@ -1,6 +1,7 @@
 // The worker process: one BullMQ Worker per queue plus the outbox relay. SIGTERM/SIGINT close everything cleanly.
 import { Worker } from "bullmq";
-import { closeDb, db } from "@/db/client";
+import { closeDb } from "@/db/client";
+import { systemPrincipal } from "@/lib/authz";
 import { syncConfiguredOperators } from "@/lib/operators";
 import { emailBackoff } from "./email";
 import { queueConnection, releaseConnection } from "./connection";
@@ -19,13 +20,11 @@ export async function startWorker(opts: { log?: (msg: string) => void; pollMs?: 
       concurrency: def.concurrency,
       settings: { backoffStrategy: (attemptsMade, _type, err) => emailBackoff(attemptsMade, err) },
     });
-    w.on("failed", (job, err) =>
-      log(`${def.name} job ${job?.id} failed (attempt ${job?.attemptsMade}/${job?.opts.attempts}): ${err.message}`),
-    );
+    w.on("failed", (job, err) => log(`${def.name} job ${job?.id} failed (attempt ${job?.attemptsMade}/${job?.opts.attempts}): ${err.message}`));
     w.on("error", (err) => log(`${def.name} worker error: ${err.message}`));
     return w;
   });
-  const operators = await syncConfiguredOperators(db);
+  const operators = await syncConfiguredOperators(systemPrincipal("worker"));
   if (operators) log(`${operators} user(s) made operator from OPERATOR_EMAILS`);
   const relay = new OutboxRelay({ log, pollMs: opts.pollMs });
   await relay.start();

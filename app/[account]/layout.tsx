@@ -1,16 +1,15 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { db } from "@/db/client";
 import { AccountSwitcher } from "@/app/components/account-switcher";
 import { NavLink } from "@/app/components/nav-link";
 import { SettingsMenu } from "@/app/components/user-menu";
 import { listMyAccounts } from "@/lib/accounts";
-import { getAccountContext } from "@/lib/auth/account-context";
+import { getAccountContext } from "@/lib/web";
 
 export default async function AccountLayout({ children, params }: { children: ReactNode; params: Promise<{ account: string }> }) {
   const { account } = await params;
   const ctx = await getAccountContext(account);
-  const accounts = await listMyAccounts(db, ctx.user.id);
+  const accounts = await listMyAccounts(ctx.principal);
   const base = `/${ctx.customer.identifier}`;
   const nav = [
     { href: `${base}/projects`, label: "Projects" },
@@ -29,8 +28,8 @@ export default async function AccountLayout({ children, params }: { children: Re
           <AccountSwitcher current={{ identifier: ctx.customer.identifier, name: ctx.customer.name, kind: ctx.customer.kind }} accounts={accounts} />
           <div className="ml-auto">
             <SettingsMenu
-              name={ctx.user.name}
-              email={ctx.user.email}
+              name={ctx.principal.name}
+              email={ctx.principal.email}
               items={nav.map((n) => ({ href: n.href, label: n.label === "Administration" ? "Administration" : `Account › ${n.label}` }))}
             />
           </div>

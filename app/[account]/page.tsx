@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { getAccountContext } from "@/lib/auth/account-context";
+import { getAccountContext } from "@/lib/web";
 import { GROUP_LABELS } from "@/lib/authz";
 
 export default async function AccountHome({ params }: { params: Promise<{ account: string }> }) {
@@ -10,7 +10,7 @@ export default async function AccountHome({ params }: { params: Promise<{ accoun
       <div>
         <h1 className="text-2xl font-semibold">{customer.name}</h1>
         <p className="text-sm text-slate-600">
-          Identifier <span className="font-mono">{customer.identifier}</span> · you are {GROUP_LABELS[membership.group]}
+          Identifier <span className="font-mono">{customer.identifier}</span> {membership ? <> · you are {GROUP_LABELS[membership.group]}</> : null}
         </p>
       </div>
       <div className="grid gap-4 sm:grid-cols-3">

@@ -1,7 +1,7 @@
 "use client";
 // Accessible form pieces: every field has a label, its error is announced and tied to it with aria-describedby.
 import type { ComponentProps, ReactNode } from "react";
-import type { ActionState } from "@/lib/action";
+import type { ActionState } from "@/lib/web";
 
 export function Field({
   name,
@@ -20,14 +20,7 @@ export function Field({
       <label htmlFor={id} className="mb-1 block text-sm font-medium text-slate-700">
         {label}
       </label>
-      <input
-        id={id}
-        name={name}
-        className={`input ${inputClassName}`}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={described}
-        {...input}
-      />
+      <input id={id} name={name} className={`input ${inputClassName}`} aria-invalid={error ? true : undefined} aria-describedby={described} {...input} />
       {hint ? (
         <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
           {hint}

@@ -57,7 +57,8 @@ export function Pagination({
 /** Builds a URL for the current path with some search params replaced. */
 export function withParams(path: string, current: Record<string, string | undefined>, changes: Record<string, string | number | undefined>) {
   const sp = new URLSearchParams();
-  for (const [k, v] of Object.entries({ ...current, ...changes })) if (v !== undefined && v !== "" && !(k.endsWith("page") && String(v) === "1")) sp.set(k, String(v));
+  for (const [k, v] of Object.entries({ ...current, ...changes }))
+    if (v !== undefined && v !== "" && !(k.endsWith("page") && String(v) === "1")) sp.set(k, String(v));
   const s = sp.toString();
   return s ? `${path}?${s}` : path;
 }

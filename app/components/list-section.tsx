@@ -2,7 +2,19 @@
 import type { ReactNode } from "react";
 
 /** A section headed by an h2 and a line of description, with search and other tools beside the heading. */
-export function ListSection({ id, title, description, tools, children }: { id: string; title: string; description: ReactNode; tools?: ReactNode; children: ReactNode }) {
+export function ListSection({
+  id,
+  title,
+  description,
+  tools,
+  children,
+}: {
+  id: string;
+  title: string;
+  description: ReactNode;
+  tools?: ReactNode;
+  children: ReactNode;
+}) {
   return (
     <section aria-labelledby={id} className="space-y-3">
       <div className="flex flex-wrap items-end justify-between gap-3">

@@ -2,8 +2,8 @@
 // A name and the permanent identifier suggested from it: the suggestion follows the name until the identifier is edited.
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { Field } from "@/app/components/form";
-import type { ActionState } from "@/lib/action";
-import { suggestIdentifier } from "@/lib/validation";
+import type { ActionState } from "@/lib/web";
+import { suggestIdentifier } from "@/lib/core";
 
 /** "<noun> name" and "<noun> identifier" fields (posted as `name` and `identifier`); both clear when their form is reset. */
 export function NameIdentifierFields({

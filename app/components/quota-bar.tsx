@@ -10,7 +10,14 @@ export function QuotaBar({ used, quota }: { used: number; quota: number }) {
           {used} of {quota} used
         </span>
       </div>
-      <div className="mt-1 h-2 rounded bg-slate-200" role="progressbar" aria-label="Projects used of quota" aria-valuemin={0} aria-valuemax={quota} aria-valuenow={used}>
+      <div
+        className="mt-1 h-2 rounded bg-slate-200"
+        role="progressbar"
+        aria-label="Projects used of quota"
+        aria-valuemin={0}
+        aria-valuemax={quota}
+        aria-valuenow={used}
+      >
         <div className={`h-2 rounded ${tone}`} style={{ width: `${pct}%` }} />
       </div>
     </div>

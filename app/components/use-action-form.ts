@@ -2,12 +2,9 @@
 // Submits a form to a server action without React's automatic form reset, so what a person typed survives an error.
 // Without JavaScript the form still posts to the action (progressive enhancement).
 import { startTransition, useActionState, useEffect, useRef, type FormEvent } from "react";
-import type { ActionState } from "@/lib/action";
+import type { ActionState } from "@/lib/web";
 
-export function useActionForm(
-  action: (prev: ActionState, formData: FormData) => Promise<ActionState>,
-  opts: { resetOnSuccess?: boolean } = {},
-) {
+export function useActionForm(action: (prev: ActionState, formData: FormData) => Promise<ActionState>, opts: { resetOnSuccess?: boolean } = {}) {
   const [state, dispatch, pending] = useActionState(action, {} as ActionState);
   const ref = useRef<HTMLFormElement>(null);
   useEffect(() => {

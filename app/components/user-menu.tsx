@@ -31,7 +31,11 @@ export function SettingsMenu({ name, email, items }: { name: string; email: stri
             {item.label}
           </Link>
         ))}
-        <button type="button" onClick={() => signOut({ callbackUrl: "/sign-in" })} className="block w-full px-3 py-2 text-left text-sm text-red-700 hover:bg-red-50">
+        <button
+          type="button"
+          onClick={() => signOut({ callbackUrl: "/sign-in" })}
+          className="block w-full px-3 py-2 text-left text-sm text-red-700 hover:bg-red-50"
+        >
           Sign out
         </button>
       </div>

@@ -1,28 +1,11 @@
 // Customer accounts (companies or departments), partners among them, and who belongs to which.
 import { sql } from "drizzle-orm";
-import {
-  type AnyPgColumn,
-  check,
-  index,
-  integer,
-  pgEnum,
-  pgTable,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { type AnyPgColumn, check, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { users } from "./users";
 
 export const customerKind = pgEnum("customer_kind", ["customer", "partner"]);
 export const paymentMethod = pgEnum("payment_method", ["invoice", "sepa_debit"]);
-export const memberGroup = pgEnum("member_group", [
-  "customer_admin",
-  "customer_employee",
-  "customer_reader",
-  "partner_admin",
-  "partner_employee",
-]);
+export const memberGroup = pgEnum("member_group", ["customer_admin", "customer_employee", "customer_reader", "partner_admin", "partner_employee"]);
 
 export const customers = pgTable(
   "customers",
@@ -56,10 +39,7 @@ export const customers = pgTable(
     check("customers_name_length", sql`char_length(${t.name}) between 1 and 120`),
     check("customers_project_quota_range", sql`${t.projectQuota} between 0 and 100000`),
     check("customers_not_own_parent", sql`${t.parentId} is null or ${t.parentId} <> ${t.id}`),
-    check(
-      "customers_sepa_complete",
-      sql`${t.paymentMethod} <> 'sepa_debit' or (${t.sepaIban} is not null and ${t.sepaAccountHolder} is not null)`,
-    ),
+    check("customers_sepa_complete", sql`${t.paymentMethod} <> 'sepa_debit' or (${t.sepaIban} is not null and ${t.sepaAccountHolder} is not null)`),
   ],
 );
 
@@ -76,10 +56,7 @@ export const memberships = pgTable(
     group: memberGroup("group").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    uniqueIndex("memberships_user_customer_key").on(t.userId, t.customerId),
-    index("memberships_customer_idx").on(t.customerId, t.group),
-  ],
+  (t) => [uniqueIndex("memberships_user_customer_key").on(t.userId, t.customerId), index("memberships_customer_idx").on(t.customerId, t.group)],
 );
 
 export type Customer = typeof customers.$inferSelect;

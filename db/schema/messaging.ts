@@ -1,5 +1,5 @@
 // Outbound e-mail records and the outbox that turns committed intents into background jobs.
-import { bigserial, index, jsonb, pgEnum, pgTable, text, timestamp, uuid, integer } from "drizzle-orm/pg-core";
+import { bigserial, index, jsonb, pgTable, text, timestamp, uuid, integer } from "drizzle-orm/pg-core";
 import { sql } from "drizzle-orm";
 import { customers } from "./customers";
 import { deliveryStatus, invitations } from "./invitations";
@@ -38,7 +38,11 @@ export const outbox = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     relayedAt: timestamp("relayed_at", { withTimezone: true }),
   },
-  (t) => [index("outbox_pending_idx").on(t.id).where(sql`${t.relayedAt} is null`)],
+  (t) => [
+    index("outbox_pending_idx")
+      .on(t.id)
+      .where(sql`${t.relayedAt} is null`),
+  ],
 );
 
 export type OutboundEmail = typeof outboundEmails.$inferSelect;

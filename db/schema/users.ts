@@ -13,10 +13,7 @@ export const users = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    uniqueIndex("users_email_lower_key").on(sql`lower(${t.email})`),
-    index("users_email_trgm_idx").using("gin", sql`lower(${t.email}) gin_trgm_ops`),
-  ],
+  (t) => [uniqueIndex("users_email_lower_key").on(sql`lower(${t.email})`), index("users_email_trgm_idx").using("gin", sql`lower(${t.email}) gin_trgm_ops`)],
 );
 
 export type User = typeof users.$inferSelect;

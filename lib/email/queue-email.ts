@@ -2,7 +2,7 @@
 import type { Executor } from "@/db/client";
 import { outboundEmails } from "@/db/schema";
 import type { TemplateName, TemplateProps } from "@/emails";
-import { addToOutbox } from "../outbox";
+import { addToOutbox } from "@/lib/outbox";
 
 export const EMAIL_QUEUE = "email";
 export const EMAIL_JOB = "email.send";

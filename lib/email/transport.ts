@@ -1,6 +1,6 @@
 // Where e-mail goes: Resend when an API key is configured, otherwise the dev mailbox (the record itself is the mailbox).
 import { Resend } from "resend";
-import { getEnv } from "../env";
+import { getEnv } from "@/lib/core";
 
 export type OutgoingEmail = { id: string; to: string; subject: string; html: string; text: string };
 export type SendResult = { transport: "resend" | "dev-mailbox"; providerMessageId: string };

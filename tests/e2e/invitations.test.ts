@@ -8,7 +8,7 @@ import { customers, invitations, memberships, users } from "@/db/schema";
 import { acceptInvitationWithSignUp, inviteMember, revokeInvitation } from "@/lib/invitations";
 import { DESKTOP, screenshot, useBrowser } from "../support/browser";
 import { countSentMails, postForm, serverActionFields, signInViaUi, signUpViaUi } from "../support/e2e";
-import { PASSWORD, newAccount, newUser, unique } from "../support/factories";
+import { PASSWORD, newAccount, newUser, unique, as, ANONYMOUS } from "../support/factories";
 
 const baseUrl = inject("baseUrl");
 const browser = useBrowser();
@@ -203,7 +203,7 @@ it("explains links that can't be used, and never accepts for the wrong person", 
   const owner = await newAccount({ fullName: "Olga Owner" });
   const identifier = owner.customer.identifier;
   const accountName = owner.customer.name;
-  const inviteAs = (email: string) => inviteMember(owner.user.id, identifier, { fullName: "Nora New", email, group: "customer_employee" });
+  const inviteAs = (email: string) => inviteMember(as(owner.user), identifier, { fullName: "Nora New", email, group: "customer_employee" });
   const context = await browser().newContext(DESKTOP);
   const page = await context.newPage();
   const open = async (token: string) => {
@@ -222,12 +222,12 @@ it("explains links that can't be used, and never accepts for the wrong person", 
   expect(expiredPage.text).toContain(`Ask Olga Owner (${owner.user.email})`);
 
   const revoked = await inviteAs(`${unique("gone")}@example.test`);
-  await revokeInvitation(owner.user.id, identifier, revoked.invitation.id);
+  await revokeInvitation(as(owner.user), identifier, revoked.invitation.id);
   expect((await open(revoked.token)).heading).toBe("This invitation link doesn't work");
   expect((await open("made-up-token-that-matches-nothing")).heading).toBe("This invitation link doesn't work");
 
   const used = await inviteAs(`${unique("used")}@example.test`);
-  await acceptInvitationWithSignUp(used.token, { fullName: "Uma Used", password: PASSWORD });
+  await acceptInvitationWithSignUp(ANONYMOUS, used.token, { fullName: "Uma Used", password: PASSWORD });
   const usedPage = await open(used.token);
   expect(usedPage.heading).toBe("This invitation has already been used");
   expect(usedPage.text).toContain(owner.user.email);

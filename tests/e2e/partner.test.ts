@@ -10,7 +10,7 @@ import { addMyself, createManagedCustomer, setAccountKind, setCustomerQuota } fr
 import { createProject } from "@/lib/projects";
 import { DESKTOP, screenshot, useBrowser } from "../support/browser";
 import { postForm, serverActionFields, signInViaUi, signUpViaUi } from "../support/e2e";
-import { PASSWORD, addMember, newAccount, newUser, unique } from "../support/factories";
+import { PASSWORD, addMember, newAccount, newUser, unique, as, SYSTEM } from "../support/factories";
 
 const baseUrl = inject("baseUrl");
 const browser = useBrowser();
@@ -59,7 +59,7 @@ it("creates a customer, adds the partner to it, invites its first user there, an
   expect(await page.getByTestId("settings-menu").getByRole("link", { name: "Administration" }).count()).toBe(0);
 
   // What `npm run admin -- make-partner` does.
-  await setAccountKind(null, partner, "partner");
+  await setAccountKind(SYSTEM, partner, "partner");
   await page.reload();
 
   // Settings › Administration › Customers: nothing yet.
@@ -107,7 +107,10 @@ it("creates a customer, adds the partner to it, invites its first user there, an
   expect(await done.getByRole("link").getAttribute("href")).toBe(`/${customerId}/users`);
   await expect.poll(() => page.getByTestId("member-row").filter({ hasText: partnerEmail }).textContent()).toContain("Customer Admin");
   const [partnerUser] = await db.select().from(users).where(eq(users.email, partnerEmail));
-  const [joined] = await db.select().from(memberships).where(and(eq(memberships.customerId, created.id), eq(memberships.userId, partnerUser.id)));
+  const [joined] = await db
+    .select()
+    .from(memberships)
+    .where(and(eq(memberships.customerId, created.id), eq(memberships.userId, partnerUser.id)));
   expect(joined.group).toBe("customer_admin");
   // Coming back later, the page says so instead of offering the button again.
   await page.reload();
@@ -161,7 +164,9 @@ it("creates a customer, adds the partner to it, invites its first user there, an
   // Quota icon: raise it from the default to 8.
   await page.getByRole("link", { name: "← Customers" }).click();
   await page.waitForURL(`${baseUrl}/${partner}/admin/customers`);
-  await customerRow(page, customerId).getByRole("link", { name: `Quota of ${customerName}` }).click();
+  await customerRow(page, customerId)
+    .getByRole("link", { name: `Quota of ${customerName}` })
+    .click();
   await page.waitForURL(`${baseUrl}/${partner}/admin/customers/${customerId}/quota`);
   const initialQuota = await quotaOf(created.id);
   expect(await page.getByTestId("quota-usage").textContent()).toBe(`0 of ${initialQuota} used`);
@@ -174,16 +179,16 @@ it("creates a customer, adds the partner to it, invites its first user there, an
   expect(await quotaOf(created.id)).toBe(8);
 
   // With 2 projects in use, lowering it to 1 is refused next to the field, naming both numbers; nothing changes.
-  await createProject(partnerUser.id, customerId, { name: "Web Shop", identifier: "web-shop" });
-  await createProject(partnerUser.id, customerId, { name: "Data Lake", identifier: "data-lake" });
+  await createProject(as(partnerUser), customerId, { name: "Web Shop", identifier: "web-shop" });
+  await createProject(as(partnerUser), customerId, { name: "Data Lake", identifier: "data-lake" });
   await page.reload();
   expect(await page.getByTestId("quota-usage").textContent()).toBe("2 of 8 used");
   await quotaField.fill("1");
   await page.getByRole("button", { name: "Save" }).click();
   const quotaError = page.locator('[data-field-error="quota"]');
-  await expect.poll(() => quotaError.textContent()).toBe(
-    `${customerName} already has 2 projects, so its quota can't be lowered to 1. Remove projects first, or choose 2 or more.`,
-  );
+  await expect
+    .poll(() => quotaError.textContent())
+    .toBe(`${customerName} already has 2 projects, so its quota can't be lowered to 1. Remove projects first, or choose 2 or more.`);
   expect(await quotaField.getAttribute("aria-invalid")).toBe("true");
   expect(await quotaField.inputValue()).toBe("1");
   expect(await quotaOf(created.id)).toBe(8);
@@ -212,14 +217,14 @@ it("creates a customer, adds the partner to it, invites its first user there, an
 
 it("shows another partner's customers and an ordinary account's Administration to no one (404)", async () => {
   const first = await newAccount({ fullName: "Fiona First" });
-  await setAccountKind(null, first.customer.identifier, "partner");
-  const managed = await createManagedCustomer(first.user.id, first.customer.identifier, { name: "First's Customer", identifier: unique("firstc") });
+  await setAccountKind(SYSTEM, first.customer.identifier, "partner");
+  const managed = await createManagedCustomer(as(first.user), first.customer.identifier, { name: "First's Customer", identifier: unique("firstc") });
 
   // A second partner, in a browser of its own, can't open the first partner's customer through its own Administration.
   const second = await browser().newContext(DESKTOP);
   const secondPage = await second.newPage();
   const { identifier: secondPartner } = await signUpViaUi(secondPage, baseUrl, { fullName: "Sam Second" });
-  await setAccountKind(null, secondPartner, "partner");
+  await setAccountKind(SYSTEM, secondPartner, "partner");
   for (const view of ["users", "quota"]) {
     const response = await secondPage.goto(`${baseUrl}/${secondPartner}/admin/customers/${managed.identifier}/${view}`);
     expect(response?.status(), view).toBe(404);
@@ -244,7 +249,16 @@ it("shows another partner's customers and an ordinary account's Administration t
     expect(await ordinaryPage.getByRole("heading", { level: 1 }).textContent()).toBe("Not found, or no access");
   }
   // Even as a member of a managed customer: that account is a customer, not a partner.
-  await addMember((await db.select().from(users).where(eq(users.email, `${ordinaryAccount}@example.test`)))[0].id, managed.id, "customer_admin");
+  await addMember(
+    (
+      await db
+        .select()
+        .from(users)
+        .where(eq(users.email, `${ordinaryAccount}@example.test`))
+    )[0].id,
+    managed.id,
+    "customer_admin",
+  );
   expect((await ordinaryPage.goto(`${baseUrl}/${managed.identifier}/admin/customers`))?.status()).toBe(404);
 
   await second.close();
@@ -254,8 +268,8 @@ it("shows another partner's customers and an ordinary account's Administration t
 it("shows a Partner Employee everything read-only, and the server refuses what the UI hides", async () => {
   const owner = await newAccount({ fullName: "Paula Partner" });
   const partner = owner.customer.identifier;
-  await setAccountKind(null, partner, "partner");
-  const managed = await createManagedCustomer(owner.user.id, partner, { name: "Initech", identifier: unique("initech") });
+  await setAccountKind(SYSTEM, partner, "partner");
+  const managed = await createManagedCustomer(as(owner.user), partner, { name: "Initech", identifier: unique("initech") });
   const employee = await newUser("Emil Employee");
   await addMember(employee.id, owner.customer.id, "partner_employee");
   const quotaUrl = `${baseUrl}/${partner}/admin/customers/${managed.identifier}/quota`;
@@ -288,7 +302,7 @@ it("shows a Partner Employee everything read-only, and the server refuses what t
   // ...and the same post from the employee changes nothing; neither does Add Myself called directly.
   expect(await postForm(employeePage, quotaPost(42))).toBeLessThan(500);
   expect(await quotaOf(managed.id)).toBe(7);
-  await expect(addMyself(employee.id, partner, managed.identifier)).rejects.toThrow(/permission/);
+  await expect(addMyself(as(employee), partner, managed.identifier)).rejects.toThrow(/permission/);
   expect(await db.select().from(memberships).where(eq(memberships.customerId, managed.id))).toHaveLength(0);
 
   await employeeContext.close();
@@ -298,18 +312,23 @@ it("shows a Partner Employee everything read-only, and the server refuses what t
 it("pages through many customers with keyset links that keep the search and the sort", async () => {
   const owner = await newAccount({ fullName: "Paula Partner" });
   const partner = owner.customer.identifier;
-  await setAccountKind(null, partner, "partner");
+  await setAccountKind(SYSTEM, partner, "partner");
   const tag = unique("m").slice(2, 8);
   const created = [];
   for (let i = 1; i <= 27; i++)
-    created.push(await createManagedCustomer(owner.user.id, partner, { name: `Customer ${String(i).padStart(2, "0")}`, identifier: `c${tag}-${String(i).padStart(2, "0")}` }));
+    created.push(
+      await createManagedCustomer(as(owner.user), partner, {
+        name: `Customer ${String(i).padStart(2, "0")}`,
+        identifier: `c${tag}-${String(i).padStart(2, "0")}`,
+      }),
+    );
   // One customer at its quota, one near it (4 of 5).
   const [full, near] = [created[0], created[1]];
-  await addMyself(owner.user.id, partner, full.identifier);
-  await addMyself(owner.user.id, partner, near.identifier);
-  await setCustomerQuota(owner.user.id, partner, full.identifier, 1);
-  await createProject(owner.user.id, full.identifier, { name: "Only", identifier: "only" });
-  for (const n of [1, 2, 3, 4]) await createProject(owner.user.id, near.identifier, { name: `P${n}`, identifier: `p-${n}` });
+  await addMyself(as(owner.user), partner, full.identifier);
+  await addMyself(as(owner.user), partner, near.identifier);
+  await setCustomerQuota(as(owner.user), full.identifier, 1);
+  await createProject(as(owner.user), full.identifier, { name: "Only", identifier: "only" });
+  for (const n of [1, 2, 3, 4]) await createProject(as(owner.user), near.identifier, { name: `P${n}`, identifier: `p-${n}` });
 
   const context = await browser().newContext(DESKTOP);
   const page = await context.newPage();

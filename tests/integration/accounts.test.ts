@@ -4,10 +4,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { closeDb, db } from "@/db/client";
 import { customers, memberships, outbox, outboundEmails, users } from "@/db/schema";
 import { signUp, updateSettings } from "@/lib/accounts";
-import { authorize, findAccountAccess } from "@/lib/authz";
-import { DomainError, ForbiddenError, NotFoundError } from "@/lib/errors";
-import { settingsSchema } from "@/lib/validation";
-import { addMember, newAccount, newUser, PASSWORD, unique } from "../support/factories";
+import { authorizeAccount, findAccountAccess } from "@/lib/authz";
+import { AppError, ForbiddenError, NotFoundError, settingsSchema, violatedConstraint } from "@/lib/core";
+import { ANONYMOUS, addMember, as, newAccount, newUser, PASSWORD, unique } from "../support/factories";
 
 afterAll(closeDb);
 
@@ -22,7 +21,10 @@ describe("sign-up", () => {
     expect(m).toMatchObject({ userId: user.id, group: "customer_admin" });
     const [mail] = await db.select().from(outboundEmails).where(eq(outboundEmails.customerId, customer.id));
     expect(mail).toMatchObject({ template: "welcome", to: user.email, status: "queued" });
-    const intents = await db.select().from(outbox).where(eq(outbox.jobId, `email-${mail.id}`));
+    const intents = await db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.jobId, `email-${mail.id}`));
     expect(intents).toHaveLength(1);
     expect(user.passwordHash).toMatch(/^\$argon2id\$/);
   });
@@ -31,7 +33,7 @@ describe("sign-up", () => {
     const email = `${unique("case")}@Example.test`;
     await newAccount({ email });
     const err = await newAccount({ email: email.toUpperCase() }).catch((e) => e);
-    expect(err).toBeInstanceOf(DomainError);
+    expect(err).toBeInstanceOf(AppError);
     expect(err.fieldErrors.email).toMatch(/already exists/);
   });
 
@@ -46,6 +48,7 @@ describe("sign-up", () => {
     const identifier = unique("half");
     const email = `${identifier}@example.test`;
     const err = await signUp(
+      ANONYMOUS,
       { fullName: "Half Written", email, password: PASSWORD, accountName: "Half", identifier },
       {
         beforeCommit: async () => {
@@ -54,7 +57,12 @@ describe("sign-up", () => {
       },
     ).catch((e) => e);
     expect(err.message).toBe("disk full");
-    expect(await db.select().from(users).where(sql`lower(email) = ${email}`)).toHaveLength(0);
+    expect(
+      await db
+        .select()
+        .from(users)
+        .where(sql`lower(email) = ${email}`),
+    ).toHaveLength(0);
     expect(await db.select().from(customers).where(eq(customers.identifier, identifier))).toHaveLength(0);
     expect(await db.select().from(outboundEmails).where(eq(outboundEmails.to, email))).toHaveLength(0);
   });
@@ -75,16 +83,19 @@ describe("identifier invariants in the database", () => {
   it("refuses the same identifier in another letter case", async () => {
     const identifier = unique("caps");
     await newAccount({ identifier });
-    await expect(
-      db.execute(sql`insert into customers (identifier, name) values (${identifier.toUpperCase()}, 'Shadow')`),
-    ).rejects.toThrow();
+    // Identifiers are lowercase by the format check, which is what makes the plain unique index case-insensitive.
+    const err = await db.execute(sql`insert into customers (identifier, name) values (${identifier.toUpperCase()}, 'Shadow')`).catch((e) => e);
+    expect(violatedConstraint(err, "23514")).toBe("customers_identifier_format");
+    const dup = await db.execute(sql`insert into customers (identifier, name) values (${identifier}, 'Shadow')`).catch((e) => e);
+    expect(violatedConstraint(dup, "23505")).toBe("customers_identifier_key");
     const matches = await db.execute(sql`select 1 from customers where lower(identifier) = ${identifier}`);
     expect(matches).toHaveLength(1);
   });
 
   it("refuses badly formed identifiers", async () => {
     for (const bad of ["ab", "1abc", "has space", "UPPER", "-lead", "a".repeat(41)]) {
-      await expect(db.execute(sql`insert into customers (identifier, name) values (${bad}, 'Bad')`)).rejects.toThrow();
+      const err = await db.execute(sql`insert into customers (identifier, name) values (${bad}, 'Bad')`).catch((e) => e);
+      expect(violatedConstraint(err, "23514")).toBe("customers_identifier_format");
     }
   });
 });
@@ -93,7 +104,7 @@ describe("account settings", () => {
   it("lets a Customer Admin change name, tax ID, address and payment method but never the identifier", async () => {
     const { user, customer } = await newAccount();
     const updated = await updateSettings(
-      user.id,
+      as(user),
       customer.identifier,
       settingsSchema.parse({
         name: "Acme Renamed",
@@ -114,9 +125,9 @@ describe("account settings", () => {
   it("refuses a non-member, who cannot read the account either", async () => {
     const { customer } = await newAccount();
     const stranger = await newAccount();
-    expect(await findAccountAccess(db, stranger.user.id, customer.identifier)).toBeNull();
-    await expect(authorize(db, stranger.user.id, customer.identifier, "VIEW_ACCOUNT")).rejects.toBeInstanceOf(NotFoundError);
-    await expect(updateSettings(stranger.user.id, customer.identifier, baseSettings)).rejects.toBeInstanceOf(NotFoundError);
+    expect(await findAccountAccess(db, as(stranger.user), customer.identifier)).toBeNull();
+    await expect(authorizeAccount(db, as(stranger.user), customer.identifier, "VIEW_ACCOUNT")).rejects.toBeInstanceOf(NotFoundError);
+    await expect(updateSettings(as(stranger.user), customer.identifier, baseSettings)).rejects.toBeInstanceOf(NotFoundError);
     const [row] = await db.select().from(customers).where(eq(customers.id, customer.id));
     expect(row.name).toBe(customer.name);
   });
@@ -125,8 +136,10 @@ describe("account settings", () => {
     const { customer } = await newAccount();
     const employee = await newUser();
     await addMember(employee.id, customer.id, "customer_employee");
-    await expect(authorize(db, employee.id, customer.identifier, "VIEW_ACCOUNT")).resolves.toBeTruthy();
-    await expect(updateSettings(employee.id, customer.identifier, baseSettings)).rejects.toBeInstanceOf(ForbiddenError);
+    const access = await authorizeAccount(db, as(employee), customer.identifier, "VIEW_ACCOUNT");
+    expect(access.membership?.group).toBe("customer_employee");
+    expect(access.can("EDIT_SETTINGS")).toBe(false);
+    await expect(updateSettings(as(employee), customer.identifier, baseSettings)).rejects.toBeInstanceOf(ForbiddenError);
     const [row] = await db.select().from(customers).where(eq(customers.id, customer.id));
     expect(row.name).toBe(customer.name);
   });

@@ -27,9 +27,15 @@ describe("npm run admin", () => {
     expect(await admin("make-partner", customer.identifier)).toEqual({ code: 0, out: `${customer.identifier} is now a partner account` });
     const [row] = await db.select().from(customers).where(eq(customers.id, customer.id));
     expect(row.kind).toBe("partner");
-    const [m] = await db.select().from(memberships).where(and(eq(memberships.customerId, customer.id), eq(memberships.userId, user.id)));
+    const [m] = await db
+      .select()
+      .from(memberships)
+      .where(and(eq(memberships.customerId, customer.id), eq(memberships.userId, user.id)));
     expect(m.group).toBe("partner_admin");
-    const events = await db.select().from(auditEvents).where(and(eq(auditEvents.customerId, customer.id), eq(auditEvents.action, "account.made_partner")));
+    const events = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.customerId, customer.id), eq(auditEvents.action, "account.made_partner")));
     expect(events).toHaveLength(1);
     expect(await admin("make-customer", customer.identifier)).toEqual({ code: 0, out: `${customer.identifier} is now a customer account` });
   });

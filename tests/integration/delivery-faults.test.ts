@@ -9,7 +9,7 @@ import { auditEvents, invitations, outbox, outboundEmails } from "@/db/schema";
 import { EMAIL_QUEUE } from "@/jobs/email";
 import type { RunningWorker } from "@/jobs/worker";
 import { inviteMember, resendInvitation } from "@/lib/invitations";
-import { newAccount, unique } from "../support/factories";
+import { newAccount, unique, as } from "../support/factories";
 import { FakeResend } from "../support/fake-resend";
 import { RedisServer } from "../support/redis-server";
 import { quietOutbox, startTestWorker, useUniqueQueuePrefix, waitFor } from "../support/worker";
@@ -39,27 +39,37 @@ beforeEach(() => resend.reset());
 const invitationOf = async (id: string) => (await db.select().from(invitations).where(eq(invitations.id, id)))[0];
 const emailsOf = (invitationId: string) =>
   db.select().from(outboundEmails).where(eq(outboundEmails.invitationId, invitationId)).orderBy(outboundEmails.createdAt);
-const outboxRowOf = async (emailId: string) => (await db.select().from(outbox).where(eq(outbox.jobId, `email-${emailId}`)))[0];
+const outboxRowOf = async (emailId: string) =>
+  (
+    await db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.jobId, `email-${emailId}`))
+  )[0];
 const keysOf = () => resend.requests.map((r) => r.headers["idempotency-key"]);
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A fresh account whose welcome e-mail has gone out already, so it cannot take a scripted provider answer. */
 async function quietAccount() {
   const account = await newAccount({ fullName: "Fay Faults" });
-  await waitFor(async () => {
-    const [welcome] = await db
-      .select()
-      .from(outboundEmails)
-      .where(and(eq(outboundEmails.customerId, account.customer.id), eq(outboundEmails.template, "welcome")));
-    return welcome?.status === "sent";
-  }, 20_000, "the welcome e-mail");
+  await waitFor(
+    async () => {
+      const [welcome] = await db
+        .select()
+        .from(outboundEmails)
+        .where(and(eq(outboundEmails.customerId, account.customer.id), eq(outboundEmails.template, "welcome")));
+      return welcome?.status === "sent";
+    },
+    20_000,
+    "the welcome e-mail",
+  );
   resend.reset();
   return account;
 }
 
 async function invite(account: Awaited<ReturnType<typeof newAccount>>) {
   const email = `${unique("faulty")}@example.test`;
-  const { invitation, token } = await inviteMember(account.user.id, account.customer.identifier, {
+  const { invitation, token } = await inviteMember(as(account.user), account.customer.identifier, {
     fullName: "Ines Invitee",
     email,
     group: "customer_employee",
@@ -156,7 +166,10 @@ describe("shutting the worker down", () => {
     const sharedRedisUrl = process.env.REDIS_URL;
     process.env.REDIS_URL = redis.url;
     const probe = new Redis(redis.url, { maxRetriesPerRequest: null });
-    const clients = async () => String(await probe.client("LIST")).trim().split("\n").length;
+    const clients = async () =>
+      String(await probe.client("LIST"))
+        .trim()
+        .split("\n").length;
     try {
       const worker = await startTestWorker();
       // One delivery, so the relay has opened its queue connection as well.
@@ -226,12 +239,14 @@ describe("provider faults", () => {
     const events = await db
       .select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.customerId, account.customer.id), eq(auditEvents.action, "invitation.delivery_failed"), eq(auditEvents.targetId, invitation.id)));
+      .where(
+        and(eq(auditEvents.customerId, account.customer.id), eq(auditEvents.action, "invitation.delivery_failed"), eq(auditEvents.targetId, invitation.id)),
+      );
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ actorId: null, actorLabel: "system", targetType: "invitation", targetLabel: invitation.email });
+    expect(events[0]).toMatchObject({ actorKind: "system", actorId: null, actorLabel: "Tenancy", targetType: "invitation", targetLabel: invitation.email });
     expect((events[0].details as { error: string }).error).toMatch(/500/);
 
-    const { token } = await resendInvitation(account.user.id, account.customer.identifier, invitation.id);
+    const { token } = await resendInvitation(as(account.user), account.customer.identifier, invitation.id);
     await invitationSent(invitation.id);
     const [first, second] = await emailsOf(invitation.id);
     expect(first).toMatchObject({ id: mail.id, status: "failed" });
@@ -251,7 +266,10 @@ describe("provider faults", () => {
     }
 
     async function relayAgain(emailId: string) {
-      await db.update(outbox).set({ relayedAt: null }).where(eq(outbox.jobId, `email-${emailId}`));
+      await db
+        .update(outbox)
+        .set({ relayedAt: null })
+        .where(eq(outbox.jobId, `email-${emailId}`));
       await waitFor(async () => (await outboxRowOf(emailId)).relayedAt !== null, 20_000, "the relay to take the row again");
     }
 
@@ -278,10 +296,14 @@ describe("provider faults", () => {
       await queue.remove(jobId);
 
       await relayAgain(mail.id);
-      const rerun = await waitFor(async () => {
-        const job = await queue.getJob(jobId);
-        return job?.finishedOn ? job : null;
-      }, 20_000, "the re-added job to finish");
+      const rerun = await waitFor(
+        async () => {
+          const job = await queue.getJob(jobId);
+          return job?.finishedOn ? job : null;
+        },
+        20_000,
+        "the re-added job to finish",
+      );
       expect(rerun.returnvalue).toEqual({ status: "already-sent" });
       expect(resend.requests).toHaveLength(1);
       expect(resend.delivered).toHaveLength(1);
@@ -296,10 +318,14 @@ describe("provider faults", () => {
       await queue.remove(jobId);
 
       await relayAgain(mail.id);
-      const sent = await waitFor(async () => {
-        const [row] = await db.select().from(outboundEmails).where(eq(outboundEmails.id, mail.id));
-        return row.status === "sent" ? row : null;
-      }, 20_000, "the record to be sent again");
+      const sent = await waitFor(
+        async () => {
+          const [row] = await db.select().from(outboundEmails).where(eq(outboundEmails.id, mail.id));
+          return row.status === "sent" ? row : null;
+        },
+        20_000,
+        "the record to be sent again",
+      );
       expect(resend.requests.map((r) => r.status)).toEqual([200, 200]);
       expect(keysOf()).toEqual([`tenancy-email-${mail.id}`, `tenancy-email-${mail.id}`]);
       expect(resend.delivered).toHaveLength(1);

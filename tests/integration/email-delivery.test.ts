@@ -49,7 +49,10 @@ describe("welcome e-mail", () => {
     expect(String(payload.html)).toContain(customer.identifier);
     expect(String(payload.text)).toContain(customer.identifier);
     expect(sent).toMatchObject({ transport: "resend", providerMessageId: resend.delivered[0].id, attempts: 1 });
-    const [intent] = await db.select().from(outbox).where(eq(outbox.jobId, `email-${sent.id}`));
+    const [intent] = await db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.jobId, `email-${sent.id}`));
     expect(intent.relayedAt).not.toBeNull();
   });
 

@@ -1,23 +1,28 @@
 // Members of an account against the real database: change group, remove, the last admin, searching and paging.
 import { and, eq, inArray } from "drizzle-orm";
+import type { UserPrincipal } from "@/lib/authz";
 import { afterAll, describe, expect, it } from "vitest";
 import { closeDb, db } from "@/db/client";
 import { auditEvents, memberships, projectAccess, users } from "@/db/schema";
 import { findAccountAccess } from "@/lib/authz";
-import { DomainError, ForbiddenError, NotFoundError } from "@/lib/errors";
+import { AppError, ForbiddenError, NotFoundError } from "@/lib/core";
 import { changeMemberGroup, listMembers, removeMember } from "@/lib/members";
 import { createProject, setProjectAccess } from "@/lib/projects";
-import { addMember, groupOf, newAccount, newUser, unique } from "../support/factories";
+import { addMember, groupOf, newAccount, newUser, unique, as } from "../support/factories";
 
 afterAll(closeDb);
 
 const membersOf = (customerId: string) => db.select().from(memberships).where(eq(memberships.customerId, customerId));
 const adminCount = async (customerId: string) => (await membersOf(customerId)).filter((m) => m.group === "customer_admin").length;
 const auditOf = (customerId: string, action: string) =>
-  db.select().from(auditEvents).where(and(eq(auditEvents.customerId, customerId), eq(auditEvents.action, action))).orderBy(auditEvents.id);
+  db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.customerId, customerId), eq(auditEvents.action, action)))
+    .orderBy(auditEvents.id);
 
-async function newProject(actorId: string, identifier: string) {
-  return createProject(actorId, identifier, { name: "Project", identifier: unique("p") });
+async function newProject(actor: UserPrincipal, identifier: string) {
+  return createProject(actor, identifier, { name: "Project", identifier: unique("p") });
 }
 
 describe("changing a member's group", () => {
@@ -26,11 +31,11 @@ describe("changing a member's group", () => {
     const employee = await newUser("Erin Employee");
     await addMember(employee.id, customer.id, "customer_employee");
 
-    const updated = await changeMemberGroup(admin.id, customer.identifier, employee.id, "customer_admin");
+    const updated = await changeMemberGroup(as(admin), customer.identifier, employee.id, "customer_admin");
     expect(updated.group).toBe("customer_admin");
     expect(await groupOf(employee.id, customer.id)).toBe("customer_admin");
 
-    await changeMemberGroup(admin.id, customer.identifier, employee.id, "customer_employee");
+    await changeMemberGroup(as(admin), customer.identifier, employee.id, "customer_employee");
     expect(await groupOf(employee.id, customer.id)).toBe("customer_employee");
 
     const events = await auditOf(customer.id, "member.group_changed");
@@ -48,7 +53,7 @@ describe("changing a member's group", () => {
     const { user: admin, customer } = await newAccount();
     const employee = await newUser();
     await addMember(employee.id, customer.id, "customer_employee");
-    await expect(changeMemberGroup(admin.id, customer.identifier, employee.id, "partner_admin")).rejects.toThrow(/doesn't exist in this kind of account/);
+    await expect(changeMemberGroup(as(admin), customer.identifier, employee.id, "partner_admin")).rejects.toThrow(/doesn't exist in this kind of account/);
     expect(await groupOf(employee.id, customer.id)).toBe("customer_employee");
   });
 });
@@ -59,11 +64,11 @@ describe("the last Customer Admin", () => {
     const employee = await newUser();
     await addMember(employee.id, customer.id, "customer_employee");
 
-    const demote = await changeMemberGroup(admin.id, customer.identifier, admin.id, "customer_employee").catch((e) => e);
-    expect(demote).toBeInstanceOf(DomainError);
+    const demote = await changeMemberGroup(as(admin), customer.identifier, admin.id, "customer_employee").catch((e) => e);
+    expect(demote).toBeInstanceOf(AppError);
     expect(demote.message).toMatch(/last Customer Admin/);
-    const remove = await removeMember(admin.id, customer.identifier, admin.id).catch((e) => e);
-    expect(remove).toBeInstanceOf(DomainError);
+    const remove = await removeMember(as(admin), customer.identifier, admin.id).catch((e) => e);
+    expect(remove).toBeInstanceOf(AppError);
     expect(remove.message).toMatch(/last Customer Admin/);
 
     expect(await groupOf(admin.id, customer.id)).toBe("customer_admin");
@@ -75,7 +80,7 @@ describe("the last Customer Admin", () => {
     const { user: admin, customer } = await newAccount();
     const other = await newUser();
     await addMember(other.id, customer.id, "customer_admin");
-    await changeMemberGroup(admin.id, customer.identifier, admin.id, "customer_employee");
+    await changeMemberGroup(as(admin), customer.identifier, admin.id, "customer_employee");
     expect(await groupOf(admin.id, customer.id)).toBe("customer_employee");
     expect(await adminCount(customer.id)).toBe(1);
   });
@@ -86,12 +91,12 @@ describe("the last Customer Admin", () => {
       const b = await newUser();
       await addMember(b.id, customer.id, "customer_admin");
       const results = await Promise.allSettled([
-        changeMemberGroup(a.id, customer.identifier, b.id, "customer_employee"),
-        changeMemberGroup(b.id, customer.identifier, a.id, "customer_employee"),
+        changeMemberGroup(as(a), customer.identifier, b.id, "customer_employee"),
+        changeMemberGroup(as(b), customer.identifier, a.id, "customer_employee"),
       ]);
       expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
       const [refused] = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
-      expect(refused.reason).toBeInstanceOf(DomainError);
+      expect(refused.reason).toBeInstanceOf(AppError);
       expect(await adminCount(customer.id)).toBe(1);
       expect(await auditOf(customer.id, "member.group_changed")).toHaveLength(1);
     }
@@ -105,8 +110,8 @@ describe("the last Customer Admin", () => {
       await addMember(b.id, customer.id, "customer_admin");
       await addMember(c.id, customer.id, "customer_employee");
       const [demotion, removal] = await Promise.allSettled([
-        changeMemberGroup(a.id, customer.identifier, b.id, "customer_employee"),
-        removeMember(b.id, customer.identifier, c.id),
+        changeMemberGroup(as(a), customer.identifier, b.id, "customer_employee"),
+        removeMember(as(b), customer.identifier, c.id),
       ]);
       expect(demotion.status).toBe("fulfilled");
       const [demoted] = await auditOf(customer.id, "member.group_changed");
@@ -127,10 +132,7 @@ describe("the last Customer Admin", () => {
       const { user: a, customer } = await newAccount();
       const b = await newUser();
       await addMember(b.id, customer.id, "customer_admin");
-      const results = await Promise.allSettled([
-        removeMember(a.id, customer.identifier, b.id),
-        removeMember(b.id, customer.identifier, a.id),
-      ]);
+      const results = await Promise.allSettled([removeMember(as(a), customer.identifier, b.id), removeMember(as(b), customer.identifier, a.id)]);
       expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
       expect(await adminCount(customer.id)).toBe(1);
       expect(await membersOf(customer.id)).toHaveLength(1);
@@ -145,25 +147,30 @@ describe("removing a member", () => {
     const person = await newUser("Paula Person");
     await addMember(person.id, a.customer.id, "customer_employee");
     await addMember(person.id, b.customer.id, "customer_employee");
-    const a1 = await newProject(a.user.id, a.customer.identifier);
-    const a2 = await newProject(a.user.id, a.customer.identifier);
-    const b1 = await newProject(b.user.id, b.customer.identifier);
-    await setProjectAccess(a.user.id, a.customer.identifier, a1.id, person.id, "project_user");
-    await setProjectAccess(a.user.id, a.customer.identifier, a2.id, person.id, "project_reader");
-    await setProjectAccess(b.user.id, b.customer.identifier, b1.id, person.id, "project_admin");
-    expect(await findAccountAccess(db, person.id, a.customer.identifier)).not.toBeNull();
+    const a1 = await newProject(as(a.user), a.customer.identifier);
+    const a2 = await newProject(as(a.user), a.customer.identifier);
+    const b1 = await newProject(as(b.user), b.customer.identifier);
+    await setProjectAccess(as(a.user), a.customer.identifier, a1.id, person.id, "project_user");
+    await setProjectAccess(as(a.user), a.customer.identifier, a2.id, person.id, "project_reader");
+    await setProjectAccess(as(b.user), b.customer.identifier, b1.id, person.id, "project_admin");
+    expect(await findAccountAccess(db, as(person), a.customer.identifier)).not.toBeNull();
 
-    const result = await removeMember(a.user.id, a.customer.identifier, person.id);
+    const result = await removeMember(as(a.user), a.customer.identifier, person.id);
     expect(result).toEqual({ projectsLeft: 2 });
 
     expect(await groupOf(person.id, a.customer.id)).toBeNull();
-    expect(await findAccountAccess(db, person.id, a.customer.identifier)).toBeNull();
+    expect(await findAccountAccess(db, as(person), a.customer.identifier)).toBeNull();
     const left = await db.select().from(projectAccess).where(eq(projectAccess.userId, person.id));
     expect(left).toEqual([expect.objectContaining({ projectId: b1.id, role: "project_admin" })]);
     // Their membership elsewhere, and everyone else's access here, stay.
     expect(await groupOf(person.id, b.customer.id)).toBe("customer_employee");
-    expect(await findAccountAccess(db, person.id, b.customer.identifier)).not.toBeNull();
-    expect(await db.select().from(projectAccess).where(inArray(projectAccess.projectId, [a1.id, a2.id]))).toHaveLength(2);
+    expect(await findAccountAccess(db, as(person), b.customer.identifier)).not.toBeNull();
+    expect(
+      await db
+        .select()
+        .from(projectAccess)
+        .where(inArray(projectAccess.projectId, [a1.id, a2.id])),
+    ).toHaveLength(2);
     expect(await db.select().from(users).where(eq(users.id, person.id))).toHaveLength(1);
 
     const [event] = await auditOf(a.customer.id, "member.removed");
@@ -184,10 +191,10 @@ describe("who may change members", () => {
     await addMember(employee.id, customer.id, "customer_employee");
     await addMember(colleague.id, customer.id, "customer_employee");
 
-    await expect(changeMemberGroup(employee.id, customer.identifier, employee.id, "customer_admin")).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(changeMemberGroup(employee.id, customer.identifier, admin.id, "customer_employee")).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(removeMember(employee.id, customer.identifier, colleague.id)).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(removeMember(employee.id, customer.identifier, admin.id)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(changeMemberGroup(as(employee), customer.identifier, employee.id, "customer_admin")).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(changeMemberGroup(as(employee), customer.identifier, admin.id, "customer_employee")).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(removeMember(as(employee), customer.identifier, colleague.id)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(removeMember(as(employee), customer.identifier, admin.id)).rejects.toBeInstanceOf(ForbiddenError);
 
     expect(await groupOf(employee.id, customer.id)).toBe("customer_employee");
     expect(await groupOf(admin.id, customer.id)).toBe("customer_admin");
@@ -203,12 +210,12 @@ describe("who may change members", () => {
     await addMember(inB.id, b.customer.id, "customer_employee");
 
     // Naming B: A's admin is not a member there, so B looks like it doesn't exist.
-    await expect(changeMemberGroup(a.user.id, b.customer.identifier, inB.id, "customer_admin")).rejects.toBeInstanceOf(NotFoundError);
-    await expect(removeMember(a.user.id, b.customer.identifier, inB.id)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(removeMember(a.user.id, b.customer.identifier, b.user.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(changeMemberGroup(as(a.user), b.customer.identifier, inB.id, "customer_admin")).rejects.toBeInstanceOf(NotFoundError);
+    await expect(removeMember(as(a.user), b.customer.identifier, inB.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(removeMember(as(a.user), b.customer.identifier, b.user.id)).rejects.toBeInstanceOf(NotFoundError);
     // Through A: B's people are not members of A.
-    await expect(changeMemberGroup(a.user.id, a.customer.identifier, inB.id, "customer_admin")).rejects.toThrow(/not a member of this account/);
-    await expect(removeMember(a.user.id, a.customer.identifier, b.user.id)).rejects.toThrow(/not a member of this account/);
+    await expect(changeMemberGroup(as(a.user), a.customer.identifier, inB.id, "customer_admin")).rejects.toThrow(/not a member of this account/);
+    await expect(removeMember(as(a.user), a.customer.identifier, b.user.id)).rejects.toThrow(/not a member of this account/);
 
     expect(await groupOf(inB.id, b.customer.id)).toBe("customer_employee");
     expect(await groupOf(b.user.id, b.customer.id)).toBe("customer_admin");
@@ -233,7 +240,7 @@ describe("listing members", () => {
 
   it("searches name and e-mail case-insensitively, taking % and _ literally", async () => {
     const { admin, customer, people } = await accountWith(["Alice Smith", "Bob Jones", "100% Pat", "100 Percent", "snake_case", "snakeXcase"]);
-    const names = async (q: string) => (await listMembers(db, customer.id, { q, limit: 50, offset: 0 })).rows.map((r) => r.name).sort();
+    const names = async (q: string) => (await listMembers(as(admin), customer.identifier, { q, limit: 50, offset: 0 })).rows.map((r) => r.name).sort();
 
     expect(await names("")).toEqual(["100 Percent", "100% Pat", "Ada Admin", "Alice Smith", "Bob Jones", "snakeXcase", "snake_case"].sort());
     expect(await names("alice")).toEqual(["Alice Smith"]);
@@ -247,22 +254,22 @@ describe("listing members", () => {
     const bob = people[1];
     expect(await names(bob.email.split("@")[0].toUpperCase())).toEqual(["Bob Jones"]);
     expect(await names(admin.email)).toEqual(["Ada Admin"]);
-    const result = await listMembers(db, customer.id, { q: "alice", limit: 50, offset: 0 });
+    const result = await listMembers(as(admin), customer.identifier, { q: "alice", limit: 50, offset: 0 });
     expect(result.total).toBe(1);
     expect(result.rows[0]).toMatchObject({ userId: people[0].id, email: people[0].email, group: "customer_employee" });
   });
 
   it("pages with limit and offset, reporting the total", async () => {
-    const { customer } = await accountWith(["Mia", "Noah", "Olga", "Piet", "Quinn", "Rosa"]);
-    const page = (offset: number) => listMembers(db, customer.id, { q: "", limit: 3, offset });
+    const { admin, customer } = await accountWith(["Mia", "Noah", "Olga", "Piet", "Quinn", "Rosa"]);
+    const page = (offset: number) => listMembers(as(admin), customer.identifier, { q: "", limit: 3, offset });
     const [p1, p2, p3] = await Promise.all([page(0), page(3), page(6)]);
     expect([p1.total, p2.total, p3.total]).toEqual([7, 7, 7]);
     expect(p1.rows.map((r) => r.name)).toEqual(["Ada Admin", "Mia", "Noah"]);
     expect(p2.rows.map((r) => r.name)).toEqual(["Olga", "Piet", "Quinn"]);
     expect(p3.rows.map((r) => r.name)).toEqual(["Rosa"]);
-    const searched = await listMembers(db, customer.id, { q: "o", limit: 2, offset: 0 });
+    const searched = await listMembers(as(admin), customer.identifier, { q: "o", limit: 2, offset: 0 });
     // Noah, Olga, Rosa (and e-mails containing "o" match too, so count those by hand)
-    const all = await listMembers(db, customer.id, { q: "", limit: 50, offset: 0 });
+    const all = await listMembers(as(admin), customer.identifier, { q: "", limit: 50, offset: 0 });
     const expected = all.rows.filter((r) => r.name.toLowerCase().includes("o") || r.email.toLowerCase().includes("o"));
     expect(searched.total).toBe(expected.length);
     expect(searched.rows).toEqual(expected.slice(0, 2));

@@ -1,29 +1,21 @@
 // Partner accounts: becoming one, managed customers, Add Myself, quotas, and the boundaries between partners.
 import { and, eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { closeDb, db } from "@/db/client";
 import { auditEvents, customers, invitations, memberships, users } from "@/db/schema";
-import { authorize, findAccountAccess } from "@/lib/authz";
-import { ForbiddenError, NotFoundError } from "@/lib/errors";
+import { authorizeAccount, findAccountAccess } from "@/lib/authz";
+import { ForbiddenError, NotFoundError } from "@/lib/core";
 import { inviteMember } from "@/lib/invitations";
 import { setOperator } from "@/lib/operators";
-import {
-  addMyself,
-  createManagedCustomer,
-  getPartnerOverview,
-  listManagedCustomers,
-  setAccountKind,
-  setCustomerQuota,
-  setQuotaAsOperator,
-} from "@/lib/partners";
+import { addMyself, createManagedCustomer, getPartnerOverview, listManagedCustomers, setAccountKind, setCustomerQuota } from "@/lib/partners";
 import { createProject } from "@/lib/projects";
-import { addMember, newAccount, newUser, unique } from "../support/factories";
+import { addMember, newAccount, newUser, unique, as, SYSTEM } from "../support/factories";
 
 afterAll(closeDb);
 
 async function newPartner() {
   const account = await newAccount({ fullName: "Paula Partner" });
-  const partner = await setAccountKind(null, account.customer.identifier, "partner");
+  const partner = await setAccountKind(SYSTEM, account.customer.identifier, "partner");
   return { admin: account.user, partner };
 }
 
@@ -38,27 +30,35 @@ describe("becoming a partner", () => {
     const { user, customer } = await newAccount();
     const employee = await newUser();
     await addMember(employee.id, customer.id, "customer_employee");
-    const { invitation } = await inviteMember(user.id, customer.identifier, { fullName: "Pending", email: `${unique("pend")}@example.test`, group: "customer_admin" });
-    await setAccountKind(null, customer.identifier, "partner");
+    const { invitation } = await inviteMember(as(user), customer.identifier, {
+      fullName: "Pending",
+      email: `${unique("pend")}@example.test`,
+      group: "customer_admin",
+    });
+    await setAccountKind(SYSTEM, customer.identifier, "partner");
     expect((await db.select().from(invitations).where(eq(invitations.id, invitation.id)))[0].group).toBe("partner_admin");
     const after = await db.select().from(memberships).where(eq(memberships.customerId, customer.id));
     expect(Object.fromEntries(after.map((m) => [m.userId, m.group]))).toEqual({ [user.id]: "partner_admin", [employee.id]: "partner_employee" });
-    const events = await db.select().from(auditEvents).where(and(eq(auditEvents.customerId, customer.id), eq(auditEvents.action, "account.made_partner")));
+    const events = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.customerId, customer.id), eq(auditEvents.action, "account.made_partner")));
     expect(events).toHaveLength(1);
-    await setAccountKind(null, customer.identifier, "customer");
+    await setAccountKind(SYSTEM, customer.identifier, "customer");
     const back = await db.select().from(memberships).where(eq(memberships.customerId, customer.id));
     expect(back.map((m) => m.group).sort()).toEqual(["customer_admin", "customer_employee"]);
   });
 
   it("refuses to turn a partner back while it still manages customers", async () => {
     const { admin, partner } = await newPartner();
-    await createManagedCustomer(admin.id, partner.identifier, { name: "Kept", identifier: unique("kept") });
-    await expect(setAccountKind(null, partner.identifier, "customer")).rejects.toThrow(/still manages 1 customers/);
+    await createManagedCustomer(as(admin), partner.identifier, { name: "Kept", identifier: unique("kept") });
+    await expect(setAccountKind(SYSTEM, partner.identifier, "customer")).rejects.toThrow(/still manages 1 customers/);
   });
 
   it("gives only partner accounts an Administration area", async () => {
     const { user, customer } = await newAccount();
-    await expect(authorize(db, user.id, customer.identifier, "VIEW_ADMINISTRATION")).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(authorizeAccount(db, as(user), customer.identifier, "VIEW_ADMINISTRATION")).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(listManagedCustomers(as(user), customer.identifier)).rejects.toBeInstanceOf(ForbiddenError);
   });
 });
 
@@ -66,25 +66,31 @@ describe("managed customers", () => {
   it("are created with name and identifier, no users, and the same identifier rules as sign-up", async () => {
     const { admin, partner } = await newPartner();
     const identifier = unique("managed");
-    const customer = await createManagedCustomer(admin.id, partner.identifier, { name: "Managed GmbH", identifier });
+    const customer = await createManagedCustomer(as(admin), partner.identifier, { name: "Managed GmbH", identifier });
     expect(customer).toMatchObject({ parentId: partner.id, kind: "customer", projectQuota: 5 });
     expect(await db.select().from(memberships).where(eq(memberships.customerId, customer.id))).toHaveLength(0);
-    const dup = await createManagedCustomer(admin.id, partner.identifier, { name: "Dup", identifier }).catch((e) => e);
+    const dup = await createManagedCustomer(as(admin), partner.identifier, { name: "Dup", identifier }).catch((e) => e);
     expect(dup.fieldErrors.identifier).toMatch(/already taken/);
-    await expect(createManagedCustomer(admin.id, partner.identifier, { name: "Bad", identifier: "Bad Id" })).rejects.toThrow();
+    await expect(createManagedCustomer(as(admin), partner.identifier, { name: "Bad", identifier: "Bad Id" })).rejects.toThrow();
     await expect(db.execute(sql`update customers set identifier = ${unique("x")} where id = ${customer.id}`)).rejects.toThrow();
   });
 
   it("Add Myself makes the partner user a Customer Admin of that customer, audited, so it appears in their accounts", async () => {
     const { admin, partner } = await newPartner();
-    const customer = await createManagedCustomer(admin.id, partner.identifier, { name: "Target", identifier: unique("target") });
-    expect(await findAccountAccess(db, admin.id, customer.identifier)).toBeNull();
-    await addMyself(admin.id, partner.identifier, customer.identifier);
-    const access = await findAccountAccess(db, admin.id, customer.identifier);
-    expect(access?.membership.group).toBe("customer_admin");
+    const customer = await createManagedCustomer(as(admin), partner.identifier, { name: "Target", identifier: unique("target") });
+    // Before: the partner admin manages the customer from outside (quota, Add Myself) but can't work in it.
+    const outside = await findAccountAccess(db, as(admin), customer.identifier);
+    expect(outside?.membership).toBeNull();
+    expect(outside?.can("VIEW_ACCOUNT")).toBe(false);
+    await addMyself(as(admin), partner.identifier, customer.identifier);
+    const access = await findAccountAccess(db, as(admin), customer.identifier);
+    expect(access?.membership?.group).toBe("customer_admin");
     // Now they can invite the customer's users like any Customer Admin.
-    await inviteMember(admin.id, customer.identifier, { fullName: "Cu Stomer", email: `${unique("cu")}@example.test`, group: "customer_admin" });
-    const events = await db.select().from(auditEvents).where(and(eq(auditEvents.customerId, customer.id), eq(auditEvents.action, "member.added_self")));
+    await inviteMember(as(admin), customer.identifier, { fullName: "Cu Stomer", email: `${unique("cu")}@example.test`, group: "customer_admin" });
+    const events = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.customerId, customer.id), eq(auditEvents.action, "member.added_self")));
     expect(events).toHaveLength(1);
     expect(events[0].actorId).toBe(admin.id);
   });
@@ -92,72 +98,79 @@ describe("managed customers", () => {
   it("lists, searches (name, identifier, member e-mail) and pages with keyset cursors", async () => {
     const { admin, partner } = await newPartner();
     const names = Array.from({ length: 7 }, (_, i) => `Client ${String.fromCharCode(65 + i)}`);
-    for (const name of names) await createManagedCustomer(admin.id, partner.identifier, { name, identifier: unique("client") });
-    const [target] = await db.select().from(customers).where(and(eq(customers.parentId, partner.id), eq(customers.name, "Client C")));
+    for (const name of names) await createManagedCustomer(as(admin), partner.identifier, { name, identifier: unique("client") });
+    const [target] = await db
+      .select()
+      .from(customers)
+      .where(and(eq(customers.parentId, partner.id), eq(customers.name, "Client C")));
     const member = await newUser("Searchable Person");
     await addMember(member.id, target.id, "customer_employee");
 
     const seen: string[] = [];
     let after: string | undefined;
-    let page = await listManagedCustomers(db, partner.id, { limit: 3 });
+    let page = await listManagedCustomers(as(admin), partner.identifier, { limit: 3 });
     expect(page.prev).toBeNull();
     for (;;) {
       seen.push(...page.rows.map((r) => r.name));
       if (!page.next) break;
       after = page.next;
-      page = await listManagedCustomers(db, partner.id, { limit: 3, after });
+      page = await listManagedCustomers(as(admin), partner.identifier, { limit: 3, after });
     }
     expect(seen).toEqual(names);
     // Back from the last page.
-    const back = await listManagedCustomers(db, partner.id, { limit: 3, before: page.prev! });
+    const back = await listManagedCustomers(as(admin), partner.identifier, { limit: 3, before: page.prev! });
     expect(back.rows.map((r) => r.name)).toEqual(["Client D", "Client E", "Client F"]);
-    const desc = await listManagedCustomers(db, partner.id, { limit: 2, sort: "name", dir: "desc" });
+    const desc = await listManagedCustomers(as(admin), partner.identifier, { limit: 2, sort: "name", dir: "desc" });
     expect(desc.rows.map((r) => r.name)).toEqual(["Client G", "Client F"]);
-    const byCreated = await listManagedCustomers(db, partner.id, { limit: 10, sort: "created" });
+    const byCreated = await listManagedCustomers(as(admin), partner.identifier, { limit: 10, sort: "created" });
     expect(byCreated.rows).toHaveLength(7);
-    const byCreatedNext = await listManagedCustomers(db, partner.id, { limit: 4, sort: "created" });
-    const rest = await listManagedCustomers(db, partner.id, { limit: 4, sort: "created", after: byCreatedNext.next! });
+    const byCreatedNext = await listManagedCustomers(as(admin), partner.identifier, { limit: 4, sort: "created" });
+    const rest = await listManagedCustomers(as(admin), partner.identifier, { limit: 4, sort: "created", after: byCreatedNext.next! });
     expect([...byCreatedNext.rows, ...rest.rows].map((r) => r.id)).toEqual(byCreated.rows.map((r) => r.id));
 
-    expect((await listManagedCustomers(db, partner.id, { q: "client c" })).rows.map((r) => r.name)).toEqual(["Client C"]);
-    expect((await listManagedCustomers(db, partner.id, { q: target.identifier.slice(3) })).rows.map((r) => r.name)).toEqual(["Client C"]);
-    const byEmail = await listManagedCustomers(db, partner.id, { q: member.email.toUpperCase() });
+    expect((await listManagedCustomers(as(admin), partner.identifier, { q: "client c" })).rows.map((r) => r.name)).toEqual(["Client C"]);
+    expect((await listManagedCustomers(as(admin), partner.identifier, { q: target.identifier.slice(3) })).rows.map((r) => r.name)).toEqual(["Client C"]);
+    const byEmail = await listManagedCustomers(as(admin), partner.identifier, { q: member.email.toUpperCase() });
     expect(byEmail.rows.map((r) => r.name)).toEqual(["Client C"]);
     expect(byEmail.rows[0].users).toBe(1);
-    expect((await listManagedCustomers(db, partner.id, { q: "%" })).rows).toHaveLength(0);
+    expect((await listManagedCustomers(as(admin), partner.identifier, { q: "%" })).rows).toHaveLength(0);
   });
 
   it("shows an overview: customers, their users, pending invitations, at or near quota", async () => {
     const { admin, partner } = await newPartner();
-    const a = await createManagedCustomer(admin.id, partner.identifier, { name: "A", identifier: unique("ov") });
-    const b = await createManagedCustomer(admin.id, partner.identifier, { name: "B", identifier: unique("ov") });
-    await createManagedCustomer(admin.id, partner.identifier, { name: "C", identifier: unique("ov") });
-    await addMyself(admin.id, partner.identifier, a.identifier);
-    await addMyself(admin.id, partner.identifier, b.identifier);
-    await setCustomerQuota(admin.id, partner.identifier, a.identifier, 1);
-    await createProject(admin.id, a.identifier, { name: "P", identifier: "p-one" });
-    await setCustomerQuota(admin.id, partner.identifier, b.identifier, 5);
-    for (let i = 0; i < 4; i++) await createProject(admin.id, b.identifier, { name: `P${i}`, identifier: `p-${i}x` });
-    await inviteMember(admin.id, a.identifier, { fullName: "X", email: `${unique("ov")}@example.test`, group: "customer_employee" });
-    expect(await getPartnerOverview(db, partner.id)).toEqual({ customers: 3, users: 1, pending_invitations: 1, at_quota: 1, near_quota: 1 });
+    const a = await createManagedCustomer(as(admin), partner.identifier, { name: "A", identifier: unique("ov") });
+    const b = await createManagedCustomer(as(admin), partner.identifier, { name: "B", identifier: unique("ov") });
+    await createManagedCustomer(as(admin), partner.identifier, { name: "C", identifier: unique("ov") });
+    await addMyself(as(admin), partner.identifier, a.identifier);
+    await addMyself(as(admin), partner.identifier, b.identifier);
+    await setCustomerQuota(as(admin), a.identifier, 1);
+    await createProject(as(admin), a.identifier, { name: "P", identifier: "p-one" });
+    await setCustomerQuota(as(admin), b.identifier, 5);
+    for (let i = 0; i < 4; i++) await createProject(as(admin), b.identifier, { name: `P${i}`, identifier: `p-${i}x` });
+    await inviteMember(as(admin), a.identifier, { fullName: "X", email: `${unique("ov")}@example.test`, group: "customer_employee" });
+    expect(await getPartnerOverview(as(admin), partner.identifier)).toEqual({ customers: 3, users: 1, pending_invitations: 1, at_quota: 1, near_quota: 1 });
   });
 });
 
 describe("quota management", () => {
   it("raises and lowers a managed customer's quota, audited, effective at once; never below current use", async () => {
     const { admin, partner } = await newPartner();
-    const customer = await createManagedCustomer(admin.id, partner.identifier, { name: "Quota Co", identifier: unique("quota") });
-    await addMyself(admin.id, partner.identifier, customer.identifier);
-    await setCustomerQuota(admin.id, partner.identifier, customer.identifier, 2);
-    await createProject(admin.id, customer.identifier, { name: "One", identifier: "one" });
-    await createProject(admin.id, customer.identifier, { name: "Two", identifier: "two" });
-    await expect(createProject(admin.id, customer.identifier, { name: "Three", identifier: "three" })).rejects.toThrow(/quota of 2 projects/);
-    const err = await setCustomerQuota(admin.id, partner.identifier, customer.identifier, 1).catch((e) => e);
+    const customer = await createManagedCustomer(as(admin), partner.identifier, { name: "Quota Co", identifier: unique("quota") });
+    await addMyself(as(admin), partner.identifier, customer.identifier);
+    await setCustomerQuota(as(admin), customer.identifier, 2);
+    await createProject(as(admin), customer.identifier, { name: "One", identifier: "one" });
+    await createProject(as(admin), customer.identifier, { name: "Two", identifier: "two" });
+    await expect(createProject(as(admin), customer.identifier, { name: "Three", identifier: "three" })).rejects.toThrow(/quota of 2 projects/);
+    const err = await setCustomerQuota(as(admin), customer.identifier, 1).catch((e) => e);
     expect(err.fieldErrors.quota).toMatch(/already has 2 projects.*can't be lowered to 1/);
     expect((await stateOf(customer.id)).customer.projectQuota).toBe(2);
-    await setCustomerQuota(admin.id, partner.identifier, customer.identifier, 3);
-    await createProject(admin.id, customer.identifier, { name: "Three", identifier: "three" });
-    const events = await db.select().from(auditEvents).where(and(eq(auditEvents.customerId, customer.id), eq(auditEvents.action, "customer.quota_changed"))).orderBy(auditEvents.id);
+    await setCustomerQuota(as(admin), customer.identifier, 3);
+    await createProject(as(admin), customer.identifier, { name: "Three", identifier: "three" });
+    const events = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.customerId, customer.id), eq(auditEvents.action, "customer.quota_changed")))
+      .orderBy(auditEvents.id);
     expect(events.map((e) => e.details)).toEqual([
       { from: 5, to: 2 },
       { from: 2, to: 3 },
@@ -166,13 +179,25 @@ describe("quota management", () => {
 
   it("lets operators set quotas too", async () => {
     const { admin, partner } = await newPartner();
-    const customer = await createManagedCustomer(admin.id, partner.identifier, { name: "Op Co", identifier: unique("op") });
+    const customer = await createManagedCustomer(as(admin), partner.identifier, { name: "Op Co", identifier: unique("op") });
     const operator = await newUser("Olga Operator");
-    await expect(setCustomerQuota(operator.id, partner.identifier, customer.identifier, 9)).rejects.toBeInstanceOf(NotFoundError);
-    await setOperator(db, operator.email, true);
-    await setCustomerQuota(operator.id, partner.identifier, customer.identifier, 9);
-    await setQuotaAsOperator(operator.id, customer.identifier, 11);
+    await expect(setCustomerQuota(as(operator), customer.identifier, 9)).rejects.toBeInstanceOf(NotFoundError);
+    await setOperator(SYSTEM, operator.email, true);
+    const [reloaded] = await db.select().from(users).where(eq(users.id, operator.id));
+    await setCustomerQuota(as(reloaded), customer.identifier, 9);
+    expect((await stateOf(customer.id)).customer.projectQuota).toBe(9);
+    // The admin CLI acts as the system.
+    await setCustomerQuota(SYSTEM, customer.identifier, 11);
     expect((await stateOf(customer.id)).customer.projectQuota).toBe(11);
+    const events = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.customerId, customer.id), eq(auditEvents.action, "customer.quota_changed")))
+      .orderBy(auditEvents.id);
+    expect(events.map((e) => [e.actorKind, e.actorId])).toEqual([
+      ["user", operator.id],
+      ["system", null],
+    ]);
   });
 });
 
@@ -180,40 +205,42 @@ describe("boundaries", () => {
   it("refuses every cross-partner attempt made with another partner's customer ids, changing nothing", async () => {
     const one = await newPartner();
     const two = await newPartner();
-    const theirs = await createManagedCustomer(two.admin.id, two.partner.identifier, { name: "Theirs", identifier: unique("theirs") });
+    const theirs = await createManagedCustomer(as(two.admin), two.partner.identifier, { name: "Theirs", identifier: unique("theirs") });
     const before = await stateOf(theirs.id);
     // Through one's own partner account, naming two's customer.
-    await expect(addMyself(one.admin.id, one.partner.identifier, theirs.identifier)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(setCustomerQuota(one.admin.id, one.partner.identifier, theirs.identifier, 50)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(addMyself(as(one.admin), one.partner.identifier, theirs.identifier)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(setCustomerQuota(as(one.admin), theirs.identifier, 50)).rejects.toBeInstanceOf(NotFoundError);
     // Naming two's partner account directly.
-    await expect(addMyself(one.admin.id, two.partner.identifier, theirs.identifier)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(setCustomerQuota(one.admin.id, two.partner.identifier, theirs.identifier, 50)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(createManagedCustomer(one.admin.id, two.partner.identifier, { name: "Sneaky", identifier: unique("sneaky") })).rejects.toBeInstanceOf(NotFoundError);
-    expect((await listManagedCustomers(db, one.partner.id, { q: theirs.identifier })).rows).toHaveLength(0);
+    await expect(addMyself(as(one.admin), two.partner.identifier, theirs.identifier)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(createManagedCustomer(as(one.admin), two.partner.identifier, { name: "Sneaky", identifier: unique("sneaky") })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    expect((await listManagedCustomers(as(one.admin), one.partner.identifier, { q: theirs.identifier })).rows).toHaveLength(0);
     expect(await stateOf(theirs.id)).toEqual(before);
   });
 
   it("keeps Partner Employees read-only", async () => {
     const { admin, partner } = await newPartner();
-    const customer = await createManagedCustomer(admin.id, partner.identifier, { name: "RO", identifier: unique("ro") });
+    const customer = await createManagedCustomer(as(admin), partner.identifier, { name: "RO", identifier: unique("ro") });
     const employee = await newUser();
     await addMember(employee.id, partner.id, "partner_employee");
-    await expect(authorize(db, employee.id, partner.identifier, "VIEW_ADMINISTRATION")).resolves.toBeTruthy();
+    expect((await authorizeAccount(db, as(employee), partner.identifier, "VIEW_ADMINISTRATION")).membership?.group).toBe("partner_employee");
     const before = await stateOf(customer.id);
-    await expect(createManagedCustomer(employee.id, partner.identifier, { name: "No", identifier: unique("no") })).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(setCustomerQuota(employee.id, partner.identifier, customer.identifier, 50)).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(addMyself(employee.id, partner.identifier, customer.identifier)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(createManagedCustomer(as(employee), partner.identifier, { name: "No", identifier: unique("no") })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(setCustomerQuota(as(employee), customer.identifier, 50)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(addMyself(as(employee), partner.identifier, customer.identifier)).rejects.toBeInstanceOf(ForbiddenError);
     expect(await stateOf(customer.id)).toEqual(before);
   });
 
   it("never shows a managed customer's members the partner's Administration area", async () => {
     const { admin, partner } = await newPartner();
-    const customer = await createManagedCustomer(admin.id, partner.identifier, { name: "Inside", identifier: unique("inside") });
+    const customer = await createManagedCustomer(as(admin), partner.identifier, { name: "Inside", identifier: unique("inside") });
     const member = await newUser();
     await addMember(member.id, customer.id, "customer_admin");
-    await expect(authorize(db, member.id, partner.identifier, "VIEW_ADMINISTRATION")).rejects.toBeInstanceOf(NotFoundError);
-    await expect(authorize(db, member.id, customer.identifier, "VIEW_ADMINISTRATION")).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(createManagedCustomer(member.id, partner.identifier, { name: "X", identifier: unique("x") })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(authorizeAccount(db, as(member), partner.identifier, "VIEW_ADMINISTRATION")).rejects.toBeInstanceOf(NotFoundError);
+    await expect(authorizeAccount(db, as(member), customer.identifier, "VIEW_ADMINISTRATION")).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(listManagedCustomers(as(member), partner.identifier)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(createManagedCustomer(as(member), partner.identifier, { name: "X", identifier: unique("x") })).rejects.toBeInstanceOf(NotFoundError);
     expect(await db.select().from(invitations).where(eq(invitations.customerId, partner.id))).toHaveLength(0);
     expect((await db.select().from(users).where(eq(users.id, member.id)))[0].isOperator).toBe(false);
   });

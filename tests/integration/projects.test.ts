@@ -1,11 +1,12 @@
 // Projects against the real database: creating within the quota, identifiers, who sees what, project access.
 import { and, eq, sql } from "drizzle-orm";
+import type { UserPrincipal } from "@/lib/authz";
 import { afterAll, describe, expect, it } from "vitest";
 import { closeDb, db } from "@/db/client";
 import { auditEvents, projectAccess, projects } from "@/db/schema";
-import { DomainError, ForbiddenError, NotFoundError, violatedConstraint } from "@/lib/errors";
+import { AppError, ForbiddenError, NotFoundError, violatedConstraint } from "@/lib/core";
 import { createProject, getProject, getQuotaUsage, listProjects, setProjectAccess } from "@/lib/projects";
-import { addMember, newAccount, newUser, unique } from "../support/factories";
+import { addMember, newAccount, newUser, unique, as } from "../support/factories";
 
 afterAll(closeDb);
 
@@ -13,17 +14,21 @@ const projectInput = (identifier = unique("p")) => ({ name: `Project ${identifie
 const projectsOf = (customerId: string) => db.select().from(projects).where(eq(projects.customerId, customerId));
 const accessOf = (projectId: string) => db.select().from(projectAccess).where(eq(projectAccess.projectId, projectId));
 const auditOf = (customerId: string, action: string) =>
-  db.select().from(auditEvents).where(and(eq(auditEvents.customerId, customerId), eq(auditEvents.action, action))).orderBy(auditEvents.id);
+  db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.customerId, customerId), eq(auditEvents.action, action)))
+    .orderBy(auditEvents.id);
 
-async function fillTo(actorId: string, identifier: string, count: number) {
-  for (let i = 0; i < count; i++) await createProject(actorId, identifier, projectInput());
+async function fillTo(actor: UserPrincipal, identifier: string, count: number) {
+  for (let i = 0; i < count; i++) await createProject(actor, identifier, projectInput());
 }
 
 describe("creating a project", () => {
   it("a Customer Admin creates one and gets Project Admin access to it; it is audited", async () => {
     const { user: admin, customer } = await newAccount({ fullName: "Carla Creator" });
     const id = unique("web");
-    const project = await createProject(admin.id, customer.identifier, { name: "Web Shop", identifier: id });
+    const project = await createProject(as(admin), customer.identifier, { name: "Web Shop", identifier: id });
     expect(project).toMatchObject({ customerId: customer.id, identifier: id, name: "Web Shop" });
     expect(await accessOf(project.id)).toEqual([expect.objectContaining({ userId: admin.id, role: "project_admin" })]);
     const [event] = await auditOf(customer.id, "project.created");
@@ -41,7 +46,7 @@ describe("creating a project", () => {
     const { customer } = await newAccount();
     const employee = await newUser();
     await addMember(employee.id, customer.id, "customer_employee");
-    await expect(createProject(employee.id, customer.identifier, projectInput())).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(createProject(as(employee), customer.identifier, projectInput())).rejects.toBeInstanceOf(ForbiddenError);
     expect(await projectsOf(customer.id)).toHaveLength(0);
     expect(await auditOf(customer.id, "project.created")).toHaveLength(0);
   });
@@ -49,7 +54,7 @@ describe("creating a project", () => {
   it("nobody creates a project in an account they don't belong to", async () => {
     const a = await newAccount();
     const b = await newAccount();
-    await expect(createProject(a.user.id, b.customer.identifier, projectInput())).rejects.toBeInstanceOf(NotFoundError);
+    await expect(createProject(as(a.user), b.customer.identifier, projectInput())).rejects.toBeInstanceOf(NotFoundError);
     expect(await projectsOf(b.customer.id)).toHaveLength(0);
   });
 });
@@ -57,7 +62,7 @@ describe("creating a project", () => {
 describe("project identifiers", () => {
   it("can never change, even by a raw SQL UPDATE (trigger), while other columns can", async () => {
     const { user: admin, customer } = await newAccount();
-    const project = await createProject(admin.id, customer.identifier, projectInput());
+    const project = await createProject(as(admin), customer.identifier, projectInput());
     const err = await db.execute(sql`update projects set identifier = ${unique("moved")} where id = ${project.id}`).catch((e) => e);
     expect(err.cause.message).toMatch(/can never change/);
     expect(err.cause.constraint_name).toBe("projects_identifier_immutable");
@@ -70,20 +75,20 @@ describe("project identifiers", () => {
     const a = await newAccount();
     const b = await newAccount();
     const id = unique("shared");
-    await createProject(a.user.id, a.customer.identifier, projectInput(id));
-    const err = await createProject(a.user.id, a.customer.identifier, { name: "Again", identifier: id }).catch((e) => e);
-    expect(err).toBeInstanceOf(DomainError);
+    await createProject(as(a.user), a.customer.identifier, projectInput(id));
+    const err = await createProject(as(a.user), a.customer.identifier, { name: "Again", identifier: id }).catch((e) => e);
+    expect(err).toBeInstanceOf(AppError);
     expect(err.fieldErrors.identifier).toMatch(/already has a project with that identifier/);
     expect(await projectsOf(a.customer.id)).toHaveLength(1);
 
-    const inB = await createProject(b.user.id, b.customer.identifier, projectInput(id));
+    const inB = await createProject(as(b.user), b.customer.identifier, projectInput(id));
     expect(inB.identifier).toBe(id);
   });
 
   it("are unique case-insensitively: the unique index itself compares lower(identifier)", async () => {
     const { user: admin, customer } = await newAccount();
     const id = unique("case");
-    await createProject(admin.id, customer.identifier, projectInput(id));
+    await createProject(as(admin), customer.identifier, projectInput(id));
     // Through raw SQL an upper-case twin is refused as well.
     await expect(db.execute(sql`insert into projects (customer_id, identifier, name) values (${customer.id}, ${id.toUpperCase()}, 'Twin')`)).rejects.toThrow();
     // The format check already forbids capitals; without it (in a rolled-back transaction) the unique index still refuses.
@@ -108,12 +113,12 @@ describe("project quota", () => {
   it("is 5 by default (DEFAULT_PROJECT_QUOTA), and creating beyond it is refused naming the quota", async () => {
     const { user: admin, customer } = await newAccount();
     expect(customer.projectQuota).toBe(5);
-    await fillTo(admin.id, customer.identifier, 5);
-    const err = await createProject(admin.id, customer.identifier, projectInput()).catch((e) => e);
-    expect(err).toBeInstanceOf(DomainError);
+    await fillTo(as(admin), customer.identifier, 5);
+    const err = await createProject(as(admin), customer.identifier, projectInput()).catch((e) => e);
+    expect(err).toBeInstanceOf(AppError);
     expect(err.message).toMatch(/project quota of 5 projects/);
     expect(await projectsOf(customer.id)).toHaveLength(5);
-    expect(await getQuotaUsage(db, customer.id)).toEqual({ quota: 5, used: 5 });
+    expect(await getQuotaUsage(as(admin), customer.identifier)).toEqual({ quota: 5, used: 5 });
   });
 
   it("follows DEFAULT_PROJECT_QUOTA for new accounts", async () => {
@@ -121,8 +126,8 @@ describe("project quota", () => {
     try {
       const { user: admin, customer } = await newAccount();
       expect(customer.projectQuota).toBe(2);
-      await fillTo(admin.id, customer.identifier, 2);
-      await expect(createProject(admin.id, customer.identifier, projectInput())).rejects.toThrow(/project quota of 2 projects/);
+      await fillTo(as(admin), customer.identifier, 2);
+      await expect(createProject(as(admin), customer.identifier, projectInput())).rejects.toThrow(/project quota of 2 projects/);
     } finally {
       delete process.env.DEFAULT_PROJECT_QUOTA;
     }
@@ -132,11 +137,11 @@ describe("project quota", () => {
     for (let round = 0; round < 3; round++) {
       const { user: admin, customer } = await newAccount();
       const quota = customer.projectQuota;
-      await fillTo(admin.id, customer.identifier, quota - 1);
-      const results = await Promise.allSettled(Array.from({ length: 10 }, () => createProject(admin.id, customer.identifier, projectInput())));
+      await fillTo(as(admin), customer.identifier, quota - 1);
+      const results = await Promise.allSettled(Array.from({ length: 10 }, () => createProject(as(admin), customer.identifier, projectInput())));
       expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
       for (const r of results.filter((r): r is PromiseRejectedResult => r.status === "rejected")) {
-        expect(r.reason).toBeInstanceOf(DomainError);
+        expect(r.reason).toBeInstanceOf(AppError);
         expect(r.reason.message).toMatch(new RegExp(`project quota of ${quota}`));
       }
       expect(await projectsOf(customer.id)).toHaveLength(quota);
@@ -149,28 +154,28 @@ describe("who sees which project", () => {
     const { user: admin, customer } = await newAccount();
     const employee = await newUser();
     await addMember(employee.id, customer.id, "customer_employee");
-    const mine = await createProject(admin.id, customer.identifier, projectInput());
-    const theirs = await createProject(admin.id, customer.identifier, projectInput());
-    await setProjectAccess(admin.id, customer.identifier, mine.id, employee.id, "project_user");
+    const mine = await createProject(as(admin), customer.identifier, projectInput());
+    const theirs = await createProject(as(admin), customer.identifier, projectInput());
+    await setProjectAccess(as(admin), customer.identifier, mine.id, employee.id, "project_user");
 
-    const seen = await listProjects(db, customer.id, { userId: employee.id, group: "customer_employee" }, { q: "", limit: 50, offset: 0 });
+    const seen = await listProjects(as(employee), customer.identifier, { q: "", limit: 50, offset: 0 });
     expect(seen.total).toBe(1);
     expect(seen.rows).toEqual([expect.objectContaining({ id: mine.id, myRole: "project_user", members: 2 })]);
 
-    const all = await listProjects(db, customer.id, { userId: admin.id, group: "customer_admin" }, { q: "", limit: 50, offset: 0 });
+    const all = await listProjects(as(admin), customer.identifier, { q: "", limit: 50, offset: 0 });
     expect(all.rows.map((r) => r.id).sort()).toEqual([mine.id, theirs.id].sort());
 
-    expect((await getProject(employee.id, customer.identifier, mine.identifier)).project.id).toBe(mine.id);
-    await expect(getProject(employee.id, customer.identifier, theirs.identifier)).rejects.toBeInstanceOf(NotFoundError);
-    expect((await getProject(admin.id, customer.identifier, theirs.identifier)).project.id).toBe(theirs.id);
+    expect((await getProject(as(employee), customer.identifier, mine.identifier)).project.id).toBe(mine.id);
+    await expect(getProject(as(employee), customer.identifier, theirs.identifier)).rejects.toBeInstanceOf(NotFoundError);
+    expect((await getProject(as(admin), customer.identifier, theirs.identifier)).project.id).toBe(theirs.id);
   });
 
   it("nobody opens a project of an account they don't belong to", async () => {
     const a = await newAccount();
     const b = await newAccount();
-    const inB = await createProject(b.user.id, b.customer.identifier, projectInput());
-    await expect(getProject(a.user.id, b.customer.identifier, inB.identifier)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(getProject(a.user.id, a.customer.identifier, inB.identifier)).rejects.toBeInstanceOf(NotFoundError);
+    const inB = await createProject(as(b.user), b.customer.identifier, projectInput());
+    await expect(getProject(as(a.user), b.customer.identifier, inB.identifier)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(getProject(as(a.user), a.customer.identifier, inB.identifier)).rejects.toBeInstanceOf(NotFoundError);
   });
 });
 
@@ -179,16 +184,16 @@ describe("project access", () => {
     const { user: admin, customer } = await newAccount();
     const member = await newUser("Max Member");
     await addMember(member.id, customer.id, "customer_employee");
-    const project = await createProject(admin.id, customer.identifier, projectInput());
+    const project = await createProject(as(admin), customer.identifier, projectInput());
     const roleOf = async () => (await accessOf(project.id)).find((r) => r.userId === member.id)?.role ?? null;
 
-    await setProjectAccess(admin.id, customer.identifier, project.id, member.id, "project_user");
+    await setProjectAccess(as(admin), customer.identifier, project.id, member.id, "project_user");
     expect(await roleOf()).toBe("project_user");
-    await setProjectAccess(admin.id, customer.identifier, project.id, member.id, "project_reader");
+    await setProjectAccess(as(admin), customer.identifier, project.id, member.id, "project_reader");
     expect(await roleOf()).toBe("project_reader");
     // Setting the same role again changes nothing and records nothing.
-    await setProjectAccess(admin.id, customer.identifier, project.id, member.id, "project_reader");
-    await setProjectAccess(admin.id, customer.identifier, project.id, member.id, null);
+    await setProjectAccess(as(admin), customer.identifier, project.id, member.id, "project_reader");
+    await setProjectAccess(as(admin), customer.identifier, project.id, member.id, null);
     expect(await roleOf()).toBeNull();
     expect(await accessOf(project.id)).toEqual([expect.objectContaining({ userId: admin.id, role: "project_admin" })]);
 
@@ -206,9 +211,9 @@ describe("project access", () => {
   it("is only for members of the account: a non-member gets a field error", async () => {
     const { user: admin, customer } = await newAccount();
     const outsider = await newUser();
-    const project = await createProject(admin.id, customer.identifier, projectInput());
-    const err = await setProjectAccess(admin.id, customer.identifier, project.id, outsider.id, "project_user").catch((e) => e);
-    expect(err).toBeInstanceOf(DomainError);
+    const project = await createProject(as(admin), customer.identifier, projectInput());
+    const err = await setProjectAccess(as(admin), customer.identifier, project.id, outsider.id, "project_user").catch((e) => e);
+    expect(err).toBeInstanceOf(AppError);
     expect(err.fieldErrors.userId).toMatch(/Only members of this account/);
     expect(await accessOf(project.id)).toHaveLength(1);
     expect(await auditOf(customer.id, "project.access_granted")).toHaveLength(0);
@@ -220,17 +225,40 @@ describe("project access", () => {
     const both = await newUser();
     await addMember(both.id, a.customer.id, "customer_employee");
     await addMember(both.id, b.customer.id, "customer_employee");
-    const inB = await createProject(b.user.id, b.customer.identifier, projectInput());
+    const inB = await createProject(as(b.user), b.customer.identifier, projectInput());
 
     // A's admin, through A, with B's project id.
-    await expect(setProjectAccess(a.user.id, a.customer.identifier, inB.id, both.id, "project_admin")).rejects.toBeInstanceOf(NotFoundError);
+    await expect(setProjectAccess(as(a.user), a.customer.identifier, inB.id, both.id, "project_admin")).rejects.toBeInstanceOf(NotFoundError);
     // A's admin naming B.
-    await expect(setProjectAccess(a.user.id, b.customer.identifier, inB.id, both.id, "project_admin")).rejects.toBeInstanceOf(NotFoundError);
-    // An Employee of B.
-    await expect(setProjectAccess(both.id, b.customer.identifier, inB.id, both.id, "project_admin")).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(setProjectAccess(as(a.user), b.customer.identifier, inB.id, both.id, "project_admin")).rejects.toBeInstanceOf(NotFoundError);
+    // An Employee of B without access to the project: to them it doesn't exist.
+    await expect(setProjectAccess(as(both), b.customer.identifier, inB.id, both.id, "project_admin")).rejects.toBeInstanceOf(NotFoundError);
 
     expect(await accessOf(inB.id)).toEqual([expect.objectContaining({ userId: b.user.id })]);
     expect(await auditOf(a.customer.id, "project.access_granted")).toHaveLength(0);
     expect(await auditOf(b.customer.id, "project.access_granted")).toHaveLength(0);
+  });
+
+  it("follows project roles: a Project Admin manages the project's access, a Project User or Reader changes nothing", async () => {
+    const { user: admin, customer } = await newAccount();
+    const [lead, user, reader, other] = [await newUser("Lea Lead"), await newUser("Uwe User"), await newUser("Rita Reader"), await newUser("Otto Other")];
+    for (const u of [lead, user, reader, other]) await addMember(u.id, customer.id, "customer_employee");
+    const project = await createProject(as(admin), customer.identifier, projectInput());
+    await setProjectAccess(as(admin), customer.identifier, project.id, lead.id, "project_admin");
+    await setProjectAccess(as(admin), customer.identifier, project.id, user.id, "project_user");
+    await setProjectAccess(as(admin), customer.identifier, project.id, reader.id, "project_reader");
+
+    // The Employee who is Project Admin gives and changes access, though the account's group alone wouldn't let them.
+    await setProjectAccess(as(lead), customer.identifier, project.id, other.id, "project_reader");
+    await setProjectAccess(as(lead), customer.identifier, project.id, reader.id, "project_user");
+    const before = await accessOf(project.id);
+    for (const who of [user, other]) {
+      await expect(setProjectAccess(as(who), customer.identifier, project.id, other.id, "project_admin")).rejects.toBeInstanceOf(ForbiddenError);
+      await expect(setProjectAccess(as(who), customer.identifier, project.id, lead.id, null)).rejects.toBeInstanceOf(ForbiddenError);
+    }
+    expect(await accessOf(project.id)).toEqual(before);
+    // Each sees the project, and what they may do there.
+    expect((await getProject(as(other), customer.identifier, project.identifier)).can("MANAGE_PROJECT_ACCESS")).toBe(false);
+    expect((await getProject(as(lead), customer.identifier, project.identifier)).can("MANAGE_PROJECT_ACCESS")).toBe(true);
   });
 });

@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import type { TestProject } from "vitest/node";
 import { createTestDatabase } from "./database";
+import { preflight } from "./preflight";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -39,6 +40,8 @@ async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number) 
 }
 
 export default async function setup(project: TestProject) {
+  // Vitest runs this before the root global setup, so the checks come before the build.
+  await preflight({ redis: true, browser: true });
   const { url: databaseUrl, drop } = await createTestDatabase("tenancy_e2e");
 
   if (!process.env.E2E_SKIP_BUILD) {

@@ -4,11 +4,7 @@ import { unique } from "./factories";
 
 export const E2E_PASSWORD = "a-strong-passphrase-7";
 
-export async function signUpViaUi(
-  page: Page,
-  baseUrl: string,
-  opts: { fullName?: string; identifier?: string; accountName?: string; email?: string } = {},
-) {
+export async function signUpViaUi(page: Page, baseUrl: string, opts: { fullName?: string; identifier?: string; accountName?: string; email?: string } = {}) {
   const identifier = opts.identifier ?? unique("e2e");
   const email = opts.email ?? `${identifier}@example.test`;
   await page.goto(`${baseUrl}/sign-up`);

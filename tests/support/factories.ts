@@ -2,9 +2,10 @@
 import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { db } from "@/db/client";
-import { memberships, users, type MemberGroup } from "@/db/schema";
+import { memberships, users, type MemberGroup, type User } from "@/db/schema";
 import { signUp } from "@/lib/accounts";
-import { hashPassword } from "@/lib/auth/password";
+import { ANONYMOUS, systemPrincipal, userPrincipal, type UserPrincipal } from "@/lib/authz";
+import { hashPassword } from "@/lib/auth";
 
 export function unique(prefix = "t"): string {
   return `${prefix}-${randomBytes(5).toString("hex")}`;
@@ -14,7 +15,7 @@ export const PASSWORD = "correct-horse-42";
 
 export async function newAccount(overrides: Partial<{ fullName: string; email: string; accountName: string; identifier: string }> = {}) {
   const id = overrides.identifier ?? unique("acct");
-  return signUp({
+  return signUp(ANONYMOUS, {
     fullName: overrides.fullName ?? "Ada Admin",
     email: overrides.email ?? `${id}@example.test`,
     password: PASSWORD,
@@ -43,3 +44,11 @@ export async function groupOf(userId: string, customerId: string) {
   const rows = await db.select().from(memberships).where(eq(memberships.userId, userId));
   return rows.find((m) => m.customerId === customerId)?.group ?? null;
 }
+
+/** The principal a test acts as: a user (as the session would build it), or the system. */
+export function as(user: Pick<User, "id" | "email" | "name" | "isOperator">): UserPrincipal {
+  return userPrincipal(user);
+}
+
+export const SYSTEM = systemPrincipal("test");
+export { ANONYMOUS };

@@ -1,7 +1,9 @@
-// Creates a fresh PostgreSQL database for this test run, migrates it, and drops it afterwards.
+// Checks the machine has what the tests need, creates a fresh PostgreSQL database for this test run, migrates it, and
+// drops it afterwards.
 import { randomBytes } from "node:crypto";
 import type { TestProject } from "vitest/node";
 import { createTestDatabase } from "./database";
+import { preflight, redisUrl as defaultRedisUrl } from "./preflight";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -12,10 +14,12 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
+  // Unit tests need no Redis; the browser tests' own setup (which runs before this one) checks for Chromium too.
+  await preflight({ redis: project.vitest.projects.some((p) => p.name !== "unit") });
   const { url: databaseUrl, drop } = await createTestDatabase("tenancy_test");
 
   const queuePrefix = `tenancy-test-${randomBytes(4).toString("hex")}`;
-  const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+  const redisUrl = defaultRedisUrl();
   project.provide("databaseUrl", databaseUrl);
   project.provide("redisUrl", redisUrl);
   project.provide("queuePrefix", queuePrefix);
@@ -27,6 +31,7 @@ export default async function setup(project: TestProject) {
     // Remove this run's BullMQ keys.
     const { Redis } = await import("ioredis");
     const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    redis.on("error", () => {}); // the catch below has it
     try {
       await redis.connect();
       let cursor = "0";

@@ -57,9 +57,7 @@ export class RedisServer {
       stdio: "ignore",
     });
     this.child = child;
-    const exited = new Promise<never>((_, reject) =>
-      child.once("exit", (code) => reject(new Error(`redis-server on port ${this.port} exited with ${code}`))),
-    );
+    const exited = new Promise<never>((_, reject) => child.once("exit", (code) => reject(new Error(`redis-server on port ${this.port} exited with ${code}`))));
     exited.catch(() => {});
     const started = Date.now();
     while (!(await answersPing(this.port))) {

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { useActionForm } from "@/app/components/use-action-form";
 import { Field, NewPasswordField, FormMessage, SubmitButton } from "@/app/components/form";
-import { suggestIdentifier } from "@/lib/validation";
+import { suggestIdentifier } from "@/lib/core";
 import { signUpAction } from "./actions";
 
 export function SignUpForm() {

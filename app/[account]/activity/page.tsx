@@ -1,12 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { db } from "@/db/client";
 import { Timestamp } from "@/app/components/day";
 import { TableCard } from "@/app/components/list-section";
 import { ACTION_LABELS, listAuditEvents } from "@/lib/audit";
-import { getAccountContext } from "@/lib/auth/account-context";
-import { GROUP_LABELS } from "@/lib/authz";
-import { PROJECT_ROLE_LABELS } from "@/lib/projects";
+import { getAccountContext } from "@/lib/web";
+import { GROUP_LABELS, PROJECT_ROLE_LABELS } from "@/lib/authz";
 
 export const metadata: Metadata = { title: "Activity" };
 
@@ -27,7 +25,7 @@ function describeDetails(details: unknown): string | null {
 
 export default async function ActivityPage({ params, searchParams }: { params: Promise<{ account: string }>; searchParams: Promise<{ before?: string }> }) {
   const { account } = await params;
-  const { customer, can } = await getAccountContext(account);
+  const { principal, customer, can } = await getAccountContext(account);
   if (!can("VIEW_ACTIVITY"))
     return (
       <section>
@@ -36,7 +34,7 @@ export default async function ActivityPage({ params, searchParams }: { params: P
       </section>
     );
   const before = Number((await searchParams).before) || undefined;
-  const { events, nextBefore } = await listAuditEvents(db, customer.id, { before, limit: 50 });
+  const { events, nextBefore } = await listAuditEvents(principal, customer.identifier, { before, limit: 50 });
   return (
     <section className="space-y-4">
       <h1 className="text-2xl font-semibold">Activity</h1>

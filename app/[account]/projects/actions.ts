@@ -1,13 +1,13 @@
 "use server";
 import { z } from "zod";
-import { userAction } from "@/lib/action";
+import { userAction } from "@/lib/web";
 import { createProject, createProjectSchema, projectRoleSchema, setProjectAccess } from "@/lib/projects";
-import { identifierSchema } from "@/lib/validation";
+import { identifierSchema } from "@/lib/core";
 
 const account = z.object({ account: identifierSchema });
 
-export const createProjectAction = userAction(account.and(createProjectSchema), async ({ account, ...input }, user) => {
-  const project = await createProject(user.id, account, input);
+export const createProjectAction = userAction(account.and(createProjectSchema), async ({ account, ...input }, principal) => {
+  const project = await createProject(principal, account, input);
   return { ok: true, message: `Project ${project.name} (${project.identifier}) created.` };
 });
 
@@ -17,7 +17,7 @@ const accessSchema = account.extend({
   role: z.union([projectRoleSchema, z.literal("none")]),
 });
 
-export const setProjectAccessAction = userAction(accessSchema, async ({ account, projectId, userId, role }, user) => {
-  await setProjectAccess(user.id, account, projectId, userId, role === "none" ? null : role);
+export const setProjectAccessAction = userAction(accessSchema, async ({ account, projectId, userId, role }, principal) => {
+  await setProjectAccess(principal, account, projectId, userId, role === "none" ? null : role);
   return { ok: true, message: role === "none" ? "Access taken away." : "Project access saved." };
 });

@@ -1,23 +1,32 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { db } from "@/db/client";
 import { Day } from "@/app/components/day";
 import { Pagination, SearchBox, withParams } from "@/app/components/list-controls";
 import { TableCard } from "@/app/components/list-section";
-import { getAccountContext } from "@/lib/auth/account-context";
-import { firstParams, pageParams, type SearchParams } from "@/lib/pagination";
-import { PROJECT_ROLE_LABELS, getQuotaUsage, listProjects } from "@/lib/projects";
+import { getAccountContext } from "@/lib/web";
+import { firstParams, pageParams, type SearchParams } from "@/lib/core";
+import { PROJECT_ROLE_LABELS } from "@/lib/authz";
+import { getQuotaUsage, listProjects } from "@/lib/projects";
 import { QuotaBar } from "@/app/components/quota-bar";
 import { CreateProjectForm } from "./create-project-form";
 
 export const metadata: Metadata = { title: "Projects" };
 
-export default async function ProjectsPage({ params, searchParams }: { params: Promise<{ account: string }>; searchParams: Promise<SearchParams<"q" | "page">> }) {
+export default async function ProjectsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ account: string }>;
+  searchParams: Promise<SearchParams<"q" | "page">>;
+}) {
   const { account } = await params;
   const sp = firstParams(await searchParams, ["q", "page"]);
-  const { customer, membership, can } = await getAccountContext(account);
+  const { principal, customer, can } = await getAccountContext(account);
   const { q, page, limit, offset } = pageParams(sp);
-  const [{ rows, total }, usage] = await Promise.all([listProjects(db, customer.id, membership, { q, limit, offset }), getQuotaUsage(db, customer.id)]);
+  const [{ rows, total, seesAll }, usage] = await Promise.all([
+    listProjects(principal, customer.identifier, { q, limit, offset }),
+    getQuotaUsage(principal, customer.identifier),
+  ]);
   const base = `/${customer.identifier}/projects`;
   const full = usage.used >= usage.quota;
   return (
@@ -25,7 +34,7 @@ export default async function ProjectsPage({ params, searchParams }: { params: P
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <h1 className="text-2xl font-semibold">Projects</h1>
-          <p className="text-sm text-slate-600">{can("VIEW_ALL_PROJECTS") ? "All projects of this account." : "The projects you have access to."}</p>
+          <p className="text-sm text-slate-600">{seesAll ? "All projects of this account." : "The projects you have access to."}</p>
         </div>
         <QuotaBar used={usage.used} quota={usage.quota} />
       </div>

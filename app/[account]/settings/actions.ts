@@ -1,14 +1,14 @@
 "use server";
 import { z } from "zod";
 import { updateSettings } from "@/lib/accounts";
-import { userAction } from "@/lib/action";
-import { identifierSchema, settingsSchema } from "@/lib/validation";
+import { userAction } from "@/lib/web";
+import { identifierSchema, settingsSchema } from "@/lib/core";
 
 // `account` names which account to change; the identifier itself is not an editable field and is ignored if sent.
 const schema = z.object({ account: identifierSchema }).and(settingsSchema);
 
-export const updateSettingsAction = userAction(schema, async (input, user) => {
+export const updateSettingsAction = userAction(schema, async (input, principal) => {
   const { account, ...settings } = input;
-  await updateSettings(user.id, account, settings);
+  await updateSettings(principal, account, settings);
   return { ok: true, message: "Settings saved." };
 });

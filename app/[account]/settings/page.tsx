@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { getAccountContext } from "@/lib/auth/account-context";
+import { getAccountContext } from "@/lib/web";
 import { SettingsForm } from "./settings-form";
 
 export const metadata: Metadata = { title: "Account settings" };

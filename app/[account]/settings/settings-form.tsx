@@ -2,7 +2,7 @@
 import { useState } from "react";
 import { useActionForm } from "@/app/components/use-action-form";
 import { Field, FormMessage, SubmitButton } from "@/app/components/form";
-import { formatIban } from "@/lib/validation";
+import { formatIban } from "@/lib/core";
 import { updateSettingsAction } from "./actions";
 
 type Settings = {
@@ -34,7 +34,15 @@ export function SettingsForm({ settings, editable }: { settings: Settings; edita
           <label htmlFor="identifier" className="mb-1 block text-sm font-medium text-slate-700">
             Identifier
           </label>
-          <input id="identifier" className="input font-mono" value={settings.identifier} readOnly disabled aria-describedby="identifier-note" data-testid="identifier" />
+          <input
+            id="identifier"
+            className="input font-mono"
+            value={settings.identifier}
+            readOnly
+            disabled
+            aria-describedby="identifier-note"
+            data-testid="identifier"
+          />
           <p id="identifier-note" className="mt-1 text-xs text-slate-500">
             This is the account&apos;s permanent identifier on every connected platform. It can never be changed.
           </p>
@@ -60,7 +68,13 @@ export function SettingsForm({ settings, editable }: { settings: Settings; edita
             { value: "sepa_debit", label: "SEPA direct debit" },
           ].map((o) => (
             <label key={o.value} className="flex items-center gap-2 text-sm">
-              <input type="radio" name="paymentMethod" value={o.value} checked={method === o.value} onChange={() => setMethod(o.value as Settings["paymentMethod"])} />
+              <input
+                type="radio"
+                name="paymentMethod"
+                value={o.value}
+                checked={method === o.value}
+                onChange={() => setMethod(o.value as Settings["paymentMethod"])}
+              />
               {o.label}
             </label>
           ))}
@@ -82,7 +96,9 @@ export function SettingsForm({ settings, editable }: { settings: Settings; edita
         ) : null}
       </fieldset>
       {editable ? (
-        <SubmitButton pending={pending} pendingLabel="Saving…">Save settings</SubmitButton>
+        <SubmitButton pending={pending} pendingLabel="Saving…">
+          Save settings
+        </SubmitButton>
       ) : (
         <p className="text-sm text-slate-600">Only Customer Admins can change these settings.</p>
       )}

@@ -2,44 +2,44 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { userAction } from "@/lib/action";
+import { userAction } from "@/lib/web";
 import { GROUP_LABELS } from "@/lib/authz";
 import { inviteMember, inviteSchema, resendInvitation, revokeInvitation } from "@/lib/invitations";
 import { changeMemberGroup, memberGroupSchema, removeMember } from "@/lib/members";
-import { identifierSchema } from "@/lib/validation";
+import { identifierSchema } from "@/lib/core";
 
 const invitationSchema = z.object({ account: identifierSchema, invitationId: z.uuid("That invitation no longer exists.") });
 const memberSchema = z.object({ account: identifierSchema, userId: z.uuid("That person is not a member of this account.") });
 
-export const inviteMemberAction = userAction(inviteSchema.extend({ account: identifierSchema }), async ({ account, ...invite }, user) => {
-  const { invitation } = await inviteMember(user.id, account, invite);
+export const inviteMemberAction = userAction(inviteSchema.extend({ account: identifierSchema }), async ({ account, ...invite }, principal) => {
+  const { invitation } = await inviteMember(principal, account, invite);
   revalidatePath(`/${account}/users`);
   return { ok: true, message: `Invitation sent to ${invitation.email}.` };
 });
 
-export const resendInvitationAction = userAction(invitationSchema, async ({ account, invitationId }, user) => {
-  const { invitation } = await resendInvitation(user.id, account, invitationId);
+export const resendInvitationAction = userAction(invitationSchema, async ({ account, invitationId }, principal) => {
+  const { invitation } = await resendInvitation(principal, account, invitationId);
   revalidatePath(`/${account}/users`);
   return { ok: true, message: `A new invitation was sent to ${invitation.email}. The previous link no longer works.` };
 });
 
-export const revokeInvitationAction = userAction(invitationSchema, async ({ account, invitationId }, user) => {
-  await revokeInvitation(user.id, account, invitationId);
+export const revokeInvitationAction = userAction(invitationSchema, async ({ account, invitationId }, principal) => {
+  await revokeInvitation(principal, account, invitationId);
   revalidatePath(`/${account}/users`);
   return { ok: true, message: "Invitation revoked. Its link no longer works." };
 });
 
-export const changeMemberGroupAction = userAction(memberSchema.extend({ group: memberGroupSchema }), async ({ account, userId, group }, user) => {
-  await changeMemberGroup(user.id, account, userId, group);
+export const changeMemberGroupAction = userAction(memberSchema.extend({ group: memberGroupSchema }), async ({ account, userId, group }, principal) => {
+  await changeMemberGroup(principal, account, userId, group);
   revalidatePath(`/${account}`, "layout");
   return { ok: true, message: `Group changed to ${GROUP_LABELS[group]}.` };
 });
 
-export const removeMemberAction = userAction(memberSchema, async ({ account, userId }, user) => {
-  const { projectsLeft } = await removeMember(user.id, account, userId);
+export const removeMemberAction = userAction(memberSchema, async ({ account, userId }, principal) => {
+  const { projectsLeft } = await removeMember(principal, account, userId);
   revalidatePath(`/${account}`, "layout");
   // Someone who removed themselves has nothing left to see here.
-  if (userId === user.id) redirect("/");
+  if (userId === principal.userId) redirect("/");
   const projects = projectsLeft === 1 ? "1 project" : `${projectsLeft} projects`;
   return { ok: true, message: `Member removed, together with their access to ${projects}.` };
 });

@@ -1,14 +1,13 @@
 import type { Metadata } from "next";
-import { db } from "@/db/client";
 import { Day } from "@/app/components/day";
 import { Pagination, SearchBox, withParams } from "@/app/components/list-controls";
 import { LiveRefresh } from "@/app/components/live-refresh";
 import { ACTIONS_COLUMN, ListSection, TableCard } from "@/app/components/list-section";
-import { getAccountContext } from "@/lib/auth/account-context";
+import { getAccountContext } from "@/lib/web";
 import { GROUP_LABELS, groupsFor, isAdminGroup } from "@/lib/authz";
 import { listInvitations } from "@/lib/invitations";
 import { listMembers } from "@/lib/members";
-import { PAGE_SIZE, firstParams, pageParams, type SearchParams } from "@/lib/pagination";
+import { PAGE_SIZE, firstParams, pageParams, type SearchParams } from "@/lib/core";
 import { InvitationRow } from "./invitation-row";
 import { InviteForm } from "./invite-form";
 import { MemberRow } from "./member-row";
@@ -16,16 +15,22 @@ import { ListFeedback } from "./row-feedback";
 
 export const metadata: Metadata = { title: "Users" };
 
-export default async function UsersPage({ params, searchParams }: { params: Promise<{ account: string }>; searchParams: Promise<SearchParams<"q" | "page" | "iq" | "ipage">> }) {
+export default async function UsersPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ account: string }>;
+  searchParams: Promise<SearchParams<"q" | "page" | "iq" | "ipage">>;
+}) {
   const { account } = await params;
   const current = firstParams(await searchParams, ["q", "page", "iq", "ipage"]);
-  const { user, customer, can } = await getAccountContext(account);
+  const { principal, customer, can } = await getAccountContext(account);
   const manage = can("MANAGE_USERS");
   const memberList = pageParams({ q: current.q, page: current.page });
   const invitationList = pageParams({ q: current.iq, page: current.ipage });
   const [members, invitations] = await Promise.all([
-    listMembers(db, customer.id, memberList),
-    manage ? listInvitations(db, customer.id, invitationList) : null,
+    listMembers(principal, customer.identifier, memberList),
+    manage ? listInvitations(principal, customer.identifier, invitationList) : null,
   ]);
   const path = `/${customer.identifier}/users`;
   const groups = groupsFor(customer.kind).map((g) => ({ value: g, label: GROUP_LABELS[g] }));
@@ -50,7 +55,9 @@ export default async function UsersPage({ params, searchParams }: { params: Prom
             <TableCard
               columns={["Full name", "E-mail", "Group", "Invited by", "Sent", "Expires", "Delivery", ACTIONS_COLUMN]}
               tableClassName="whitespace-nowrap"
-              top={<InviteForm account={customer.identifier} groups={groups} defaultGroup={groups.find((g) => !isAdminGroup(g.value))?.value ?? groups[0].value} />}
+              top={
+                <InviteForm account={customer.identifier} groups={groups} defaultGroup={groups.find((g) => !isAdminGroup(g.value))?.value ?? groups[0].value} />
+              }
               empty={invitations.rows.length === 0 && (invitationList.q ? "No pending invitation matches your search." : "No pending invitations.")}
               footer={
                 <Pagination
@@ -99,7 +106,15 @@ export default async function UsersPage({ params, searchParams }: { params: Prom
             columns={["Name", "E-mail", "Group", "Joined", manage && ACTIONS_COLUMN]}
             tableClassName="whitespace-nowrap"
             empty={members.rows.length === 0 && "No user matches your search."}
-            footer={<Pagination label="Users" page={memberList.page} pageSize={PAGE_SIZE} total={members.total} hrefFor={(p) => withParams(path, current, { page: p })} />}
+            footer={
+              <Pagination
+                label="Users"
+                page={memberList.page}
+                pageSize={PAGE_SIZE}
+                total={members.total}
+                hrefFor={(p) => withParams(path, current, { page: p })}
+              />
+            }
           >
             {members.rows.map((m) => (
               <MemberRow
@@ -115,7 +130,7 @@ export default async function UsersPage({ params, searchParams }: { params: Prom
                   group: m.group,
                   groupLabel: GROUP_LABELS[m.group],
                   joined: <Day at={m.joinedAt} />,
-                  isYou: m.userId === user.id,
+                  isYou: m.userId === principal.userId,
                 }}
               />
             ))}

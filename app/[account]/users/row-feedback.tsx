@@ -2,7 +2,7 @@
 // A row's forms report under the row. A removal's success is reported by the list instead: the row is gone by then.
 import { createContext, useContext, useState, type ReactNode } from "react";
 import { FormMessage } from "@/app/components/form";
-import type { ActionState } from "@/lib/action";
+import type { ActionState } from "@/lib/web";
 
 type Action = (prev: ActionState, formData: FormData) => Promise<ActionState>;
 

@@ -1,10 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { db } from "@/db/client";
-import { getCurrentUser } from "@/lib/auth/session";
+import { getPrincipal } from "@/lib/web";
 import { GROUP_LABELS } from "@/lib/authz";
-import { findInvitationByToken, userExistsWithEmail } from "@/lib/invitations";
+import { findInvitationByToken } from "@/lib/invitations";
 import { AcceptForm, SignOutButton, SignUpToAcceptForm } from "./forms";
 
 export const metadata: Metadata = { title: "Invitation", robots: { index: false, follow: false } };
@@ -20,7 +19,8 @@ function Panel({ title, children }: { title: string; children: ReactNode }) {
 
 export default async function InvitationPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
-  const found = await findInvitationByToken(db, token);
+  const principal = await getPrincipal();
+  const found = await findInvitationByToken(principal, token);
   if (found.status === "invalid")
     return (
       <Panel title="This invitation link doesn't work">
@@ -72,7 +72,7 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
       {invitedBy} invited you to join <strong>{customer.name}</strong> on Tenancy as {GROUP_LABELS[invitation.group]}.
     </p>
   );
-  const user = await getCurrentUser();
+  const user = principal.kind === "user" ? principal : null;
   if (user && user.email.toLowerCase() !== invitation.email.toLowerCase())
     return (
       <Panel title="This invitation is for someone else">
@@ -96,7 +96,7 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
       </Panel>
     );
 
-  if (await userExistsWithEmail(db, invitation.email)) {
+  if (found.inviteeHasAccount) {
     const signIn = new URLSearchParams({ callbackUrl: `/invitations/${token}`, email: invitation.email });
     return (
       <Panel title={`Join ${customer.name}`}>

@@ -1,11 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { db } from "@/db/client";
 import { Day } from "@/app/components/day";
 import { GaugeIcon, UsersIcon } from "@/app/components/icons";
 import { SearchBox, withParams } from "@/app/components/list-controls";
 import { ListSection, TableCard } from "@/app/components/list-section";
-import { firstParams, type SearchParams } from "@/lib/pagination";
+import { firstParams, type SearchParams } from "@/lib/core";
 import { SORTS, getPartnerOverview, listManagedCustomers, type SortKey } from "@/lib/partners";
 import { getAdminContext } from "../admin-context";
 import { CreateCustomerForm } from "./create-customer-form";
@@ -15,19 +14,25 @@ export const metadata: Metadata = { title: "Customers · Administration" };
 
 const isSortKey = (v: string | undefined): v is SortKey => v !== undefined && Object.hasOwn(SORTS, v);
 
-export default async function CustomersPage({ params, searchParams }: { params: Promise<{ account: string }>; searchParams: Promise<SearchParams<"q" | "sort" | "dir" | "after" | "before">> }) {
+export default async function CustomersPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ account: string }>;
+  searchParams: Promise<SearchParams<"q" | "sort" | "dir" | "after" | "before">>;
+}) {
   const { account } = await params;
   const sp = firstParams(await searchParams, ["q", "sort", "dir", "after", "before"]);
-  const { customer: partner, can } = await getAdminContext(account);
+  const { principal, customer: partner, can } = await getAdminContext(account);
   const q = (sp.q ?? "").trim().slice(0, 100);
   const sort: SortKey = isSortKey(sp.sort) ? sp.sort : "name";
   const dir = sp.dir === "desc" ? "desc" : "asc";
   const { after, before } = sp;
   const [overview, list] = await Promise.all([
-    getPartnerOverview(db, partner.id),
-    listManagedCustomers(db, partner.id, { q, sort, dir, after, before }),
+    getPartnerOverview(principal, partner.identifier),
+    listManagedCustomers(principal, partner.identifier, { q, sort, dir, after, before }),
   ]);
-  const manage = can("MANAGE_CUSTOMERS");
+  const manage = can("CREATE_CUSTOMERS");
   const base = `/${partner.identifier}/admin/customers`;
   // Only non-default values go into links, so the plain first page stays a plain URL.
   const listParams = { q: q || undefined, sort: sort === "name" ? undefined : sort, dir: dir === "asc" ? undefined : dir };
@@ -94,7 +99,13 @@ export default async function CustomersPage({ params, searchParams }: { params: 
           top={manage ? <CreateCustomerForm account={partner.identifier} /> : null}
           empty={
             list.rows.length === 0 && (
-              <EmptyState q={q} paged={paged} manage={manage} firstPage={withParams(base, listParams, {})} clearSearch={withParams(base, { ...listParams, q: undefined }, {})} />
+              <EmptyState
+                q={q}
+                paged={paged}
+                manage={manage}
+                firstPage={withParams(base, listParams, {})}
+                clearSearch={withParams(base, { ...listParams, q: undefined }, {})}
+              />
             )
           }
           footer={

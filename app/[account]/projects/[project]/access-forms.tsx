@@ -6,12 +6,7 @@ import { useActionForm } from "@/app/components/use-action-form";
 import type { ProjectRole } from "@/db/schema";
 import { setProjectAccessAction } from "../actions";
 
-const ROLES: { value: ProjectRole; label: string }[] = [
-  { value: "project_admin", label: "Project Admin" },
-  { value: "project_user", label: "Project User" },
-  { value: "project_reader", label: "Project Reader" },
-];
-
+type Role = { value: ProjectRole; label: string };
 type Ids = { account: string; projectId: string };
 
 function Hidden({ account, projectId, userId }: Ids & { userId?: string }) {
@@ -24,7 +19,17 @@ function Hidden({ account, projectId, userId }: Ids & { userId?: string }) {
   );
 }
 
-export function GrantAccessForm({ ids, candidates }: { ids: Ids; candidates: { userId: string; name: string; email: string }[] }) {
+export function GrantAccessForm({
+  ids,
+  roles,
+  candidates,
+  searched,
+}: {
+  ids: Ids;
+  roles: Role[];
+  candidates: { userId: string; name: string; email: string }[];
+  searched: boolean;
+}) {
   const { state, pending, formProps } = useActionForm(setProjectAccessAction, { resetOnSuccess: true });
   return (
     <form {...formProps} className="card space-y-3 p-4" aria-label="Give access">
@@ -37,7 +42,7 @@ export function GrantAccessForm({ ids, candidates }: { ids: Ids; candidates: { u
           </label>
           <select id="grant-user" name="userId" className="input" defaultValue="" disabled={candidates.length === 0}>
             <option value="" disabled>
-              {candidates.length === 0 ? "Every member already has access" : "Choose a member…"}
+              {candidates.length > 0 ? "Choose a member…" : searched ? "No member without access matches" : "Every member already has access"}
             </option>
             {candidates.map((c) => (
               <option key={c.userId} value={c.userId}>
@@ -52,7 +57,7 @@ export function GrantAccessForm({ ids, candidates }: { ids: Ids; candidates: { u
             Project role
           </label>
           <select id="grant-role" name="role" className="input" defaultValue="project_user">
-            {ROLES.map((r) => (
+            {roles.map((r) => (
               <option key={r.value} value={r.value}>
                 {r.label}
               </option>
@@ -67,7 +72,17 @@ export function GrantAccessForm({ ids, candidates }: { ids: Ids; candidates: { u
   );
 }
 
-export function AccessRow({ ids, member, editable }: { ids: Ids; member: { userId: string; name: string; email: string; role: ProjectRole }; editable: boolean }) {
+export function AccessRow({
+  ids,
+  roles,
+  member,
+  editable,
+}: {
+  ids: Ids;
+  roles: Role[];
+  member: { userId: string; name: string; email: string; role: ProjectRole };
+  editable: boolean;
+}) {
   const change = useActionForm(setProjectAccessAction);
   const remove = useActionForm(setProjectAccessAction);
   const message = change.state.error || change.state.message ? change.state : remove.state;
@@ -83,7 +98,7 @@ export function AccessRow({ ids, member, editable }: { ids: Ids; member: { userI
           <form {...change.formProps} className="flex items-center gap-1">
             <Hidden {...ids} userId={member.userId} />
             <select name="role" defaultValue={member.role} className="input py-1" aria-label={`Project role of ${member.email}`}>
-              {ROLES.map((r) => (
+              {roles.map((r) => (
                 <option key={r.value} value={r.value}>
                   {r.label}
                 </option>
@@ -94,7 +109,7 @@ export function AccessRow({ ids, member, editable }: { ids: Ids; member: { userI
             </SubmitButton>
           </form>
         ) : (
-          ROLES.find((r) => r.value === member.role)?.label
+          roles.find((r) => r.value === member.role)?.label
         )}
       </td>
       <td className="text-right">

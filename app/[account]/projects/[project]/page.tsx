@@ -1,29 +1,35 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
-import { db } from "@/db/client";
 import { Day } from "@/app/components/day";
+import { SearchBox } from "@/app/components/list-controls";
 import { ACTIONS_COLUMN, TableCard } from "@/app/components/list-section";
-import { requireUser } from "@/lib/auth/session";
-import { can } from "@/lib/authz";
-import { NotFoundError } from "@/lib/errors";
-import { listMemberOptions } from "@/lib/members";
+import type { ProjectRole } from "@/db/schema";
+import { PROJECT_ROLE_LABELS } from "@/lib/authz";
+import { firstParams, type SearchParams } from "@/lib/core";
+import { searchProjectCandidates } from "@/lib/members";
 import { getProject } from "@/lib/projects";
+import { orNotFound, requirePrincipal } from "@/lib/web";
 import { AccessRow, GrantAccessForm } from "./access-forms";
 
 export const metadata: Metadata = { title: "Project" };
 
-export default async function ProjectPage({ params }: { params: Promise<{ account: string; project: string }> }) {
+const ROLES = (Object.keys(PROJECT_ROLE_LABELS) as ProjectRole[]).map((value) => ({ value, label: PROJECT_ROLE_LABELS[value] }));
+
+export default async function ProjectPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ account: string; project: string }>;
+  searchParams: Promise<SearchParams<"mq">>;
+}) {
   const { account, project: projectIdentifier } = await params;
-  const user = await requireUser(`/${account}/projects/${projectIdentifier}`);
-  const found = await getProject(user.id, account, projectIdentifier).catch((err) => {
-    if (err instanceof NotFoundError) notFound();
-    throw err;
-  });
-  const { customer, membership, project, access } = found;
-  const editable = can(membership.group, "MANAGE_PROJECT_ACCESS", customer.kind);
-  const members = editable ? await listMemberOptions(db, customer.id) : [];
-  const candidates = members.filter((m) => !access.some((a) => a.userId === m.userId));
+  const { mq } = firstParams(await searchParams, ["mq"]);
+  const principal = await requirePrincipal(`/${account}/projects/${projectIdentifier}`);
+  const { customer, project, access, can } = await orNotFound(getProject(principal, decodeURIComponent(account), decodeURIComponent(projectIdentifier)));
+  const editable = can("MANAGE_PROJECT_ACCESS");
+  const q = (mq ?? "").trim();
+  // The picker is a search: the first matches by name, narrowed by what the person types, however many members there are.
+  const candidates = editable ? await searchProjectCandidates(principal, customer.identifier, project.id, { q }) : null;
   const ids = { account: customer.identifier, projectId: project.id };
   return (
     <section className="space-y-4">
@@ -37,10 +43,20 @@ export default async function ProjectPage({ params }: { params: Promise<{ accoun
         </p>
       </div>
       <h2 className="text-lg font-semibold">Project access</h2>
-      {editable ? <GrantAccessForm ids={ids} candidates={candidates} /> : null}
+      {candidates ? (
+        <div className="space-y-2">
+          <SearchBox q={q} label="Search members to give access" param="mq" />
+          {candidates.more ? (
+            <p className="text-xs text-slate-500" data-testid="candidates-more">
+              Showing the first {candidates.rows.length} members without access{q ? " that match" : ""}. Search by name or e-mail to find others.
+            </p>
+          ) : null}
+          <GrantAccessForm ids={ids} roles={ROLES} candidates={candidates.rows} searched={Boolean(q)} />
+        </div>
+      ) : null}
       <TableCard columns={["Member", "Project role", ACTIONS_COLUMN]} empty={access.length === 0 && "Nobody has access yet."}>
         {access.map((a) => (
-          <AccessRow key={a.userId} ids={ids} member={a} editable={editable} />
+          <AccessRow key={a.userId} ids={ids} roles={ROLES} member={a} editable={editable} />
         ))}
       </TableCard>
     </section>

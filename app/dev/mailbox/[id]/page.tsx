@@ -1,25 +1,19 @@
 import Link from "next/link";
-import { notFound } from "next/navigation";
-import { eq } from "drizzle-orm";
-import { db } from "@/db/client";
-import { outboundEmails } from "@/db/schema";
-import { devMailboxEnabled } from "@/lib/env";
-import { z } from "zod";
+import { getMailboxMessage } from "@/lib/mailbox";
+import { getPrincipal, orNotFound } from "@/lib/web";
 
 export const dynamic = "force-dynamic";
 
 export default async function MailboxMessage({ params }: { params: Promise<{ id: string }> }) {
-  if (!devMailboxEnabled()) notFound();
-  const id = z.uuid().safeParse((await params).id);
-  if (!id.success) notFound();
-  const [email] = await db.select().from(outboundEmails).where(eq(outboundEmails.id, id.data));
-  if (!email) notFound();
+  const email = await orNotFound(getMailboxMessage(await getPrincipal(), (await params).id));
   return (
     <main className="mx-auto max-w-4xl px-4 py-8">
       <Link href="/dev/mailbox" className="text-sm text-blue-700 hover:underline">
         ← Mailbox
       </Link>
-      <h1 className="mt-2 text-xl font-semibold" data-testid="mail-subject">{email.subject ?? "(not rendered yet)"}</h1>
+      <h1 className="mt-2 text-xl font-semibold" data-testid="mail-subject">
+        {email.subject ?? "(not rendered yet)"}
+      </h1>
       <dl className="mt-2 grid grid-cols-[6rem_1fr] gap-1 text-sm">
         <dt className="text-slate-500">To</dt>
         <dd>{email.to}</dd>
@@ -29,12 +23,19 @@ export default async function MailboxMessage({ params }: { params: Promise<{ id:
         <dd>{(email.sentAt ?? email.createdAt).toISOString()}</dd>
       </dl>
       {email.html ? (
-        <iframe title="E-mail content" srcDoc={email.html} sandbox="allow-popups allow-popups-to-escape-sandbox" className="mt-4 h-[36rem] w-full rounded border border-slate-200 bg-white" />
+        <iframe
+          title="E-mail content"
+          srcDoc={email.html}
+          sandbox="allow-popups allow-popups-to-escape-sandbox"
+          className="mt-4 h-[36rem] w-full rounded border border-slate-200 bg-white"
+        />
       ) : null}
       {email.text ? (
         <details className="mt-4">
           <summary className="cursor-pointer text-sm text-slate-600">Plain-text part</summary>
-          <pre className="mt-2 whitespace-pre-wrap rounded bg-slate-100 p-3 text-xs" data-testid="mail-text">{email.text}</pre>
+          <pre className="mt-2 whitespace-pre-wrap rounded bg-slate-100 p-3 text-xs" data-testid="mail-text">
+            {email.text}
+          </pre>
         </details>
       ) : null}
     </main>

@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import { db } from "@/db/client";
 import { QuotaBar } from "@/app/components/quota-bar";
 import { getQuotaUsage } from "@/lib/projects";
 import { getManagedCustomerContext } from "../../../admin-context";
@@ -10,8 +9,8 @@ export const metadata: Metadata = { title: "Customer Quota · Administration" };
 
 export default async function CustomerQuotaPage({ params }: { params: Promise<{ account: string; customer: string }> }) {
   const { account, customer: customerParam } = await params;
-  const { customer: partner, managed, can } = await getManagedCustomerContext(account, customerParam);
-  const usage = await getQuotaUsage(db, managed.id);
+  const { principal, customer: partner, managed, canManage } = await getManagedCustomerContext(account, customerParam);
+  const usage = await getQuotaUsage(principal, managed.identifier);
   return (
     <div className="space-y-6">
       <CustomerHeader partnerIdentifier={partner.identifier} customer={managed} title="Customer Quota" />
@@ -23,7 +22,7 @@ export default async function CustomerQuotaPage({ params }: { params: Promise<{ 
           <p className="text-sm text-slate-600">The quota limits how many projects {managed.name} can create.</p>
         </div>
         <QuotaBar used={usage.used} quota={usage.quota} />
-        {can("MANAGE_QUOTAS") ? (
+        {canManage("SET_QUOTA") ? (
           <QuotaForm account={partner.identifier} customer={managed.identifier} quota={usage.quota} used={usage.used} />
         ) : (
           <p className="text-sm text-slate-600">

@@ -12,11 +12,13 @@ export function AddMyself({ account, customer, isAdmin }: { account: string; cus
   const { state, pending, formProps } = useActionForm(addMyselfAction);
   if (state.ok || isAdmin)
     return (
-      <div role={state.ok ? "status" : undefined} data-testid="add-myself-done" className="rounded-md border border-green-200 bg-green-50 px-3 py-2 text-sm text-green-900">
+      <div
+        role={state.ok ? "status" : undefined}
+        data-testid="add-myself-done"
+        className="rounded-md border border-green-200 bg-green-50 px-3 py-2 text-sm text-green-900"
+      >
         <p className="font-medium">{state.ok ? state.message : `You are a Customer Admin of ${customer.name}.`}</p>
-        <p className="mt-1">
-          Switch to {customer.name} in the account switcher at the top left to invite its users and create its projects.
-        </p>
+        <p className="mt-1">Switch to {customer.name} in the account switcher at the top left to invite its users and create its projects.</p>
         <Link href={`/${customer.identifier}/users`} className="mt-1 inline-block font-medium text-blue-700 hover:underline">
           Open the Users of {customer.name} →
         </Link>

@@ -1,12 +1,11 @@
 import type { Metadata } from "next";
-import { db } from "@/db/client";
 import { Day, formatUtc } from "@/app/components/day";
 import { Pagination, SearchBox, withParams } from "@/app/components/list-controls";
 import { ListSection, TableCard } from "@/app/components/list-section";
 import { GROUP_LABELS } from "@/lib/authz";
 import { listInvitations } from "@/lib/invitations";
 import { listMembers } from "@/lib/members";
-import { PAGE_SIZE, firstParams, pageParams, type SearchParams } from "@/lib/pagination";
+import { PAGE_SIZE, firstParams, pageParams, type SearchParams } from "@/lib/core";
 import { getManagedCustomerContext } from "../../../admin-context";
 import { CustomerHeader } from "../customer-header";
 import { AddMyself } from "./add-myself";
@@ -22,10 +21,13 @@ export default async function CustomerUsersPage({
 }) {
   const { account, customer: customerParam } = await params;
   const current = firstParams(await searchParams, ["q", "page", "iq", "ipage"]);
-  const { user, customer: partner, managed, myGroup, can } = await getManagedCustomerContext(account, customerParam);
+  const { principal, customer: partner, managed, myGroup, canManage } = await getManagedCustomerContext(account, customerParam);
   const memberList = pageParams({ q: current.q, page: current.page });
   const invitationList = pageParams({ q: current.iq, page: current.ipage });
-  const [members, invitations] = await Promise.all([listMembers(db, managed.id, memberList), listInvitations(db, managed.id, invitationList)]);
+  const [members, invitations] = await Promise.all([
+    listMembers(principal, managed.identifier, memberList),
+    listInvitations(principal, managed.identifier, invitationList),
+  ]);
   const path = `/${partner.identifier}/admin/customers/${managed.identifier}/users`;
   const now = Date.now();
 
@@ -36,7 +38,7 @@ export default async function CustomerUsersPage({
         customer={managed}
         title="Customer Users"
         actions={
-          can("MANAGE_CUSTOMERS") ? (
+          canManage("ADD_MYSELF") ? (
             <AddMyself account={partner.identifier} customer={{ identifier: managed.identifier, name: managed.name }} isAdmin={myGroup === "customer_admin"} />
           ) : null
         }
@@ -51,14 +53,25 @@ export default async function CustomerUsersPage({
         <TableCard
           columns={["Name", "E-mail", "Group", "Joined"]}
           tableClassName="min-w-[36rem] whitespace-nowrap"
-          empty={members.rows.length === 0 && (memberList.q ? "No user matches your search." : "No users yet. Add yourself, then invite the customer's users from its Users page.")}
-          footer={<Pagination label="Users" page={memberList.page} pageSize={PAGE_SIZE} total={members.total} hrefFor={(p) => withParams(path, current, { page: p })} />}
+          empty={
+            members.rows.length === 0 &&
+            (memberList.q ? "No user matches your search." : "No users yet. Add yourself, then invite the customer's users from its Users page.")
+          }
+          footer={
+            <Pagination
+              label="Users"
+              page={memberList.page}
+              pageSize={PAGE_SIZE}
+              total={members.total}
+              hrefFor={(p) => withParams(path, current, { page: p })}
+            />
+          }
         >
           {members.rows.map((m) => (
             <tr key={m.userId} data-testid="member-row">
               <td className="font-medium">
                 {m.name}
-                {m.userId === user.id ? <span className="ml-1.5 text-xs font-normal text-slate-500">(you)</span> : null}
+                {m.userId === principal.userId ? <span className="ml-1.5 text-xs font-normal text-slate-500">(you)</span> : null}
               </td>
               <td>{m.email}</td>
               <td>{GROUP_LABELS[m.group]}</td>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { firstParams, pageParams } from "./pagination";
+import { firstParams, pageParams } from "./paging";
 
 describe("firstParams", () => {
   it("takes the first of a repeated param and leaves absent ones undefined", () => {

@@ -1,52 +1,38 @@
 // The Administration area of a partner account: its managed customers, their users and their project quotas.
-// Every query is scoped by `parent_id = partner`, so another partner's customer id simply matches no row.
-import { and, eq, sql, type SQL } from "drizzle-orm";
+// Which customers a partner manages is decided in one place (`managedCustomerIds` in the authorization module), so
+// another partner's customer simply matches no row.
+import { eq, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { db, type Executor } from "@/db/client";
-import { customers, memberships, type Customer } from "@/db/schema";
-import { accountConflict } from "./accounts";
-import { recordAudit } from "./audit";
-import { authorize, isOperator, type Permission } from "./authz";
-import { getEnv } from "./env";
-import { DomainError, NotFoundError, fieldError } from "./errors";
-import { containsPattern } from "./pagination";
-import { identifierSchema, nameSchema } from "./validation";
+import { customers, memberships } from "@/db/schema";
+import { accountConflict } from "@/lib/accounts";
+import { recordAudit } from "@/lib/audit";
+import { authorizeAccount, authorizeInstallation, authorizeManagedCustomer, managedCustomerIds, requirePerson, type Principal } from "@/lib/authz";
+import { ConflictError, NotFoundError, containsPattern, fieldError, getEnv, identifierSchema, nameSchema, parseInput } from "@/lib/core";
 
-export async function authorizePartner(ex: Executor, actorId: string, partnerIdentifier: string, permission: Permission) {
-  const access = await authorize(ex, actorId, partnerIdentifier, permission);
-  return { partner: access.customer, membership: access.membership };
-}
-
-async function findPartner(ex: Executor, identifier: string): Promise<Customer> {
-  const [partner] = await ex.select().from(customers).where(and(eq(customers.identifier, identifier.toLowerCase()), eq(customers.kind, "partner")));
-  if (!partner) throw new NotFoundError("This partner account doesn't exist.");
-  return partner;
-}
-
-/** A managed customer of the partner, or NotFound — never another partner's. */
-export async function findManagedCustomer(ex: Executor, partnerId: string, customerIdentifier: string): Promise<Customer> {
-  const [customer] = await ex
-    .select()
-    .from(customers)
-    .where(and(eq(customers.parentId, partnerId), eq(customers.identifier, customerIdentifier.toLowerCase())));
-  if (!customer) throw new NotFoundError("This customer doesn't exist or isn't managed by this partner.");
-  return customer;
+/** One managed customer as its partner sees it, and what the principal may do to it. */
+export async function getManagedCustomer(principal: Principal, partnerIdentifier: string, customerIdentifier: string) {
+  return db.transaction(async (tx) => {
+    const access = await authorizeManagedCustomer(tx, principal, partnerIdentifier, customerIdentifier, "VIEW_CUSTOMER");
+    return { partner: access.partner, customer: access.customer, myGroup: access.membership?.group ?? null, can: access.can };
+  });
 }
 
 export const createManagedCustomerSchema = z.object({ name: nameSchema, identifier: identifierSchema });
 
-export async function createManagedCustomer(actorId: string, partnerIdentifier: string, input: z.infer<typeof createManagedCustomerSchema>) {
-  const parsed = createManagedCustomerSchema.parse(input);
+export async function createManagedCustomer(principal: Principal, partnerIdentifier: string, input: z.infer<typeof createManagedCustomerSchema>) {
+  const parsed = parseInput(createManagedCustomerSchema, input);
   try {
     return await db.transaction(async (tx) => {
-      const { partner } = await authorizePartner(tx, actorId, partnerIdentifier, "MANAGE_CUSTOMERS");
+      const { customer: partner } = await authorizeAccount(tx, principal, partnerIdentifier, "CREATE_CUSTOMERS");
+      if (partner.kind !== "partner") throw new NotFoundError("This partner account doesn't exist.");
       const [customer] = await tx
         .insert(customers)
         .values({ identifier: parsed.identifier, name: parsed.name, parentId: partner.id, projectQuota: getEnv().DEFAULT_PROJECT_QUOTA })
         .returning();
-      const event = { actorId, action: "customer.created", targetType: "customer", targetId: customer.id, targetLabel: `${customer.name} (${customer.identifier})` };
-      await recordAudit(tx, { ...event, customerId: partner.id });
-      await recordAudit(tx, { ...event, customerId: customer.id, details: { partner: partner.identifier } });
+      const event = { action: "customer.created", targetType: "customer", targetId: customer.id, targetLabel: `${customer.name} (${customer.identifier})` };
+      await recordAudit(tx, principal, { ...event, customerId: partner.id });
+      await recordAudit(tx, principal, { ...event, customerId: customer.id, details: { partner: partner.identifier } });
       return customer;
     });
   } catch (err) {
@@ -55,17 +41,17 @@ export async function createManagedCustomer(actorId: string, partnerIdentifier: 
 }
 
 /** "Add Myself": the partner user becomes Customer Admin of the managed customer (an existing membership is promoted). */
-export async function addMyself(actorId: string, partnerIdentifier: string, customerIdentifier: string) {
+export async function addMyself(principal: Principal, partnerIdentifier: string, customerIdentifier: string) {
   return db.transaction(async (tx) => {
-    const { partner } = await authorizePartner(tx, actorId, partnerIdentifier, "MANAGE_CUSTOMERS");
-    const customer = await findManagedCustomer(tx, partner.id, customerIdentifier);
+    const { partner, customer } = await authorizeManagedCustomer(tx, principal, partnerIdentifier, customerIdentifier, "ADD_MYSELF");
+    const person = requirePerson(principal);
     await tx
       .insert(memberships)
-      .values({ userId: actorId, customerId: customer.id, group: "customer_admin" })
+      .values({ userId: person.userId, customerId: customer.id, group: "customer_admin" })
       .onConflictDoUpdate({ target: [memberships.userId, memberships.customerId], set: { group: "customer_admin" } });
-    const event = { actorId, action: "member.added_self", targetType: "customer", targetId: customer.id, targetLabel: `${customer.name} (${customer.identifier})` };
-    await recordAudit(tx, { ...event, customerId: customer.id, details: { partner: partner.identifier } });
-    await recordAudit(tx, { ...event, customerId: partner.id });
+    const event = { action: "member.added_self", targetType: "customer", targetId: customer.id, targetLabel: `${customer.name} (${customer.identifier})` };
+    await recordAudit(tx, principal, { ...event, customerId: customer.id, details: { partner: partner.identifier } });
+    await recordAudit(tx, principal, { ...event, customerId: partner.id });
     return customer;
   });
 }
@@ -76,40 +62,33 @@ export const quotaSchema = z.coerce
   .min(0, "The quota can't be negative.")
   .max(100000, "The quota can be at most 100000.");
 
-async function applyQuota(tx: Executor, actorId: string | null, customerId: string, quota: number, auditPartnerId: string | null) {
-  // Locked like project creation locks it: a concurrent create either counts before this check or sees the new quota.
-  const [locked] = await tx.select().from(customers).where(eq(customers.id, customerId)).for("update");
-  const [{ used }] = (await tx.execute(sql`select count(*)::int as used from projects where customer_id = ${customerId}`)) as unknown as { used: number }[];
-  if (quota < used)
-    throw fieldError("quota", `${locked.name} already has ${used} projects, so its quota can't be lowered to ${quota}. Remove projects first, or choose ${used} or more.`);
-  if (quota === locked.projectQuota) return locked;
-  const [updated] = await tx.update(customers).set({ projectQuota: quota, updatedAt: new Date() }).where(eq(customers.id, customerId)).returning();
-  const event = { actorId, action: "customer.quota_changed", targetType: "customer", targetId: customerId, targetLabel: `${locked.name} (${locked.identifier})`, details: { from: locked.projectQuota, to: quota } };
-  await recordAudit(tx, { ...event, customerId });
-  if (auditPartnerId) await recordAudit(tx, { ...event, customerId: auditPartnerId });
-  return updated;
-}
-
-/** A Partner Admin sets the project quota of one of the partner's managed customers. */
-export async function setCustomerQuota(actorId: string, partnerIdentifier: string, customerIdentifier: string, quota: number) {
-  const q = quotaSchema.parse(quota);
+/**
+ * Sets a customer's project quota: its partner's admins (for customers they manage) and operators may. The customer
+ * row is locked like project creation locks it: a concurrent create either counts before this check or sees the new quota.
+ */
+export async function setCustomerQuota(principal: Principal, customerIdentifier: string, quota: number) {
+  const { quota: q } = parseInput(z.object({ quota: quotaSchema }), { quota });
   return db.transaction(async (tx) => {
-    // Operators of the installation may set any partner's customers' quotas without being members of the partner.
-    const partner = (await isOperator(tx, actorId))
-      ? await findPartner(tx, partnerIdentifier)
-      : (await authorizePartner(tx, actorId, partnerIdentifier, "MANAGE_QUOTAS")).partner;
-    const customer = await findManagedCustomer(tx, partner.id, customerIdentifier);
-    return applyQuota(tx, actorId, customer.id, q, partner.id);
-  });
-}
-
-/** Operators set any customer's quota (admin CLI). */
-export async function setQuotaAsOperator(actorId: string | null, customerIdentifier: string, quota: number) {
-  const q = quotaSchema.parse(quota);
-  return db.transaction(async (tx) => {
-    const [customer] = await tx.select().from(customers).where(eq(customers.identifier, customerIdentifier.toLowerCase()));
-    if (!customer) throw new NotFoundError(`No customer with identifier ${customerIdentifier}.`);
-    return applyQuota(tx, actorId, customer.id, q, customer.parentId);
+    const { customer } = await authorizeAccount(tx, principal, customerIdentifier, "SET_QUOTA");
+    const [locked] = await tx.select().from(customers).where(eq(customers.id, customer.id)).for("update");
+    const [{ used }] = (await tx.execute(sql`select count(*)::int as used from projects where customer_id = ${customer.id}`)) as unknown as { used: number }[];
+    if (q < used)
+      throw fieldError(
+        "quota",
+        `${locked.name} already has ${used} projects, so its quota can't be lowered to ${q}. Remove projects first, or choose ${used} or more.`,
+      );
+    if (q === locked.projectQuota) return locked;
+    const [updated] = await tx.update(customers).set({ projectQuota: q, updatedAt: new Date() }).where(eq(customers.id, customer.id)).returning();
+    const event = {
+      action: "customer.quota_changed",
+      targetType: "customer",
+      targetId: customer.id,
+      targetLabel: `${locked.name} (${locked.identifier})`,
+      details: { from: locked.projectQuota, to: q },
+    };
+    await recordAudit(tx, principal, { ...event, customerId: customer.id });
+    if (locked.parentId) await recordAudit(tx, principal, { ...event, customerId: locked.parentId });
+    return updated;
   });
 }
 
@@ -160,19 +139,29 @@ export type ManagedCustomerRow = {
  * The search condition: name or identifier contains `q`, or one of the customer's members has an e-mail containing it.
  * A UNION of three index-backed lookups (trigram indexes): an OR across them would scan every managed customer.
  */
-export function customerSearch(partnerId: string, q: string): SQL {
+function customerSearch(partnerId: string, q: string): SQL {
   const p = containsPattern(q.toLowerCase());
+  const managed = managedCustomerIds(partnerId);
+  // Every branch is limited to this partner's customers: a common term ("gmail") must not walk the installation's
+  // memberships, only this partner's.
   return sql`c.id in (
-    select id from customers where parent_id = ${partnerId} and name ilike ${p}
-    union select id from customers where parent_id = ${partnerId} and identifier ilike ${p}
-    union select m.customer_id from memberships m join users u on u.id = m.user_id where lower(u.email) like ${p})`;
+    select id from customers where id in ${managed} and name ilike ${p}
+    union select id from customers where id in ${managed} and identifier ilike ${p}
+    union select m.customer_id from memberships m join users u on u.id = m.user_id where m.customer_id in ${managed} and lower(u.email) like ${p})`;
 }
 
 /**
  * One page of a partner's managed customers, keyset-paginated on (sort key, id) so a deep page costs what the first
  * does. Counts are computed for the page's rows only.
  */
-export async function listManagedCustomers(ex: Executor, partnerId: string, opts: CustomerListOptions = {}) {
+export async function listManagedCustomers(principal: Principal, partnerIdentifier: string, opts: CustomerListOptions = {}) {
+  return db.transaction(async (tx) => {
+    const { customer: partner } = await authorizeAccount(tx, principal, partnerIdentifier, "VIEW_ADMINISTRATION");
+    return managedCustomerPage(tx, partner.id, opts);
+  });
+}
+
+async function managedCustomerPage(ex: Executor, partnerId: string, opts: CustomerListOptions) {
   const limit = Math.min(100, Math.max(1, opts.limit ?? 25));
   const sort = SORTS[opts.sort ?? "name"] ? (opts.sort ?? "name") : "name";
   const key = SORTS[sort].key;
@@ -184,7 +173,7 @@ export async function listManagedCustomers(ex: Executor, partnerId: string, opts
   const cmp = ascending ? sql`>` : sql`<`;
   const order = ascending ? sql`asc` : sql`desc`;
   const cast = sort === "created" ? sql`::timestamptz` : sql``;
-  const conditions: SQL[] = [sql`c.parent_id = ${partnerId}`];
+  const conditions: SQL[] = [sql`c.id in ${managedCustomerIds(partnerId)}`];
   if (opts.q) conditions.push(customerSearch(partnerId, opts.q));
   if (cursor) conditions.push(sql`(${key}, c.id) ${cmp} (${cursor.v}${cast}, ${cursor.id}::uuid)`);
   const rows = (await ex.execute(sql`
@@ -217,8 +206,15 @@ export async function listManagedCustomers(ex: Executor, partnerId: string, opts
  * Counts for the top of Administration > Customers, in two queries run side by side: one pass over the partner's
  * customers with their project and invitation counts, and the distinct users across them.
  */
-export async function getPartnerOverview(ex: Executor, partnerId: string) {
-  const managed = sql`select id from customers where parent_id = ${partnerId}`;
+export async function getPartnerOverview(principal: Principal, partnerIdentifier: string) {
+  return db.transaction(async (tx) => {
+    const { customer: partner } = await authorizeAccount(tx, principal, partnerIdentifier, "VIEW_ADMINISTRATION");
+    return partnerOverview(tx, partner.id);
+  });
+}
+
+async function partnerOverview(ex: Executor, partnerId: string) {
+  const managed = managedCustomerIds(partnerId);
   const [[counts], [users]] = (await Promise.all([
     ex.execute(sql`
       select count(*)::int as customers,
@@ -226,12 +222,18 @@ export async function getPartnerOverview(ex: Executor, partnerId: string) {
         count(*) filter (where coalesce(p.n, 0) >= c.project_quota)::int as at_quota,
         count(*) filter (where coalesce(p.n, 0) < c.project_quota and coalesce(p.n, 0) >= 0.8 * c.project_quota)::int as near_quota
       from customers c
-      left join (select customer_id, count(*) as n from projects where customer_id in (${managed}) group by customer_id) p on p.customer_id = c.id
-      left join (select customer_id, count(*) as n from invitations where accepted_at is null and customer_id in (${managed}) group by customer_id) i on i.customer_id = c.id
-      where c.parent_id = ${partnerId}`),
-    ex.execute(sql`select count(*)::int as users from (select distinct m.user_id from memberships m join customers c on c.id = m.customer_id where c.parent_id = ${partnerId}) u`),
+      left join (select customer_id, count(*) as n from projects where customer_id in ${managed} group by customer_id) p on p.customer_id = c.id
+      left join (select customer_id, count(*) as n from invitations where accepted_at is null and customer_id in ${managed} group by customer_id) i on i.customer_id = c.id
+      where c.id in ${managed}`),
+    ex.execute(sql`select count(*)::int as users from (select distinct m.user_id from memberships m where m.customer_id in ${managed}) u`),
   ])) as unknown as [{ customers: number; pending_invitations: number; at_quota: number; near_quota: number }[], { users: number }[]];
-  return { customers: counts.customers, users: users.users, pending_invitations: counts.pending_invitations, at_quota: counts.at_quota, near_quota: counts.near_quota };
+  return {
+    customers: counts.customers,
+    users: users.users,
+    pending_invitations: counts.pending_invitations,
+    at_quota: counts.at_quota,
+    near_quota: counts.near_quota,
+  };
 }
 
 // ---- operator commands ---------------------------------------------------------------------------------------------
@@ -240,23 +242,25 @@ const TO_PARTNER = sql`case "group" when 'customer_admin' then 'partner_admin'::
 const TO_CUSTOMER = sql`case "group" when 'partner_admin' then 'customer_admin'::member_group when 'customer_admin' then 'customer_admin'::member_group else 'customer_employee'::member_group end`;
 
 /** Turns an account into a partner account (or back). Members keep their rank: admins stay admins, the rest employees. */
-export async function setAccountKind(actorId: string | null, identifier: string, kind: "partner" | "customer") {
+export async function setAccountKind(principal: Principal, identifier: string, kind: "partner" | "customer") {
+  authorizeInstallation(principal, "CHANGE_ACCOUNT_KIND");
   return db.transaction(async (tx) => {
     const [customer] = await tx.select().from(customers).where(eq(customers.identifier, identifier.toLowerCase())).for("update");
     if (!customer) throw new NotFoundError(`No account with identifier ${identifier}.`);
     if (customer.kind === kind) return customer;
     if (kind === "customer") {
-      const [{ managed }] = (await tx.execute(sql`select count(*)::int as managed from customers where parent_id = ${customer.id}`)) as unknown as { managed: number }[];
-      if (managed > 0) throw new DomainError(`${customer.identifier} still manages ${managed} customers; move or delete them first.`);
+      const [{ managed }] = (await tx.execute(
+        sql`select count(*)::int as managed from customers where id in ${managedCustomerIds(customer.id)}`,
+      )) as unknown as { managed: number }[];
+      if (managed > 0) throw new ConflictError(`${customer.identifier} still manages ${managed} customers; move or delete them first.`);
     }
     const [updated] = await tx.update(customers).set({ kind, updatedAt: new Date() }).where(eq(customers.id, customer.id)).returning();
     const regroup = kind === "partner" ? TO_PARTNER : TO_CUSTOMER;
     await tx.execute(sql`update memberships set "group" = ${regroup} where customer_id = ${customer.id}`);
     // Pending invitations too, so accepting one later gives a group that exists in the account's new kind.
     await tx.execute(sql`update invitations set "group" = ${regroup} where customer_id = ${customer.id} and accepted_at is null`);
-    await recordAudit(tx, {
+    await recordAudit(tx, principal, {
       customerId: customer.id,
-      actorId,
       action: kind === "partner" ? "account.made_partner" : "account.made_customer",
       targetType: "customer",
       targetId: customer.id,

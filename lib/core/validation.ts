@@ -1,5 +1,6 @@
 // Field rules shared by every form, the server and the tests, in plain words.
 import { z } from "zod";
+import { InvalidInputError } from "./errors";
 
 // Top-level paths of the app: an account named like one of them could never be reached by its URL.
 export const RESERVED_IDENTIFIERS = new Set(["api", "dev", "sign-in", "sign-up", "sign-out", "invitations", "admin", "static", "public", "_next"]);
@@ -17,11 +18,7 @@ export const identifierSchema = z
 
 export const nameSchema = z.string().trim().min(1, "Please enter a name.").max(120, "The name can have at most 120 characters.");
 
-export const fullNameSchema = z
-  .string()
-  .trim()
-  .min(1, "Please enter the full name.")
-  .max(120, "The full name can have at most 120 characters.");
+export const fullNameSchema = z.string().trim().min(1, "Please enter the full name.").max(120, "The full name can have at most 120 characters.");
 
 export const emailSchema = z
   .string()
@@ -124,4 +121,13 @@ export function toFieldErrors(error: z.ZodError): Record<string, string> {
     out[key] ??= issue.message;
   }
   return out;
+}
+
+/** Parses an operation's input; bad input is an InvalidInputError with one message per field, never a crash. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const fieldErrors = toFieldErrors(parsed.error);
+  const messages = Object.values(fieldErrors);
+  throw new InvalidInputError(messages.length === 1 ? messages[0] : "Please correct the highlighted fields.", fieldErrors);
 }

@@ -1,9 +1,7 @@
 // next-auth configuration: e-mail + password, JWT sessions. Every request re-reads the user, so a deleted user is signed out.
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { sql } from "drizzle-orm";
-import { db } from "@/db/client";
-import { verifyPassword } from "./password";
+import { verifyCredentials } from "@/lib/auth";
 
 export const authOptions: NextAuthOptions = {
   session: { strategy: "jwt", maxAge: 30 * 24 * 3600 },
@@ -14,15 +12,7 @@ export const authOptions: NextAuthOptions = {
       name: "E-mail and password",
       credentials: { email: { label: "E-mail", type: "email" }, password: { label: "Password", type: "password" } },
       async authorize(credentials) {
-        const email = credentials?.email?.trim().toLowerCase();
-        const password = credentials?.password;
-        if (!email || !password) return null;
-        const rows = await db.execute<{ id: string; email: string; name: string; password_hash: string | null }>(
-          sql`select id, email, name, password_hash from users where lower(email) = ${email} limit 1`,
-        );
-        const user = rows[0];
-        if (!user?.password_hash || !(await verifyPassword(user.password_hash, password))) return null;
-        return { id: user.id, email: user.email, name: user.name };
+        return verifyCredentials(credentials?.email ?? "", credentials?.password ?? "");
       },
     }),
   ],

@@ -27,5 +27,8 @@ export function containsPattern(q: string): string {
 export function searchAny(q: string, ...columns: AnyColumn[]): SQL | undefined {
   if (!q) return undefined;
   const pattern = containsPattern(q);
-  return sql`(${sql.join(columns.map((c) => sql`${c} ilike ${pattern}`), sql` or `)})`;
+  return sql`(${sql.join(
+    columns.map((c) => sql`${c} ilike ${pattern}`),
+    sql` or `,
+  )})`;
 }

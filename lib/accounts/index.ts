@@ -1,16 +1,28 @@
 // Customer accounts: sign-up (user + account + admin membership in one transaction), settings, and the account switcher.
-import { asc, eq, sql } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
+import { z } from "zod";
 import { db, type Executor } from "@/db/client";
 import { customers, memberships, users, type Customer } from "@/db/schema";
-import { recordAudit } from "./audit";
-import { authorize } from "./authz";
-import { hashPassword } from "./auth/password";
-import { queueEmail } from "./email/queue-email";
-import { getEnv } from "./env";
-import { configuredOperatorEmails } from "./operators";
-import { DomainError, fieldError, violatedConstraint } from "./errors";
-import { emailSchema, fullNameSchema, identifierSchema, nameSchema, passwordSchema, settingsSchema, type SettingsInput } from "./validation";
-import { z } from "zod";
+import { recordAudit } from "@/lib/audit";
+import { hashPassword } from "@/lib/auth";
+import { authorizeAccount, userPrincipal, type AccountAccess, type Principal } from "@/lib/authz";
+import {
+  type AppError,
+  emailSchema,
+  fieldConflict,
+  fieldError,
+  fullNameSchema,
+  getEnv,
+  identifierSchema,
+  nameSchema,
+  parseInput,
+  passwordSchema,
+  settingsSchema,
+  violatedConstraint,
+  type SettingsInput,
+} from "@/lib/core";
+import { queueEmail } from "@/lib/email";
+import { configuredOperatorEmails } from "@/lib/operators";
 
 export const signUpSchema = z.object({
   fullName: fullNameSchema,
@@ -22,40 +34,41 @@ export const signUpSchema = z.object({
 export type SignUpInput = z.infer<typeof signUpSchema>;
 
 /** Maps the unique/check violations of users and customers to the field they belong to. */
-export function accountConflict(err: unknown): DomainError | null {
+export function accountConflict(err: unknown): AppError | null {
   const unique = violatedConstraint(err, "23505");
-  if (unique === "users_email_lower_key") return fieldError("email", "An account with this e-mail address already exists. Sign in instead.");
-  if (unique === "customers_identifier_key") return fieldError("identifier", "This identifier is already taken. Please choose another one.");
+  if (unique === "users_email_lower_key") return fieldConflict("email", "An account with this e-mail address already exists. Sign in instead.");
+  if (unique === "customers_identifier_key") return fieldConflict("identifier", "This identifier is already taken. Please choose another one.");
   const check = violatedConstraint(err, "23514");
   if (check === "customers_identifier_format") return fieldError("identifier", "Use only lowercase letters, digits and hyphens.");
   return null;
 }
 
-export async function isIdentifierTaken(ex: Executor, identifier: string): Promise<boolean> {
-  const rows = await ex.execute(sql`select 1 from customers where identifier = lower(${identifier}) limit 1`);
-  return rows.length > 0;
-}
-
 /**
  * Creates the user, their customer account and their Customer Admin membership, and queues the welcome e-mail —
- * all or nothing. Hooks let tests inject a failure after the last insert.
+ * all or nothing. Anyone may sign up (the new user is the actor of what follows). Hooks let tests inject a failure
+ * after the last insert.
  */
-export async function signUp(input: SignUpInput, hooks: { beforeCommit?: (tx: Executor) => Promise<void> } = {}) {
-  const passwordHash = await hashPassword(input.password);
+export async function signUp(_principal: Principal, input: SignUpInput, hooks: { beforeCommit?: (tx: Executor) => Promise<void> } = {}) {
+  const parsed = parseInput(signUpSchema, input);
+  const passwordHash = await hashPassword(parsed.password);
   try {
     return await db.transaction(async (tx) => {
       const [user] = await tx
         .insert(users)
-        .values({ email: input.email.toLowerCase(), name: input.fullName, passwordHash, isOperator: configuredOperatorEmails().includes(input.email.toLowerCase()) })
+        .values({
+          email: parsed.email.toLowerCase(),
+          name: parsed.fullName,
+          passwordHash,
+          isOperator: configuredOperatorEmails().includes(parsed.email.toLowerCase()),
+        })
         .returning();
       const [customer] = await tx
         .insert(customers)
-        .values({ identifier: input.identifier, name: input.accountName, projectQuota: getEnv().DEFAULT_PROJECT_QUOTA })
+        .values({ identifier: parsed.identifier, name: parsed.accountName, projectQuota: getEnv().DEFAULT_PROJECT_QUOTA })
         .returning();
       await tx.insert(memberships).values({ userId: user.id, customerId: customer.id, group: "customer_admin" });
-      await recordAudit(tx, {
+      await recordAudit(tx, userPrincipal(user), {
         customerId: customer.id,
-        actorId: user.id,
         action: "account.created",
         targetType: "customer",
         targetId: customer.id,
@@ -80,24 +93,30 @@ export async function signUp(input: SignUpInput, hooks: { beforeCommit?: (tx: Ex
   }
 }
 
-/** Every account the user belongs to, for the switcher. */
-export async function listMyAccounts(ex: Executor, userId: string) {
-  return ex
+/** Every account the signed-in person belongs to, for the switcher. Other principals belong to none. */
+export async function listMyAccounts(principal: Principal) {
+  if (principal.kind !== "user") return [];
+  return db
     .select({ identifier: customers.identifier, name: customers.name, kind: customers.kind, group: memberships.group })
     .from(memberships)
     .innerJoin(customers, eq(customers.id, memberships.customerId))
-    .where(eq(memberships.userId, userId))
+    .where(eq(memberships.userId, principal.userId))
     .orderBy(asc(customers.name), asc(customers.identifier));
+}
+
+/** The account and what the principal may do in it (pages ask `can(...)` to show or hide controls). */
+export async function getAccount(principal: Principal, identifier: string): Promise<AccountAccess> {
+  return db.transaction((tx) => authorizeAccount(tx, principal, identifier, "VIEW_ACCOUNT"));
 }
 
 /**
  * Saves the editable settings. The identifier is not among them: the input type has no such field,
  * the action ignores one if sent, and the database trigger refuses a change regardless.
  */
-export async function updateSettings(actorId: string, identifier: string, input: SettingsInput): Promise<Customer> {
-  const parsed = settingsSchema.parse(input);
+export async function updateSettings(principal: Principal, identifier: string, input: SettingsInput): Promise<Customer> {
+  const parsed = parseInput(settingsSchema, input);
   return db.transaction(async (tx) => {
-    const { customer } = await authorize(tx, actorId, identifier, "EDIT_SETTINGS");
+    const { customer } = await authorizeAccount(tx, principal, identifier, "EDIT_SETTINGS");
     const [updated] = await tx
       .update(customers)
       .set({
@@ -114,12 +133,9 @@ export async function updateSettings(actorId: string, identifier: string, input:
       })
       .where(eq(customers.id, customer.id))
       .returning();
-    const changed = Object.keys(parsed).filter(
-      (k) => (customer as Record<string, unknown>)[k] !== (updated as Record<string, unknown>)[k],
-    );
-    await recordAudit(tx, {
+    const changed = Object.keys(parsed).filter((k) => (customer as Record<string, unknown>)[k] !== (updated as Record<string, unknown>)[k]);
+    await recordAudit(tx, principal, {
       customerId: customer.id,
-      actorId,
       action: "account.settings_updated",
       targetType: "customer",
       targetId: customer.id,

@@ -1,7 +1,7 @@
 // Starts a next-auth session from a server action (after sign-up or accepting an invitation), in next-auth's own JWT format.
 import { encode } from "next-auth/jwt";
 import { cookies } from "next/headers";
-import { authOptions } from "./options";
+import { authOptions } from "./auth-options";
 
 export async function startSession(user: { id: string; email: string; name: string }): Promise<void> {
   const maxAge = authOptions.session?.maxAge ?? 30 * 24 * 3600;

@@ -1,0 +1,166 @@
+// @ts-check
+// ESLint 9 flat config: Next's rules (core web vitals + typescript-eslint recommended) plus the import boundaries
+// between app/, jobs/, lib/, db/ and emails/. Formatting is Prettier's job (see .prettierrc.json), not ESLint's.
+import fs from "node:fs";
+import path from "node:path";
+import { defineConfig, globalIgnores } from "eslint/config";
+import nextVitals from "eslint-config-next/core-web-vitals";
+import nextTs from "eslint-config-next/typescript";
+
+const CODE = "{js,jsx,mjs,cjs,ts,tsx,mts,cts}";
+
+// --- Import boundaries --------------------------------------------------------------------------------------------
+// All boundary patterns are regular expressions over the import specifier, so one pattern covers the `@/` alias and
+// relative paths that climb out of the importing folder (`../../db/client`). They apply to `import`, `import type`,
+// `export … from` and `import x = require()`; dynamic `import()` is not checked.
+//
+// ESLint replaces (does not merge) a rule's options when several config blocks match a file, so each area below
+// lists every pattern that applies to it.
+
+/** `@/app/...`: the web layer is the top; nothing below it may reach up into it. */
+const noApp = {
+  regex: "^(@/|(\\.\\./)+)app(/|$)",
+  caseSensitive: true,
+  message: "Only app/ may import from app/. Move what you need into lib/<domain> (or emails/) and import it from there.",
+};
+
+/** `@/db/...` from app/: pages and actions go through a lib domain, never straight to the database. */
+const noDbFromApp = {
+  regex: "^(@/|(\\.\\./)+)db(?!/schema(/|$))(/|$)",
+  caseSensitive: true,
+  message: "app/ must not touch the database directly: call a function exported by @/lib/<domain>.",
+};
+
+/** `@/db/schema` from app/: row types are fine (`import type`), values (tables, queries) are not. */
+const dbSchemaTypesOnlyFromApp = {
+  regex: "^(@/|(\\.\\./)+)db/schema(/|$)",
+  caseSensitive: true,
+  allowTypeImports: true,
+  message: "app/ may only use `import type` from @/db/schema; queries belong in a lib domain.",
+};
+
+/** `@/lib/<domain>/<file>` from outside lib/: domains are used through their public entry, `@/lib/<domain>`. */
+const noDeepLibFromOutside = {
+  regex: "^(@/|(\\.\\./)+)lib/[^/]+/",
+  caseSensitive: true,
+  message: "Import a lib domain through its entry, `@/lib/<domain>` (lib/<domain>/index.ts), not one of its inner files.",
+};
+
+/** db/ sits below lib/: the only thing it may read from lib/ is the configuration module. */
+const dbOnlyLibEnv = {
+  regex: "^(@/|(\\.\\./)+)lib(?!/core/env$)(/|$)",
+  caseSensitive: true,
+  message: "db/ must not depend on lib/; the one exception is configuration, `@/lib/core/env`.",
+};
+
+/** `@/lib/<domain>/<file>` from inside lib/: other domains through their entry; your own domain with relative paths. */
+const noDeepLibAliasInLib = {
+  regex: "^@/lib/[^/]+/",
+  caseSensitive: true,
+  message: "Inside lib/, import another domain through its entry `@/lib/<domain>`; within your own domain use a relative path (./file).",
+};
+
+/**
+ * A relative import from a file `depth` folders below lib/ that climbs to lib/ and then into another domain's inner
+ * file, e.g. `../members/roles` from lib/invitations/index.ts. Climbing to a sibling's entry (`../members`) is allowed,
+ * though `@/lib/members` reads better.
+ * @param {number} depth 0 for lib/x.ts, 1 for lib/<domain>/x.ts, 2 for lib/<domain>/<sub>/x.ts, …
+ */
+const noDeepSiblingRelative = (depth) => ({
+  regex: `^${depth === 0 ? "\\./" : `(\\.\\./){${depth}}`}[^/.][^/]*/`,
+  caseSensitive: true,
+  message: "Reach another lib domain only through its entry, `@/lib/<domain>`, not one of its inner files.",
+});
+
+/**
+ * @param {string[]} files
+ * @param {object[]} patterns
+ * @returns {import("eslint").Linter.Config}
+ */
+const restrict = (files, patterns) => ({
+  files,
+  rules: {
+    "@typescript-eslint/no-restricted-imports": ["error", { patterns }],
+  },
+});
+
+// lib/<domain>/ folders as they are on disk; a domain importing its own entry (`@/lib/<self>`) makes an import cycle.
+const libDir = path.join(import.meta.dirname, "lib");
+const domains = fs.existsSync(libDir)
+  ? fs
+      .readdirSync(libDir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name)
+  : [];
+
+const boundaries = [
+  restrict([`app/**/*.${CODE}`], [noDbFromApp, dbSchemaTypesOnlyFromApp, noDeepLibFromOutside]),
+  restrict([`jobs/**/*.${CODE}`, `emails/**/*.${CODE}`], [noApp, noDeepLibFromOutside]),
+  restrict([`db/**/*.${CODE}`], [noApp, dbOnlyLibEnv]),
+  restrict([`scripts/**/*.${CODE}`, `tests/**/*.${CODE}`, `bench/**/*.${CODE}`], [noDeepLibFromOutside]),
+  // lib/ by depth, because what `../x/y` points at depends on how deep the importing file is.
+  ...[0, 1, 2, 3, 4, 5].map((depth) => restrict([`lib/${"*/".repeat(depth)}*.${CODE}`], [noApp, noDeepLibAliasInLib, noDeepSiblingRelative(depth)])),
+  // A separate rule (core no-restricted-imports) so these options do not replace the ones above.
+  ...domains.map((domain) => ({
+    files: [`lib/${domain}/**/*.${CODE}`],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: `^@/lib/${domain}$`,
+              caseSensitive: true,
+              message: `This file is inside lib/${domain}/: import the file you need relatively instead of the domain's own entry (an import cycle).`,
+            },
+          ],
+        },
+      ],
+    },
+  })),
+];
+
+export default defineConfig([
+  ...nextVitals,
+  ...nextTs,
+  globalIgnores([
+    ".next/**",
+    ".next*/**", // other NEXT_DIST_DIR builds
+    "node_modules/**",
+    "db/migrations/**",
+    "test-results/**",
+    ".data/**",
+    "next-env.d.ts",
+  ]),
+  {
+    rules: {
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        {
+          argsIgnorePattern: "^_",
+          varsIgnorePattern: "^_",
+          caughtErrorsIgnorePattern: "^_",
+          destructuredArrayIgnorePattern: "^_",
+          ignoreRestSiblings: true,
+        },
+      ],
+    },
+  },
+  {
+    // Server Components render once per request, so `Date.now()` in an async page or layout is not the re-render
+    // impurity this React Compiler rule guards against. Client components (forms, rows, widgets) keep the rule.
+    files: ["app/**/page.tsx", "app/**/layout.tsx"],
+    rules: { "react-hooks/purity": "off" },
+  },
+  {
+    // Test fixtures named use…() (e.g. useBrowser) are not React hooks.
+    files: ["tests/**"],
+    rules: { "react-hooks/rules-of-hooks": "off" },
+  },
+  {
+    // Tool config files (postcss, vitest, next…) conventionally default-export an object literal.
+    files: ["*.config.{js,mjs,cjs,ts,mts,cts}"],
+    rules: { "import/no-anonymous-default-export": "off" },
+  },
+  ...boundaries,
+]);

@@ -1,0 +1,176 @@
+// Resolving a principal's relation to an account (or project) in the database, and refusing what the tables don't
+// grant. Domain operations call these inside their own transaction, before touching tenant data.
+import { and, eq, sql, type SQL } from "drizzle-orm";
+import type { Executor } from "@/db/client";
+import { customers, projectAccess, projects, type Customer, type Membership, type Project, type ProjectRole } from "@/db/schema";
+import { ForbiddenError, NotFoundError } from "@/lib/core";
+import { grantsFor, type Permission, type Relation } from "./permissions";
+import type { Principal } from "./principal";
+
+export type AccountAccess = {
+  customer: Customer;
+  /** The principal's own membership in the account, if any. */
+  membership: Membership | null;
+  permissions: ReadonlySet<Permission>;
+  can: (permission: Permission) => boolean;
+};
+
+const NOT_FOUND = "This account doesn't exist or you don't have access to it.";
+
+/**
+ * The customers a partner manages, as a subquery. The one place the partner relation is written out: when
+ * sub-customers arrive, this becomes the partner's customers and all their descendants, and every query follows.
+ */
+export function managedCustomerIds(partnerId: string): SQL {
+  return sql`(select mc.id from customers mc where mc.parent_id = ${partnerId})`;
+}
+
+/** The partner account that manages `customer`, if any (its direct parent today; its nearest partner ancestor later). */
+function managingPartnerId(customer: Customer): string | null {
+  return customer.parentId;
+}
+
+/** How `principal` stands to `customer`, read in one round trip. */
+export async function relationTo(ex: Executor, principal: Principal, customer: Customer): Promise<Relation & { membership: Membership | null }> {
+  switch (principal.kind) {
+    case "anonymous":
+      return { membership: null };
+    case "system":
+      return { system: true, membership: null };
+    case "api_key":
+      return { keyScopes: principal.customerId === customer.id ? principal.scopes : null, membership: null };
+    case "user": {
+      const partnerId = managingPartnerId(customer);
+      const [row] = (await ex.execute(sql`
+        select
+          (select row_to_json(m) from memberships m where m.user_id = ${principal.userId} and m.customer_id = ${customer.id}) as membership,
+          (select m."group" from memberships m join customers p on p.id = m.customer_id
+            where p.kind = 'partner' and p.id = ${partnerId} and m.user_id = ${principal.userId}) as partner_group`)) as unknown as {
+        membership: { id: string; user_id: string; customer_id: string; group: Membership["group"]; created_at: string } | null;
+        partner_group: Membership["group"] | null;
+      }[];
+      const m = row?.membership;
+      const membership: Membership | null = m
+        ? { id: m.id, userId: m.user_id, customerId: m.customer_id, group: m.group, createdAt: new Date(m.created_at) }
+        : null;
+      return {
+        operator: principal.isOperator,
+        memberGroup: membership?.group ?? null,
+        accountKind: customer.kind,
+        managingPartnerGroup: row?.partner_group ?? null,
+        membership,
+      };
+    }
+  }
+}
+
+function accessOf(customer: Customer, membership: Membership | null, permissions: Set<Permission>): AccountAccess {
+  return { customer, membership, permissions, can: (p) => permissions.has(p) };
+}
+
+async function findCustomer(ex: Executor, where: SQL | undefined, lock: boolean): Promise<Customer | null> {
+  const q = ex.select().from(customers).where(where);
+  const [row] = lock ? await q.for("update") : await q;
+  return row ?? null;
+}
+
+/** What the principal may do in the account, or null when it may do nothing there (so it must not learn it exists). */
+export async function findAccountAccess(ex: Executor, principal: Principal, identifier: string): Promise<AccountAccess | null> {
+  const customer = await findCustomer(ex, eq(customers.identifier, identifier.toLowerCase()), false);
+  if (!customer) return null;
+  const { membership, ...relation } = await relationTo(ex, principal, customer);
+  const permissions = grantsFor(relation);
+  return permissions.size > 0 ? accessOf(customer, membership, permissions) : null;
+}
+
+function check(access: AccountAccess | null, permission: Permission, notFound = NOT_FOUND): AccountAccess {
+  if (!access) throw new NotFoundError(notFound);
+  if (!access.can(permission)) throw new ForbiddenError();
+  return access;
+}
+
+/**
+ * Resolves the account and checks a permission on it. A principal that may do nothing there gets NotFound (it must
+ * not learn the account exists); one that may do something else gets Forbidden.
+ */
+export async function authorizeAccount(ex: Executor, principal: Principal, identifier: string, permission: Permission): Promise<AccountAccess> {
+  return check(await findAccountAccess(ex, principal, identifier), permission);
+}
+
+/**
+ * A customer managed by the partner named `partnerIdentifier`, with the principal's permission on it checked. Another
+ * partner's customer matches nothing, so it is NotFound like one that doesn't exist.
+ */
+export async function authorizeManagedCustomer(
+  ex: Executor,
+  principal: Principal,
+  partnerIdentifier: string,
+  customerIdentifier: string,
+  permission: Permission,
+): Promise<AccountAccess & { partner: Customer }> {
+  const notFound = "This customer doesn't exist or isn't managed by this partner.";
+  const [row] = await ex
+    .select({ customer: customers, partner: sql<string>`p.id` })
+    .from(customers)
+    .innerJoin(sql`customers p`, sql`p.id = ${customers.parentId} and p.kind = 'partner' and p.identifier = ${partnerIdentifier.toLowerCase()}`)
+    .where(eq(customers.identifier, customerIdentifier.toLowerCase()));
+  if (!row) throw new NotFoundError(notFound);
+  const { membership, ...relation } = await relationTo(ex, principal, row.customer);
+  const permissions = grantsFor(relation);
+  const access = check(permissions.size > 0 ? accessOf(row.customer, membership, permissions) : null, permission, notFound);
+  const [partner] = await ex.select().from(customers).where(eq(customers.id, row.partner));
+  return { ...access, partner };
+}
+
+export type ProjectAccess = AccountAccess & { project: Project; role: ProjectRole | null };
+
+/**
+ * A project of the account with the principal's permission on it: the account's grants plus the principal's project
+ * role there. Someone who can't see the project gets NotFound, like a project that doesn't exist.
+ */
+export async function authorizeProject(
+  ex: Executor,
+  principal: Principal,
+  identifier: string,
+  project: { identifier: string } | { id: string },
+  permission: Permission,
+): Promise<ProjectAccess> {
+  const notFound = "This project doesn't exist or you don't have access to it.";
+  const account = await findAccountAccess(ex, principal, identifier);
+  if (!account) throw new NotFoundError(NOT_FOUND);
+  const [row] = await ex
+    .select()
+    .from(projects)
+    .where(
+      and(
+        eq(projects.customerId, account.customer.id),
+        "id" in project ? sql`${projects.id}::text = ${project.id}` : eq(projects.identifier, project.identifier.toLowerCase()),
+      ),
+    );
+  if (!row) throw new NotFoundError(notFound);
+  let role: ProjectRole | null = null;
+  if (principal.kind === "user" && account.membership) {
+    const [pa] = await ex
+      .select({ role: projectAccess.role })
+      .from(projectAccess)
+      .where(and(eq(projectAccess.projectId, row.id), eq(projectAccess.userId, principal.userId)));
+    role = pa?.role ?? null;
+  }
+  const permissions = new Set([...account.permissions, ...grantsFor({ projectRole: role })]);
+  if (!permissions.has("VIEW_PROJECT") && !permissions.has(permission)) throw new NotFoundError(notFound);
+  if (!permissions.has(permission)) throw new ForbiddenError("You don't have permission to do that in this project.");
+  return { ...accessOf(account.customer, account.membership, permissions), project: row, role };
+}
+
+/** Installation-wide operations (operator commands): no account to resolve, only the principal's own standing. */
+export function authorizeInstallation(principal: Principal, permission: Permission): void {
+  const permissions = grantsFor({ system: principal.kind === "system", operator: principal.kind === "user" && principal.isOperator });
+  if (!permissions.has(permission))
+    throw principal.kind === "anonymous" ? new NotFoundError() : new ForbiddenError("Only operators of this installation can do that.");
+}
+
+/** A user principal, or a refusal: for operations that only make sense for a person (their own accounts, accepting). */
+export function requirePerson(principal: Principal) {
+  if (principal.kind !== "user") throw new ForbiddenError("Sign in to do that.");
+  return principal;
+}

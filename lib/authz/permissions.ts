@@ -1,0 +1,143 @@
+// The rules, as data. Each table says what one kind of relation to an account grants; a principal's permissions on an
+// account are the union over its relations. Code asks `grantsFor(relation)` — never a group name — so a new group, role
+// or key scope is one line here.
+import type { Customer, MemberGroup, ProjectRole } from "@/db/schema";
+
+export const PERMISSIONS = [
+  // inside an account
+  "VIEW_ACCOUNT",
+  "VIEW_MEMBERS",
+  "VIEW_INVITATIONS",
+  "VIEW_QUOTA",
+  "EDIT_SETTINGS",
+  "MANAGE_USERS",
+  "VIEW_ACTIVITY",
+  "CREATE_PROJECTS",
+  // on a project: granted account-wide by a group, or for one project by a project role
+  "VIEW_PROJECT",
+  "USE_PROJECT",
+  "MANAGE_PROJECT_ACCESS",
+  // a partner account's Administration area
+  "VIEW_ADMINISTRATION",
+  "CREATE_CUSTOMERS",
+  // on a customer, granted to the members of the partner that manages it
+  "VIEW_CUSTOMER",
+  "ADD_MYSELF",
+  "SET_QUOTA",
+  // installation-wide
+  "CHANGE_ACCOUNT_KIND",
+  "MANAGE_OPERATORS",
+] as const;
+
+export type Permission = (typeof PERMISSIONS)[number];
+
+const CUSTOMER_ADMIN: Permission[] = [
+  "VIEW_ACCOUNT",
+  "VIEW_MEMBERS",
+  "VIEW_INVITATIONS",
+  "VIEW_QUOTA",
+  "EDIT_SETTINGS",
+  "MANAGE_USERS",
+  "VIEW_ACTIVITY",
+  "CREATE_PROJECTS",
+  "VIEW_PROJECT",
+  "USE_PROJECT",
+  "MANAGE_PROJECT_ACCESS",
+];
+
+/** What each group may do in its own account. */
+export const MEMBER_GROUP_PERMISSIONS: Record<MemberGroup, readonly Permission[]> = {
+  customer_admin: CUSTOMER_ADMIN,
+  customer_employee: ["VIEW_ACCOUNT", "VIEW_MEMBERS", "VIEW_QUOTA"],
+  customer_reader: ["VIEW_ACCOUNT", "VIEW_MEMBERS", "VIEW_QUOTA"],
+  partner_admin: [...CUSTOMER_ADMIN, "VIEW_ADMINISTRATION", "CREATE_CUSTOMERS"],
+  partner_employee: ["VIEW_ACCOUNT", "VIEW_MEMBERS", "VIEW_QUOTA", "VIEW_ADMINISTRATION"],
+};
+
+/**
+ * What a partner's groups may do to the customers the partner manages. Working *inside* a customer (its projects, its
+ * settings) takes a membership there, which Add Myself gives.
+ */
+export const MANAGING_PARTNER_PERMISSIONS: Partial<Record<MemberGroup, readonly Permission[]>> = {
+  partner_admin: ["VIEW_CUSTOMER", "VIEW_MEMBERS", "VIEW_INVITATIONS", "VIEW_QUOTA", "ADD_MYSELF", "SET_QUOTA"],
+  partner_employee: ["VIEW_CUSTOMER", "VIEW_MEMBERS", "VIEW_INVITATIONS", "VIEW_QUOTA"],
+};
+
+/** What a project role allows on its one project. */
+export const PROJECT_ROLE_PERMISSIONS: Record<ProjectRole, readonly Permission[]> = {
+  project_admin: ["VIEW_PROJECT", "USE_PROJECT", "MANAGE_PROJECT_ACCESS"],
+  project_user: ["VIEW_PROJECT", "USE_PROJECT"],
+  project_reader: ["VIEW_PROJECT"],
+};
+
+/** Operators of the installation, on any account. */
+export const OPERATOR_PERMISSIONS: readonly Permission[] = ["SET_QUOTA", "CHANGE_ACCOUNT_KIND", "MANAGE_OPERATORS"];
+
+/** The installation itself (worker, admin CLI) may do everything; it is who runs the server. */
+export const SYSTEM_PERMISSIONS: readonly Permission[] = PERMISSIONS;
+
+/** The groups that exist in each kind of account; a membership in another group grants nothing. */
+export const GROUPS_BY_KIND: Record<Customer["kind"], readonly MemberGroup[]> = {
+  customer: ["customer_admin", "customer_employee", "customer_reader"],
+  partner: ["partner_admin", "partner_employee"],
+};
+
+/** The groups offered when inviting or regrouping (Customer Reader arrives with its page explanations). */
+export const OFFERED_GROUPS: Record<Customer["kind"], readonly MemberGroup[]> = {
+  customer: ["customer_admin", "customer_employee"],
+  partner: ["partner_admin", "partner_employee"],
+};
+
+/** How a principal stands to one account (and, for project permissions, to one project of it). */
+export type Relation = {
+  system?: boolean;
+  operator?: boolean;
+  /** The principal's group in the account itself. */
+  memberGroup?: MemberGroup | null;
+  accountKind?: Customer["kind"];
+  /** The principal's group in the partner account that manages this account. */
+  managingPartnerGroup?: MemberGroup | null;
+  projectRole?: ProjectRole | null;
+  /** An API key's scopes, when the key belongs to this account. */
+  keyScopes?: readonly Permission[] | null;
+};
+
+/** The permissions a relation grants: the union of every table that applies. Pure, so tests and pages share it. */
+export function grantsFor(relation: Relation): Set<Permission> {
+  const out = new Set<Permission>();
+  const add = (list: readonly Permission[] | undefined) => list?.forEach((p) => out.add(p));
+  if (relation.system) add(SYSTEM_PERMISSIONS);
+  if (relation.operator) add(OPERATOR_PERMISSIONS);
+  const group = relation.memberGroup;
+  if (group && (!relation.accountKind || GROUPS_BY_KIND[relation.accountKind].includes(group))) add(MEMBER_GROUP_PERMISSIONS[group]);
+  if (relation.managingPartnerGroup) add(MANAGING_PARTNER_PERMISSIONS[relation.managingPartnerGroup]);
+  if (relation.projectRole) add(PROJECT_ROLE_PERMISSIONS[relation.projectRole]);
+  if (relation.keyScopes) add(relation.keyScopes);
+  return out;
+}
+
+export const GROUP_LABELS: Record<MemberGroup, string> = {
+  customer_admin: "Customer Admin",
+  customer_employee: "Customer Employee",
+  customer_reader: "Customer Reader",
+  partner_admin: "Partner Admin",
+  partner_employee: "Partner Employee",
+};
+
+export const PROJECT_ROLE_LABELS: Record<ProjectRole, string> = {
+  project_admin: "Project Admin",
+  project_user: "Project User",
+  project_reader: "Project Reader",
+};
+
+/** The groups a member of this kind of account can be put in. */
+export function groupsFor(kind: Customer["kind"]): MemberGroup[] {
+  return [...OFFERED_GROUPS[kind]];
+}
+
+/** Admin groups are the ones that may manage users; the last of them can never leave. */
+export function isAdminGroup(group: MemberGroup): boolean {
+  return MEMBER_GROUP_PERMISSIONS[group].includes("MANAGE_USERS");
+}
+
+export const ADMIN_GROUPS = (Object.keys(MEMBER_GROUP_PERMISSIONS) as MemberGroup[]).filter(isAdminGroup);

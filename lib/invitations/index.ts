@@ -1,0 +1,262 @@
+// Pending invitations: invite by full name and e-mail, resend, revoke, and accept (signed in, signing in, or signing up).
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { z } from "zod";
+import { db, type Executor } from "@/db/client";
+import { customers, invitations, memberships, users, type Customer, type Invitation, type MemberGroup, type User } from "@/db/schema";
+import { recordAudit } from "@/lib/audit";
+import { hashPassword, hashToken, newToken } from "@/lib/auth";
+import { GROUP_LABELS, authorizeAccount, groupsFor, requirePerson, userPrincipal, type Principal } from "@/lib/authz";
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  emailSchema,
+  fieldConflict,
+  fieldError,
+  fullNameSchema,
+  getEnv,
+  parseInput,
+  passwordSchema,
+  searchAny,
+  violatedConstraint,
+} from "@/lib/core";
+import { queueEmail } from "@/lib/email";
+
+export const inviteSchema = z.object({
+  fullName: fullNameSchema,
+  email: emailSchema,
+  group: z.enum(["customer_admin", "customer_employee", "partner_admin", "partner_employee"], "Choose a group."),
+});
+export type InviteInput = z.infer<typeof inviteSchema>;
+
+function expiry(): Date {
+  return new Date(Date.now() + getEnv().INVITATION_TTL_DAYS * 24 * 3600 * 1000);
+}
+
+async function queueInvitationEmail(ex: Executor, inv: Invitation, token: string, customer: Customer, inviterName: string) {
+  await queueEmail(ex, {
+    template: "invitation",
+    to: inv.email,
+    customerId: customer.id,
+    invitationId: inv.id,
+    props: {
+      fullName: inv.fullName,
+      inviterName,
+      accountName: customer.name,
+      groupLabel: GROUP_LABELS[inv.group],
+      acceptUrl: `${getEnv().APP_URL}/invitations/${token}`,
+      expiresAt: inv.expiresAt.toISOString(),
+    },
+  });
+}
+
+function inviterName(principal: Principal): string {
+  return principal.kind === "user" ? principal.name : "Tenancy";
+}
+
+/** Creates a pending invitation and queues its e-mail. Returns the token only so tests can follow the link. */
+export async function inviteMember(principal: Principal, identifier: string, input: InviteInput) {
+  const parsed = parseInput(inviteSchema, input);
+  const email = parsed.email.toLowerCase();
+  try {
+    return await db.transaction(async (tx) => {
+      const { customer } = await authorizeAccount(tx, principal, identifier, "MANAGE_USERS");
+      if (!groupsFor(customer.kind).includes(parsed.group as MemberGroup)) throw fieldError("group", "That group doesn't exist in this kind of account.");
+      const member = await tx.execute(
+        sql`select 1 from memberships m join users u on u.id = m.user_id where m.customer_id = ${customer.id} and lower(u.email) = ${email}`,
+      );
+      if (member.length > 0) throw fieldConflict("email", `${email} is already a member of this account.`);
+      const { token, hash } = newToken();
+      const [inv] = await tx
+        .insert(invitations)
+        .values({
+          customerId: customer.id,
+          email,
+          fullName: parsed.fullName,
+          group: parsed.group,
+          tokenHash: hash,
+          invitedBy: principal.kind === "user" ? principal.userId : null,
+          expiresAt: expiry(),
+        })
+        .returning();
+      await queueInvitationEmail(tx, inv, token, customer, inviterName(principal));
+      await recordAudit(tx, principal, {
+        customerId: customer.id,
+        action: "invitation.created",
+        targetType: "invitation",
+        targetId: inv.id,
+        targetLabel: `${inv.fullName} <${inv.email}>`,
+        details: { group: inv.group },
+      });
+      return { invitation: inv, token };
+    });
+  } catch (err) {
+    if (violatedConstraint(err, "23505") === "invitations_pending_email_key")
+      throw fieldConflict("email", `${email} already has a pending invitation. Use “Resend” in Pending Invitations to send it again.`);
+    throw err;
+  }
+}
+
+/** Issues a fresh token (the old link stops working), a new expiry, and a new e-mail. */
+export async function resendInvitation(principal: Principal, identifier: string, invitationId: string) {
+  return db.transaction(async (tx) => {
+    const { customer } = await authorizeAccount(tx, principal, identifier, "MANAGE_USERS");
+    const { token, hash } = newToken();
+    const [inv] = await tx
+      .update(invitations)
+      .set({ tokenHash: hash, sentAt: new Date(), expiresAt: expiry(), deliveryStatus: "queued" })
+      .where(and(sql`${invitations.id}::text = ${invitationId}`, eq(invitations.customerId, customer.id), isNull(invitations.acceptedAt)))
+      .returning();
+    if (!inv) throw new NotFoundError("That invitation no longer exists: it was accepted or revoked.");
+    await queueInvitationEmail(tx, inv, token, customer, inviterName(principal));
+    await recordAudit(tx, principal, {
+      customerId: customer.id,
+      action: "invitation.resent",
+      targetType: "invitation",
+      targetId: inv.id,
+      targetLabel: `${inv.fullName} <${inv.email}>`,
+    });
+    return { invitation: inv, token };
+  });
+}
+
+export async function revokeInvitation(principal: Principal, identifier: string, invitationId: string) {
+  return db.transaction(async (tx) => {
+    const { customer } = await authorizeAccount(tx, principal, identifier, "MANAGE_USERS");
+    const [inv] = await tx
+      .delete(invitations)
+      .where(and(sql`${invitations.id}::text = ${invitationId}`, eq(invitations.customerId, customer.id), isNull(invitations.acceptedAt)))
+      .returning();
+    if (!inv) throw new NotFoundError("That invitation no longer exists: it was accepted or revoked.");
+    await recordAudit(tx, principal, {
+      customerId: customer.id,
+      action: "invitation.revoked",
+      targetType: "invitation",
+      targetId: inv.id,
+      targetLabel: `${inv.fullName} <${inv.email}>`,
+    });
+  });
+}
+
+type FoundInvitation = { invitation: Invitation; customer: Customer; inviter: { name: string; email: string } | null };
+export type InvitationLookup = { status: "invalid" } | ({ status: "valid" | "expired" | "used" } & FoundInvitation);
+
+/**
+ * What an invitation link points at, for anyone holding the link: the token is the permission. Unknown tokens
+ * (revoked, replaced by a resend, or made up) are simply invalid. Says whether the invited address already has a user,
+ * so the page offers sign-in or sign-up.
+ */
+export async function findInvitationByToken(_principal: Principal, token: string): Promise<InvitationLookup & { inviteeHasAccount: boolean }> {
+  const found = await lookUpToken(db, token);
+  if (found.status === "invalid") return { ...found, inviteeHasAccount: false };
+  const rows = await db.execute(sql`select 1 from users where lower(email) = lower(${found.invitation.email}) limit 1`);
+  return { ...found, inviteeHasAccount: rows.length > 0 };
+}
+
+async function lookUpToken(ex: Executor, token: string, opts: { lock?: boolean } = {}): Promise<InvitationLookup> {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return { status: "invalid" };
+  const q = ex
+    .select({ invitation: invitations, customer: customers })
+    .from(invitations)
+    .innerJoin(customers, eq(customers.id, invitations.customerId))
+    .where(eq(invitations.tokenHash, hashToken(token)));
+  const [row] = opts.lock ? await q.for("update", { of: invitations }) : await q;
+  if (!row) return { status: "invalid" };
+  const [inviter] = row.invitation.invitedBy
+    ? await ex.select({ name: users.name, email: users.email }).from(users).where(eq(users.id, row.invitation.invitedBy))
+    : [];
+  const status = row.invitation.acceptedAt ? "used" : row.invitation.expiresAt.getTime() < Date.now() ? "expired" : "valid";
+  return { status, invitation: row.invitation, customer: row.customer, inviter: inviter ?? null };
+}
+
+function usable(found: InvitationLookup): FoundInvitation {
+  if (found.status === "invalid") throw new NotFoundError("This invitation link is not valid any more: it was revoked or replaced by a newer one.");
+  if (found.status === "used") throw new ConflictError("This invitation has already been used.");
+  if (found.status === "expired") throw new ConflictError("This invitation has expired. Ask the person who invited you to resend it.");
+  return found;
+}
+
+async function joinWithInvitation(tx: Executor, inv: Invitation, user: Pick<User, "id" | "email" | "name" | "isOperator">) {
+  // ON CONFLICT: someone already a member (e.g. added another way) keeps their membership; the invitation is used up.
+  await tx.insert(memberships).values({ userId: user.id, customerId: inv.customerId, group: inv.group }).onConflictDoNothing();
+  await tx.update(invitations).set({ acceptedAt: new Date(), acceptedBy: user.id }).where(eq(invitations.id, inv.id));
+  await recordAudit(tx, userPrincipal(user), {
+    customerId: inv.customerId,
+    action: "invitation.accepted",
+    targetType: "member",
+    targetId: user.id,
+    targetLabel: GROUP_LABELS[inv.group],
+  });
+}
+
+/**
+ * The signed-in person accepts: the link and the invited address together are the permission. The row lock makes a
+ * double accept produce one membership and one "already used".
+ */
+export async function acceptInvitation(principal: Principal, token: string) {
+  const person = requirePerson(principal);
+  return db.transaction(async (tx) => {
+    const found = usable(await lookUpToken(tx, token, { lock: true }));
+    const [user] = await tx.select().from(users).where(eq(users.id, person.userId));
+    if (!user) throw new NotFoundError("Your account no longer exists.");
+    if (user.email.toLowerCase() !== found.invitation.email.toLowerCase())
+      throw new ForbiddenError(`This invitation is for ${found.invitation.email}, but you are signed in as ${user.email}. Sign out and open the link again.`);
+    await joinWithInvitation(tx, found.invitation, user);
+    return { customer: found.customer, group: found.invitation.group };
+  });
+}
+
+export const acceptWithSignUpSchema = z.object({ fullName: fullNameSchema, password: passwordSchema });
+
+/**
+ * A person without an account signs up from the link: user + membership, and no customer account of their own. The
+ * link is the permission, so anyone holding it may.
+ */
+export async function acceptInvitationWithSignUp(_principal: Principal, token: string, input: z.infer<typeof acceptWithSignUpSchema>) {
+  const parsed = parseInput(acceptWithSignUpSchema, input);
+  const passwordHash = await hashPassword(parsed.password);
+  try {
+    return await db.transaction(async (tx) => {
+      const found = usable(await lookUpToken(tx, token, { lock: true }));
+      const [user] = await tx.insert(users).values({ email: found.invitation.email.toLowerCase(), name: parsed.fullName, passwordHash }).returning();
+      await joinWithInvitation(tx, found.invitation, user);
+      return { user, customer: found.customer };
+    });
+  } catch (err) {
+    if (violatedConstraint(err, "23505") === "users_email_lower_key")
+      throw new ConflictError("An account with this e-mail address already exists. Sign in to accept the invitation.");
+    throw err;
+  }
+}
+
+/** Pending Invitations of an account, searchable by name or e-mail, newest first. */
+export async function listInvitations(principal: Principal, identifier: string, opts: { q: string; limit: number; offset: number }) {
+  return db.transaction(async (tx) => {
+    const { customer } = await authorizeAccount(tx, principal, identifier, "VIEW_INVITATIONS");
+    const where = and(eq(invitations.customerId, customer.id), isNull(invitations.acceptedAt), searchAny(opts.q, invitations.fullName, invitations.email));
+    const [rows, [{ count }]] = await Promise.all([
+      tx
+        .select({
+          id: invitations.id,
+          fullName: invitations.fullName,
+          email: invitations.email,
+          group: invitations.group,
+          sentAt: invitations.sentAt,
+          expiresAt: invitations.expiresAt,
+          deliveryStatus: invitations.deliveryStatus,
+          invitedByName: users.name,
+        })
+        .from(invitations)
+        .leftJoin(users, eq(users.id, invitations.invitedBy))
+        .where(where)
+        .orderBy(desc(invitations.sentAt), desc(invitations.id))
+        .limit(opts.limit)
+        .offset(opts.offset),
+      tx
+        .select({ count: sql<number>`count(*)::int` })
+        .from(invitations)
+        .where(where),
+    ]);
+    return { rows, total: count };
+  });
+}

@@ -1,0 +1,42 @@
+// The dev mailbox: where e-mails stay when no mail provider is configured. It is the outbound e-mail record itself.
+import { desc, eq } from "drizzle-orm";
+import { z } from "zod";
+import { db } from "@/db/client";
+import { outboundEmails } from "@/db/schema";
+import type { Principal } from "@/lib/authz";
+import { NotFoundError, devMailboxEnabled } from "@/lib/core";
+
+// Open to every visitor while it is on: the installation has no mail provider, so the mailbox stands in for everyone's
+// inbox. Closing it to operators only is the account-security work's first step.
+function requireMailbox(): void {
+  if (!devMailboxEnabled()) throw new NotFoundError();
+}
+
+export async function listMailbox(_principal: Principal, opts: { page: number; pageSize?: number }) {
+  requireMailbox();
+  const pageSize = opts.pageSize ?? 50;
+  const rows = await db
+    .select({
+      id: outboundEmails.id,
+      to: outboundEmails.to,
+      subject: outboundEmails.subject,
+      template: outboundEmails.template,
+      status: outboundEmails.status,
+      createdAt: outboundEmails.createdAt,
+      sentAt: outboundEmails.sentAt,
+    })
+    .from(outboundEmails)
+    .orderBy(desc(outboundEmails.createdAt), desc(outboundEmails.id))
+    .limit(pageSize + 1)
+    .offset((Math.max(1, opts.page) - 1) * pageSize);
+  return { rows: rows.slice(0, pageSize), more: rows.length > pageSize };
+}
+
+export async function getMailboxMessage(_principal: Principal, id: string) {
+  requireMailbox();
+  const parsed = z.uuid().safeParse(id);
+  if (!parsed.success) throw new NotFoundError();
+  const [email] = await db.select().from(outboundEmails).where(eq(outboundEmails.id, parsed.data));
+  if (!email) throw new NotFoundError();
+  return email;
+}

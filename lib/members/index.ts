@@ -1,0 +1,147 @@
+// Members of an account: list, change group, remove (with all their project access). The last admin always stays.
+import { and, asc, eq, inArray, notExists, sql } from "drizzle-orm";
+import { z } from "zod";
+import { db, type Tx } from "@/db/client";
+import { memberships, projectAccess, projects, users, type Customer, type MemberGroup } from "@/db/schema";
+import { recordAudit } from "@/lib/audit";
+import { ADMIN_GROUPS, GROUP_LABELS, authorizeAccount, authorizeProject, groupsFor, isAdminGroup, type Principal } from "@/lib/authz";
+import { ConflictError, ForbiddenError, NotFoundError, fieldError, searchAny } from "@/lib/core";
+
+export const memberGroupSchema = z.enum(["customer_admin", "customer_employee", "partner_admin", "partner_employee"], "Choose a group.");
+
+/**
+ * Locks the account's admin memberships, in a fixed order, and returns their user ids. Every change that could take
+ * away an admin goes through here first, so two such changes serialize and the second sees the first's result.
+ */
+async function lockAdmins(tx: Tx, customerId: string): Promise<string[]> {
+  const rows = await tx
+    .select({ userId: memberships.userId })
+    .from(memberships)
+    .where(and(eq(memberships.customerId, customerId), inArray(memberships.group, ADMIN_GROUPS)))
+    .orderBy(asc(memberships.id))
+    .for("update");
+  return rows.map((r) => r.userId);
+}
+
+async function authorizeAdminChange(tx: Tx, principal: Principal, identifier: string) {
+  const { customer, membership } = await authorizeAccount(tx, principal, identifier, "MANAGE_USERS");
+  const admins = await lockAdmins(tx, customer.id);
+  // Re-checked under the lock: a concurrent change may just have demoted the acting admin.
+  if (membership && !admins.includes(membership.userId)) throw new ForbiddenError();
+  return { customer, admins };
+}
+
+async function targetMembership(tx: Tx, customer: Customer, userId: string) {
+  const [row] = await tx
+    .select({ membership: memberships, name: users.name, email: users.email })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.customerId, customer.id), sql`${memberships.userId}::text = ${userId}`));
+  if (!row) throw new NotFoundError("That person is not a member of this account.");
+  return row;
+}
+
+const LAST_ADMIN = (label: string) =>
+  new ConflictError(`This is the account's last ${label}. Make someone else ${label} first, so the account is never left without one.`);
+
+export async function changeMemberGroup(principal: Principal, identifier: string, userId: string, group: MemberGroup) {
+  return db.transaction(async (tx) => {
+    const { customer, admins } = await authorizeAdminChange(tx, principal, identifier);
+    if (!groupsFor(customer.kind).includes(group)) throw fieldError("group", "That group doesn't exist in this kind of account.");
+    const target = await targetMembership(tx, customer, userId);
+    if (target.membership.group === group) return target.membership;
+    if (isAdminGroup(target.membership.group) && !isAdminGroup(group) && admins.length <= 1) throw LAST_ADMIN(GROUP_LABELS[target.membership.group]);
+    const [updated] = await tx.update(memberships).set({ group }).where(eq(memberships.id, target.membership.id)).returning();
+    await recordAudit(tx, principal, {
+      customerId: customer.id,
+      action: "member.group_changed",
+      targetType: "member",
+      targetId: userId,
+      targetLabel: `${target.name} <${target.email}>`,
+      details: { from: target.membership.group, to: group },
+    });
+    return updated;
+  });
+}
+
+/** Removes the membership and, in the same transaction, every project access the person had in this account. */
+export async function removeMember(principal: Principal, identifier: string, userId: string) {
+  return db.transaction(async (tx) => {
+    const { customer, admins } = await authorizeAdminChange(tx, principal, identifier);
+    const target = await targetMembership(tx, customer, userId);
+    if (isAdminGroup(target.membership.group) && admins.length <= 1) throw LAST_ADMIN(GROUP_LABELS[target.membership.group]);
+    const removedAccess = await tx
+      .delete(projectAccess)
+      .where(
+        and(
+          eq(projectAccess.userId, userId),
+          inArray(projectAccess.projectId, tx.select({ id: projects.id }).from(projects).where(eq(projects.customerId, customer.id))),
+        ),
+      )
+      .returning({ projectId: projectAccess.projectId });
+    await tx.delete(memberships).where(eq(memberships.id, target.membership.id));
+    await recordAudit(tx, principal, {
+      customerId: customer.id,
+      action: "member.removed",
+      targetType: "member",
+      targetId: userId,
+      targetLabel: `${target.name} <${target.email}>`,
+      details: { group: target.membership.group, projectsLeft: removedAccess.length },
+    });
+    return { projectsLeft: removedAccess.length };
+  });
+}
+
+/** Members of an account, searchable by name or e-mail, by name. */
+export async function listMembers(principal: Principal, identifier: string, opts: { q: string; limit: number; offset: number }) {
+  return db.transaction(async (tx) => {
+    const { customer } = await authorizeAccount(tx, principal, identifier, "VIEW_MEMBERS");
+    const where = and(eq(memberships.customerId, customer.id), searchAny(opts.q, users.name, users.email));
+    const [rows, [{ count }]] = await Promise.all([
+      tx
+        .select({ userId: users.id, name: users.name, email: users.email, group: memberships.group, joinedAt: memberships.createdAt })
+        .from(memberships)
+        .innerJoin(users, eq(users.id, memberships.userId))
+        .where(where)
+        .orderBy(asc(users.name), asc(users.email))
+        .limit(opts.limit)
+        .offset(opts.offset),
+      tx
+        .select({ count: sql<number>`count(*)::int` })
+        .from(memberships)
+        .innerJoin(users, eq(users.id, memberships.userId))
+        .where(where),
+    ]);
+    return { rows, total: count };
+  });
+}
+
+/**
+ * Members who could be given access to a project (not there yet), matching `q`, for the access picker: a search, so it
+ * works the same with ten members or a hundred thousand.
+ */
+export async function searchProjectCandidates(principal: Principal, identifier: string, projectId: string, opts: { q: string; limit?: number }) {
+  return db.transaction(async (tx) => {
+    const { customer, project } = await authorizeProject(tx, principal, identifier, { id: projectId }, "MANAGE_PROJECT_ACCESS");
+    const limit = Math.min(50, Math.max(1, opts.limit ?? 20));
+    const rows = await tx
+      .select({ userId: users.id, name: users.name, email: users.email })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(
+        and(
+          eq(memberships.customerId, customer.id),
+          searchAny(opts.q.trim().slice(0, 100), users.name, users.email),
+          notExists(
+            tx
+              .select({ one: sql`1` })
+              .from(projectAccess)
+              .where(and(eq(projectAccess.projectId, project.id), eq(projectAccess.userId, memberships.userId))),
+          ),
+        ),
+      )
+      .orderBy(asc(users.name), asc(users.email))
+      .limit(limit + 1);
+    return { rows: rows.slice(0, limit), more: rows.length > limit };
+  });
+}

@@ -1,0 +1,160 @@
+// Projects of an account, their quota, and who may use them with which project role.
+import { and, asc, eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import { db, type Executor } from "@/db/client";
+import { customers, memberships, projectAccess, projects, users, type ProjectRole } from "@/db/schema";
+import { recordAudit } from "@/lib/audit";
+import { authorizeAccount, authorizeProject, userIdOf, type Principal } from "@/lib/authz";
+import { ConflictError, fieldConflict, fieldError, identifierSchema, nameSchema, parseInput, searchAny, violatedConstraint } from "@/lib/core";
+
+export const createProjectSchema = z.object({ name: nameSchema, identifier: identifierSchema });
+export const projectRoleSchema = z.enum(["project_admin", "project_user", "project_reader"], "Choose a project role.");
+
+/**
+ * Creates a project if the quota allows. The customer row is locked first, so concurrent creates count one after
+ * another: at quota − 1, exactly one of them succeeds.
+ */
+export async function createProject(principal: Principal, identifier: string, input: z.infer<typeof createProjectSchema>) {
+  const parsed = parseInput(createProjectSchema, input);
+  try {
+    return await db.transaction(async (tx) => {
+      const { customer } = await authorizeAccount(tx, principal, identifier, "CREATE_PROJECTS");
+      const [locked] = await tx.select({ quota: customers.projectQuota }).from(customers).where(eq(customers.id, customer.id)).for("update");
+      const [{ used }] = await tx
+        .select({ used: sql<number>`count(*)::int` })
+        .from(projects)
+        .where(eq(projects.customerId, customer.id));
+      if (used >= locked.quota)
+        throw new ConflictError(
+          `This account has reached its project quota of ${locked.quota} ${locked.quota === 1 ? "project" : "projects"}. Ask your partner or an administrator to raise it.`,
+        );
+      const [project] = await tx.insert(projects).values({ customerId: customer.id, identifier: parsed.identifier, name: parsed.name }).returning();
+      // The creator can use what they created.
+      const creator = userIdOf(principal);
+      if (creator) await tx.insert(projectAccess).values({ projectId: project.id, userId: creator, role: "project_admin" });
+      await recordAudit(tx, principal, {
+        customerId: customer.id,
+        action: "project.created",
+        targetType: "project",
+        targetId: project.id,
+        targetLabel: `${project.name} (${project.identifier})`,
+      });
+      return project;
+    });
+  } catch (err) {
+    if (violatedConstraint(err, "23505") === "projects_customer_identifier_key")
+      throw fieldConflict("identifier", "This account already has a project with that identifier.");
+    throw err;
+  }
+}
+
+/** How many projects the account has and may have. */
+export async function getQuotaUsage(principal: Principal, identifier: string) {
+  return db.transaction(async (tx) => {
+    const { customer } = await authorizeAccount(tx, principal, identifier, "VIEW_QUOTA");
+    return quotaUsage(tx, customer.id);
+  });
+}
+
+async function quotaUsage(ex: Executor, customerId: string) {
+  const [row] = await ex
+    .select({ quota: customers.projectQuota, used: sql<number>`(select count(*)::int from projects p where p.customer_id = ${customerId})` })
+    .from(customers)
+    .where(eq(customers.id, customerId));
+  return row;
+}
+
+/** Those who see every project of the account see them all; everyone else only those they were given access to. */
+export async function listProjects(principal: Principal, identifier: string, opts: { q: string; limit: number; offset: number }) {
+  return db.transaction(async (tx) => {
+    const account = await authorizeAccount(tx, principal, identifier, "VIEW_ACCOUNT");
+    const viewer = userIdOf(principal);
+    const where = and(
+      eq(projects.customerId, account.customer.id),
+      account.can("VIEW_PROJECT") ? undefined : sql`exists (select 1 from project_access pa where pa.project_id = "projects"."id" and pa.user_id = ${viewer})`,
+      searchAny(opts.q, projects.name, projects.identifier),
+    );
+    const [rows, [{ count }]] = await Promise.all([
+      tx
+        .select({
+          id: projects.id,
+          identifier: projects.identifier,
+          name: projects.name,
+          createdAt: projects.createdAt,
+          members: sql<number>`(select count(*)::int from project_access pa where pa.project_id = "projects"."id")`,
+          myRole: sql<ProjectRole | null>`(select pa.role from project_access pa where pa.project_id = "projects"."id" and pa.user_id = ${viewer})`,
+        })
+        .from(projects)
+        .where(where)
+        .orderBy(asc(projects.name), asc(projects.identifier))
+        .limit(opts.limit)
+        .offset(opts.offset),
+      tx
+        .select({ count: sql<number>`count(*)::int` })
+        .from(projects)
+        .where(where),
+    ]);
+    return { rows, total: count, seesAll: account.can("VIEW_PROJECT") };
+  });
+}
+
+/** One project with who has access to it, for those who may see it (account-wide, or by a project role). */
+export async function getProject(principal: Principal, identifier: string, projectIdentifier: string) {
+  return db.transaction(async (tx) => {
+    const access = await authorizeProject(tx, principal, identifier, { identifier: projectIdentifier }, "VIEW_PROJECT");
+    const members = await tx
+      .select({ userId: users.id, name: users.name, email: users.email, role: projectAccess.role, since: projectAccess.createdAt })
+      .from(projectAccess)
+      .innerJoin(users, eq(users.id, projectAccess.userId))
+      .where(eq(projectAccess.projectId, access.project.id))
+      .orderBy(asc(users.name));
+    return { ...access, access: members };
+  });
+}
+
+/** Gives, changes (role) or takes away (role null) a member's access to a project of the account. */
+export async function setProjectAccess(principal: Principal, identifier: string, projectId: string, userId: string, role: ProjectRole | null) {
+  return db.transaction(async (tx) => {
+    const { customer, project } = await authorizeProject(tx, principal, identifier, { id: projectId }, "MANAGE_PROJECT_ACCESS");
+    const [member] = await tx
+      .select({ name: users.name, email: users.email })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(and(eq(memberships.customerId, customer.id), sql`${memberships.userId}::text = ${userId}`))
+      .for("share", { of: memberships });
+    if (!member) throw fieldError("userId", "Only members of this account can be given access to its projects.");
+    const [before] = await tx
+      .select()
+      .from(projectAccess)
+      .where(and(eq(projectAccess.projectId, project.id), eq(projectAccess.userId, userId)));
+    const label = `${member.name} <${member.email}> on ${project.identifier}`;
+    if (role === null) {
+      if (!before) return null;
+      await tx.delete(projectAccess).where(and(eq(projectAccess.projectId, project.id), eq(projectAccess.userId, userId)));
+      await recordAudit(tx, principal, {
+        customerId: customer.id,
+        action: "project.access_revoked",
+        targetType: "project",
+        targetId: project.id,
+        targetLabel: label,
+        details: { from: before.role },
+      });
+      return null;
+    }
+    if (before?.role === role) return before;
+    const [row] = await tx
+      .insert(projectAccess)
+      .values({ projectId: project.id, userId, role })
+      .onConflictDoUpdate({ target: [projectAccess.projectId, projectAccess.userId], set: { role } })
+      .returning();
+    await recordAudit(tx, principal, {
+      customerId: customer.id,
+      action: before ? "project.access_changed" : "project.access_granted",
+      targetType: "project",
+      targetId: project.id,
+      targetLabel: label,
+      details: before ? { from: before.role, to: role } : { role },
+    });
+    return row;
+  });
+}

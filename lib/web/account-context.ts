@@ -1,0 +1,24 @@
+// Per request: the signed-in principal and what it may do in the account in the URL. Someone who may not see the
+// account gets a 404, never the page.
+import { notFound } from "next/navigation";
+import { cache } from "react";
+import { getAccount } from "@/lib/accounts";
+import { isRefusal } from "@/lib/core";
+import { requirePrincipal } from "./session";
+
+/** Maps a refusal to the 404 page; anything else propagates. For pages, whose reader must not learn what exists. */
+export async function orNotFound<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (isRefusal(err)) notFound();
+    throw err;
+  }
+}
+
+export const getAccountContext = cache(async (identifier: string) => {
+  const decoded = decodeURIComponent(identifier);
+  const principal = await requirePrincipal(`/${decoded}`);
+  const access = await orNotFound(getAccount(principal, decoded));
+  return { principal, ...access };
+});

@@ -1,0 +1,109 @@
+// Every page of an account, requested over HTTP by someone signed in to another account (and by a partner for a
+// customer it does not manage), answers 404 with none of the account's data in it. The page list is read from app/, so
+// a new page is covered the day it is added.
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, expect, inject, it } from "vitest";
+import { closeDb } from "@/db/client";
+import { inviteMember } from "@/lib/invitations";
+import { addMyself, createManagedCustomer, setAccountKind } from "@/lib/partners";
+import { createProject } from "@/lib/projects";
+import { DESKTOP, useBrowser } from "../support/browser";
+import { signInViaUi } from "../support/e2e";
+import { PASSWORD, SYSTEM, as, newAccount, unique } from "../support/factories";
+
+const baseUrl = inject("baseUrl");
+const browser = useBrowser();
+afterAll(closeDb);
+
+/** Routes outside any account, and why a stranger may open them. */
+const NOT_ACCOUNT_PAGES: Record<string, string> = {
+  "/": "the landing page",
+  "/sign-in": "signing in",
+  "/sign-up": "signing up",
+  "/invitations/[token]": "the link's token is the permission",
+  "/dev/mailbox": "the dev mailbox, while no mail provider is configured",
+  "/dev/mailbox/[id]": "one message of the dev mailbox",
+};
+
+function pageRoutes(dir = "app", prefix = ""): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isFile() && entry.name === "page.tsx") out.push(prefix || "/");
+    if (!entry.isDirectory()) continue;
+    // Route groups such as (auth) add nothing to the path.
+    const segment = /^\(.*\)$/.test(entry.name) ? "" : `/${entry.name}`;
+    out.push(...pageRoutes(path.join(dir, entry.name), prefix + segment));
+  }
+  return out;
+}
+
+let secret: { partner: string; customer: string; project: string; customerProject: string; names: string[] };
+
+beforeAll(async () => {
+  const tag = unique("s").slice(2);
+  const owner = await newAccount({ accountName: `Secret Partner ${tag}`, fullName: `Owner ${tag}` });
+  await setAccountKind(SYSTEM, owner.customer.identifier, "partner");
+  const customer = await createManagedCustomer(as(owner.user), owner.customer.identifier, { name: `Secret Customer ${tag}`, identifier: `secret-${tag}` });
+  await addMyself(as(owner.user), owner.customer.identifier, customer.identifier);
+  const project = await createProject(as(owner.user), owner.customer.identifier, { name: `Secret Project ${tag}`, identifier: `sp-${tag}` });
+  const customerProject = await createProject(as(owner.user), customer.identifier, { name: `Secret Customer Project ${tag}`, identifier: `scp-${tag}` });
+  await inviteMember(as(owner.user), customer.identifier, { fullName: `Invitee ${tag}`, email: `invitee-${tag}@example.test`, group: "customer_employee" });
+  secret = {
+    partner: owner.customer.identifier,
+    customer: customer.identifier,
+    project: project.identifier,
+    customerProject: customerProject.identifier,
+    // What must never show: the names of the accounts, projects and people, and their addresses (the identifiers are in
+    // the URL itself, so they are not a sign of a leak).
+    names: [`Secret Partner ${tag}`, `Secret Customer ${tag}`, `Secret Project ${tag}`, `Owner ${tag}`, owner.user.email, `invitee-${tag}@example.test`],
+  };
+});
+
+async function expectNoAccess(page: Page, urls: string[]) {
+  for (const url of urls) {
+    const res = await page.context().request.get(`${baseUrl}${url}`, { maxRedirects: 0 });
+    const body = await res.text();
+    expect(res.status(), url).toBe(404);
+    for (const name of secret.names) expect(body.includes(name), `${url} shows ${name}`).toBe(false);
+  }
+}
+
+function concrete(route: string, account: string, project: string): string {
+  return route.replace("[account]", account).replace("[customer]", secret.customer).replace("[project]", project);
+}
+
+it("answers 404, with no data, to a member of another account on every account page", async () => {
+  const routes = pageRoutes().filter((r) => !(r in NOT_ACCOUNT_PAGES));
+  expect(routes.every((r) => r.startsWith("/[account]"))).toBe(true);
+  expect(routes.length).toBeGreaterThanOrEqual(10);
+
+  const stranger = await newAccount({ fullName: "Sam Stranger" });
+  const context = await browser().newContext(DESKTOP);
+  const page = await context.newPage();
+  await signInViaUi(page, baseUrl, stranger.user.email, PASSWORD);
+  // Signed in for real: their own account's pages answer.
+  expect((await page.context().request.get(`${baseUrl}/${stranger.customer.identifier}/users`)).status()).toBe(200);
+
+  await expectNoAccess(page, [
+    ...routes.map((r) => concrete(r, secret.partner, secret.project)),
+    ...routes.filter((r) => !r.includes("/admin")).map((r) => concrete(r, secret.customer, secret.customerProject)),
+  ]);
+  await context.close();
+});
+
+it("answers 404 to another partner's admin on the customer's pages and through their own Administration", async () => {
+  const other = await newAccount({ fullName: "Otto Otherpartner" });
+  await setAccountKind(SYSTEM, other.customer.identifier, "partner");
+  const context = await browser().newContext(DESKTOP);
+  const page = await context.newPage();
+  await signInViaUi(page, baseUrl, other.user.email, PASSWORD);
+  const routes = pageRoutes().filter((r) => r.startsWith("/[account]"));
+  await expectNoAccess(page, [
+    ...routes.filter((r) => !r.includes("/admin")).map((r) => concrete(r, secret.customer, secret.customerProject)),
+    // Their own partner account's Administration, naming a customer another partner manages.
+    ...routes.filter((r) => r.includes("[customer]")).map((r) => concrete(r, other.customer.identifier, secret.project)),
+  ]);
+  await context.close();
+});

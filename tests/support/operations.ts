@@ -1,0 +1,335 @@
+// The registry of every domain operation: what it needs (a permission from the tables, or a rule of its own), what it
+// acts on, which page, action or command reaches it, and how to call it against a test world. The authorization
+// matrix test runs each one as every kind of principal; an exported operation missing here fails that test.
+import * as accounts from "@/lib/accounts";
+import * as audit from "@/lib/audit";
+import type { Permission, Principal } from "@/lib/authz";
+import * as invitations from "@/lib/invitations";
+import * as mailbox from "@/lib/mailbox";
+import * as members from "@/lib/members";
+import * as operators from "@/lib/operators";
+import * as partners from "@/lib/partners";
+import * as projects from "@/lib/projects";
+import type { Side, World } from "./world";
+
+/** The domain entries whose exported functions are operations. */
+export const DOMAIN_MODULES = { accounts, audit, invitations, mailbox, members, operators, partners, projects } as const;
+
+/** The shared parts of lib/: building blocks called inside an operation's authorized transaction, not operations. */
+export const SHARED_LIB_FOLDERS = ["auth", "authz", "core", "email", "outbox", "web"];
+
+/** Exports of domain entries that are not operations, and why. */
+export const NOT_OPERATIONS: Record<string, string> = {
+  "accounts.accountConflict": "maps a constraint violation to a field error; reads nothing",
+  "audit.recordAudit": "writes the audit row inside the calling operation's transaction",
+  "operators.configuredOperatorEmails": "reads the environment",
+};
+
+/**
+ * What an operation acts on:
+ * - account: the managed customer C (own) or C2 (foreign)
+ * - partner: the partner account P (own) or P2 (foreign)
+ * - project: the project in C / C2
+ * - installation: no account; operators and the system only
+ * - none: nothing tenant-specific (the rule says who may)
+ */
+export type Target = "account" | "partner" | "project" | "installation" | "none";
+
+export type Operation = {
+  name: string;
+  fn: (...args: never[]) => unknown;
+  reachedBy: string[];
+  target: Target;
+  /** The permission the tables must grant on the target. */
+  permission?: Permission;
+  /** Rules that are not a table lookup: anyone; the invitee named by the link; a signed-in person with the permission. */
+  rule?: "anyone" | "invitee" | "person";
+  run: (w: World, p: Principal, side: Side) => Promise<unknown>;
+};
+
+const unique = () => Math.random().toString(36).slice(2, 10);
+
+export const OPERATIONS: Operation[] = [
+  // accounts
+  {
+    name: "accounts.signUp",
+    fn: accounts.signUp,
+    reachedBy: ["app/(auth)/sign-up/actions.ts"],
+    target: "none",
+    rule: "anyone",
+    run: (_w, p) =>
+      accounts.signUp(p, {
+        fullName: "New Person",
+        email: `${unique()}@matrix.test`,
+        password: "a-strong-pass-1",
+        accountName: "New",
+        identifier: `n-${unique()}`,
+      }),
+  },
+  {
+    name: "accounts.listMyAccounts",
+    fn: accounts.listMyAccounts,
+    reachedBy: ["app/[account]/layout.tsx", "app/page.tsx"],
+    target: "none",
+    rule: "anyone",
+    run: (_w, p) => accounts.listMyAccounts(p),
+  },
+  {
+    name: "accounts.getAccount",
+    fn: accounts.getAccount,
+    reachedBy: ["lib/web/account-context.ts"],
+    target: "account",
+    permission: "VIEW_ACCOUNT",
+    run: (w, p, s) => accounts.getAccount(p, w[s].customer),
+  },
+  {
+    name: "accounts.updateSettings",
+    fn: accounts.updateSettings,
+    reachedBy: ["app/[account]/settings/actions.ts"],
+    target: "account",
+    permission: "EDIT_SETTINGS",
+    run: (w, p, s) => accounts.updateSettings(p, w[s].customer, { name: "Renamed", paymentMethod: "invoice" } as never),
+  },
+  // members
+  {
+    name: "members.listMembers",
+    fn: members.listMembers,
+    reachedBy: ["app/[account]/users/page.tsx", "app/[account]/admin/customers/[customer]/users/page.tsx"],
+    target: "account",
+    permission: "VIEW_MEMBERS",
+    run: (w, p, s) => members.listMembers(p, w[s].customer, { q: "", limit: 20, offset: 0 }),
+  },
+  {
+    name: "members.searchProjectCandidates",
+    fn: members.searchProjectCandidates,
+    reachedBy: ["app/[account]/projects/[project]/page.tsx"],
+    target: "project",
+    permission: "MANAGE_PROJECT_ACCESS",
+    run: (w, p, s) => members.searchProjectCandidates(p, w[s].customer, w[s].projectId, { q: "" }),
+  },
+  {
+    name: "members.changeMemberGroup",
+    fn: members.changeMemberGroup,
+    reachedBy: ["app/[account]/users/actions.ts"],
+    target: "account",
+    permission: "MANAGE_USERS",
+    run: (w, p, s) => members.changeMemberGroup(p, w[s].customer, w[s].victimId, "customer_admin"),
+  },
+  {
+    name: "members.removeMember",
+    fn: members.removeMember,
+    reachedBy: ["app/[account]/users/actions.ts"],
+    target: "account",
+    permission: "MANAGE_USERS",
+    run: (w, p, s) => members.removeMember(p, w[s].customer, w[s].victimId),
+  },
+  // invitations
+  {
+    name: "invitations.inviteMember",
+    fn: invitations.inviteMember,
+    reachedBy: ["app/[account]/users/actions.ts"],
+    target: "account",
+    permission: "MANAGE_USERS",
+    run: (w, p, s) => invitations.inviteMember(p, w[s].customer, { fullName: "Ivy Invitee", email: `${unique()}@matrix.test`, group: "customer_employee" }),
+  },
+  {
+    name: "invitations.resendInvitation",
+    fn: invitations.resendInvitation,
+    reachedBy: ["app/[account]/users/actions.ts"],
+    target: "account",
+    permission: "MANAGE_USERS",
+    run: (w, p, s) => invitations.resendInvitation(p, w[s].customer, w[s].invitationId),
+  },
+  {
+    name: "invitations.revokeInvitation",
+    fn: invitations.revokeInvitation,
+    reachedBy: ["app/[account]/users/actions.ts"],
+    target: "account",
+    permission: "MANAGE_USERS",
+    run: (w, p, s) => invitations.revokeInvitation(p, w[s].customer, w[s].invitationId),
+  },
+  {
+    name: "invitations.listInvitations",
+    fn: invitations.listInvitations,
+    reachedBy: ["app/[account]/users/page.tsx", "app/[account]/admin/customers/[customer]/users/page.tsx"],
+    target: "account",
+    permission: "VIEW_INVITATIONS",
+    run: (w, p, s) => invitations.listInvitations(p, w[s].customer, { q: "", limit: 20, offset: 0 }),
+  },
+  // The link is the permission: whoever holds it may look at it and sign up with it.
+  {
+    name: "invitations.findInvitationByToken",
+    fn: invitations.findInvitationByToken,
+    reachedBy: ["app/invitations/[token]/page.tsx"],
+    target: "none",
+    rule: "anyone",
+    run: (w, p, s) => invitations.findInvitationByToken(p, w[s].token),
+  },
+  {
+    name: "invitations.acceptInvitationWithSignUp",
+    fn: invitations.acceptInvitationWithSignUp,
+    reachedBy: ["app/invitations/[token]/actions.ts"],
+    target: "none",
+    rule: "anyone",
+    run: (w, p, s) => invitations.acceptInvitationWithSignUp(p, w[s].token, { fullName: "Ivy Invitee", password: "a-strong-pass-1" }),
+  },
+  // Accepting while signed in takes the link and being the invited person: the world invites the unrelated user.
+  {
+    name: "invitations.acceptInvitation",
+    fn: invitations.acceptInvitation,
+    reachedBy: ["app/invitations/[token]/actions.ts"],
+    target: "none",
+    rule: "invitee",
+    run: (w, p, s) => invitations.acceptInvitation(p, w[s].inviteeToken),
+  },
+  // projects
+  {
+    name: "projects.createProject",
+    fn: projects.createProject,
+    reachedBy: ["app/[account]/projects/actions.ts"],
+    target: "account",
+    permission: "CREATE_PROJECTS",
+    run: (w, p, s) => projects.createProject(p, w[s].customer, { name: "New Project", identifier: `p-${unique()}` }),
+  },
+  {
+    name: "projects.getQuotaUsage",
+    fn: projects.getQuotaUsage,
+    reachedBy: ["app/[account]/projects/page.tsx", "app/[account]/admin/customers/[customer]/quota/page.tsx"],
+    target: "account",
+    permission: "VIEW_QUOTA",
+    run: (w, p, s) => projects.getQuotaUsage(p, w[s].customer),
+  },
+  {
+    name: "projects.listProjects",
+    fn: projects.listProjects,
+    reachedBy: ["app/[account]/projects/page.tsx"],
+    target: "account",
+    permission: "VIEW_ACCOUNT",
+    run: (w, p, s) => projects.listProjects(p, w[s].customer, { q: "", limit: 20, offset: 0 }),
+  },
+  {
+    name: "projects.getProject",
+    fn: projects.getProject,
+    reachedBy: ["app/[account]/projects/[project]/page.tsx"],
+    target: "project",
+    permission: "VIEW_PROJECT",
+    run: (w, p, s) => projects.getProject(p, w[s].customer, w[s].project),
+  },
+  {
+    name: "projects.setProjectAccess",
+    fn: projects.setProjectAccess,
+    reachedBy: ["app/[account]/projects/actions.ts"],
+    target: "project",
+    permission: "MANAGE_PROJECT_ACCESS",
+    run: (w, p, s) => projects.setProjectAccess(p, w[s].customer, w[s].projectId, w[s].granteeId, "project_user"),
+  },
+  // partners
+  {
+    name: "partners.listManagedCustomers",
+    fn: partners.listManagedCustomers,
+    reachedBy: ["app/[account]/admin/customers/page.tsx"],
+    target: "partner",
+    permission: "VIEW_ADMINISTRATION",
+    run: (w, p, s) => partners.listManagedCustomers(p, w[s].partner, { q: "" }),
+  },
+  {
+    name: "partners.getPartnerOverview",
+    fn: partners.getPartnerOverview,
+    reachedBy: ["app/[account]/admin/customers/page.tsx"],
+    target: "partner",
+    permission: "VIEW_ADMINISTRATION",
+    run: (w, p, s) => partners.getPartnerOverview(p, w[s].partner),
+  },
+  {
+    name: "partners.createManagedCustomer",
+    fn: partners.createManagedCustomer,
+    reachedBy: ["app/[account]/admin/customers/actions.ts"],
+    target: "partner",
+    permission: "CREATE_CUSTOMERS",
+    run: (w, p, s) => partners.createManagedCustomer(p, w[s].partner, { name: "Managed", identifier: `m-${unique()}` }),
+  },
+  {
+    name: "partners.getManagedCustomer",
+    fn: partners.getManagedCustomer,
+    reachedBy: ["app/[account]/admin/admin-context.ts"],
+    target: "account",
+    permission: "VIEW_CUSTOMER",
+    run: (w, p, s) => partners.getManagedCustomer(p, w[s].partner, w[s].customer),
+  },
+  {
+    name: "partners.addMyself",
+    fn: partners.addMyself,
+    reachedBy: ["app/[account]/admin/customers/[customer]/users/actions.ts"],
+    target: "account",
+    permission: "ADD_MYSELF",
+    rule: "person",
+    run: (w, p, s) => partners.addMyself(p, w[s].partner, w[s].customer),
+  },
+  {
+    name: "partners.setCustomerQuota",
+    fn: partners.setCustomerQuota,
+    reachedBy: ["app/[account]/admin/customers/[customer]/quota/actions.ts", "scripts/admin.ts"],
+    target: "account",
+    permission: "SET_QUOTA",
+    run: (w, p, s) => partners.setCustomerQuota(p, w[s].customer, 7),
+  },
+  {
+    name: "partners.setAccountKind",
+    fn: partners.setAccountKind,
+    reachedBy: ["scripts/admin.ts"],
+    target: "installation",
+    permission: "CHANGE_ACCOUNT_KIND",
+    run: (w, p, s) => partners.setAccountKind(p, w[s].customer, "partner"),
+  },
+  // operators
+  {
+    name: "operators.setOperator",
+    fn: operators.setOperator,
+    reachedBy: ["scripts/admin.ts"],
+    target: "installation",
+    permission: "MANAGE_OPERATORS",
+    run: (w, p, s) => operators.setOperator(p, w[s].granteeEmail, true),
+  },
+  {
+    name: "operators.syncConfiguredOperators",
+    fn: operators.syncConfiguredOperators,
+    reachedBy: ["scripts/admin.ts", "jobs/worker.ts"],
+    target: "installation",
+    permission: "MANAGE_OPERATORS",
+    run: async (w, p) => {
+      // With one configured address that has signed up, so an allowed run changes something.
+      process.env.OPERATOR_EMAILS = w.configuredOperatorEmail;
+      try {
+        return await operators.syncConfiguredOperators(p);
+      } finally {
+        delete process.env.OPERATOR_EMAILS;
+      }
+    },
+  },
+  // audit
+  {
+    name: "audit.listAuditEvents",
+    fn: audit.listAuditEvents,
+    reachedBy: ["app/[account]/activity/page.tsx"],
+    target: "account",
+    permission: "VIEW_ACTIVITY",
+    run: (w, p, s) => audit.listAuditEvents(p, w[s].customer),
+  },
+  // The dev mailbox stands in for everyone's inbox while no mail provider is configured (see lib/mailbox).
+  {
+    name: "mailbox.listMailbox",
+    fn: mailbox.listMailbox,
+    reachedBy: ["app/dev/mailbox/page.tsx"],
+    target: "none",
+    rule: "anyone",
+    run: (_w, p) => mailbox.listMailbox(p, { page: 1 }),
+  },
+  {
+    name: "mailbox.getMailboxMessage",
+    fn: mailbox.getMailboxMessage,
+    reachedBy: ["app/dev/mailbox/[id]/page.tsx"],
+    target: "none",
+    rule: "anyone",
+    run: (w, p, s) => mailbox.getMailboxMessage(p, w[s].emailId),
+  },
+];

@@ -1,0 +1,161 @@
+// A small installation for the authorization matrix, written in one round trip: a partner P managing customer C, another
+// partner P2 managing C2, an unrelated account X, the people in them, and one principal of every kind.
+import { randomUUID } from "node:crypto";
+import { rawSql } from "@/db/client";
+import type { MemberGroup, ProjectRole } from "@/db/schema";
+import { hashToken } from "@/lib/auth";
+import { ANONYMOUS, systemPrincipal, userPrincipal, type Principal, type Relation } from "@/lib/authz";
+
+export type Side = "own" | "foreign";
+
+export const PRINCIPALS = [
+  "anonymous",
+  "unrelatedUser",
+  "customerAdmin",
+  "customerEmployee",
+  "projectAdmin",
+  "projectReader",
+  "partnerAdmin",
+  "partnerEmployee",
+  "otherPartnerAdmin",
+  "operator",
+  "system",
+] as const;
+export type PrincipalName = (typeof PRINCIPALS)[number];
+
+type AccountKey = "X" | "P" | "C" | "P2" | "C2";
+
+/** Who belongs where, in which group: the fixture's truth, from which the expected outcomes are derived. */
+const MEMBERSHIPS: Partial<Record<PrincipalName, Partial<Record<AccountKey, MemberGroup>>>> = {
+  unrelatedUser: { X: "customer_admin" },
+  customerAdmin: { C: "customer_admin" },
+  customerEmployee: { C: "customer_employee" },
+  projectAdmin: { C: "customer_employee" },
+  projectReader: { C: "customer_employee" },
+  partnerAdmin: { P: "partner_admin" },
+  partnerEmployee: { P: "partner_employee" },
+  otherPartnerAdmin: { P2: "partner_admin" },
+};
+const PROJECT_ROLES: Partial<Record<PrincipalName, ProjectRole>> = { projectAdmin: "project_admin", projectReader: "project_reader" };
+
+type SideData = {
+  customer: string;
+  partner: string;
+  project: string;
+  projectId: string;
+  victimId: string;
+  granteeId: string;
+  granteeEmail: string;
+  invitationId: string;
+  token: string;
+  inviteeToken: string;
+  emailId: string;
+};
+
+export type World = Record<Side, SideData> & { principals: Record<PrincipalName, Principal>; configuredOperatorEmail: string };
+
+const q = (v: string) => `'${v.replace(/'/g, "''")}'`;
+
+export async function createWorld(): Promise<World> {
+  const tag = randomUUID().slice(0, 8);
+  const id = () => randomUUID();
+  const acc: Record<AccountKey, { id: string; identifier: string; kind: "customer" | "partner"; parent: AccountKey | null }> = {
+    X: { id: id(), identifier: `x-${tag}`, kind: "customer", parent: null },
+    P: { id: id(), identifier: `p-${tag}`, kind: "partner", parent: null },
+    C: { id: id(), identifier: `c-${tag}`, kind: "customer", parent: "P" },
+    P2: { id: id(), identifier: `pp-${tag}`, kind: "partner", parent: null },
+    C2: { id: id(), identifier: `cc-${tag}`, kind: "customer", parent: "P2" },
+  };
+  const people = [...PRINCIPALS.filter((p) => p !== "anonymous" && p !== "system"), "c2Admin", "victim", "grantee", "victim2", "grantee2", "configured"];
+  const users = Object.fromEntries(people.map((name) => [name, { id: id(), email: `${name.toLowerCase()}-${tag}@matrix.test`, name }])) as Record<
+    string,
+    { id: string; email: string; name: string }
+  >;
+  const extraMembers: [string, AccountKey, MemberGroup][] = [
+    ["c2Admin", "C2", "customer_admin"],
+    ["victim", "C", "customer_employee"],
+    ["grantee", "C", "customer_employee"],
+    ["victim2", "C2", "customer_employee"],
+    ["grantee2", "C2", "customer_employee"],
+  ];
+  const memberRows: [string, AccountKey, MemberGroup][] = [
+    ...Object.entries(MEMBERSHIPS).flatMap(([who, groups]) =>
+      Object.entries(groups!).map(([k, g]) => [who, k as AccountKey, g] as [string, AccountKey, MemberGroup]),
+    ),
+    ...extraMembers,
+  ];
+  const proj = { own: { id: id(), identifier: `proj-${tag}` }, foreign: { id: id(), identifier: `proj2-${tag}` } };
+  const tokens = { own: [randomUUID() + "a", randomUUID() + "b"], foreign: [randomUUID() + "c", randomUUID() + "d"] };
+  const inv = { own: [id(), id()], foreign: [id(), id()] };
+  const mail = { own: id(), foreign: id() };
+
+  const statements = [
+    `insert into customers (id, identifier, name, kind, parent_id) values ${(["X", "P", "C", "P2", "C2"] as AccountKey[])
+      .map((k) => `(${q(acc[k].id)}, ${q(acc[k].identifier)}, ${q(`Account ${k}`)}, ${q(acc[k].kind)}, ${acc[k].parent ? q(acc[acc[k].parent!].id) : "null"})`)
+      .join(", ")}`,
+    `insert into users (id, email, name, is_operator) values ${Object.entries(users)
+      .map(([who, u]) => `(${q(u.id)}, ${q(u.email)}, ${q(u.name)}, ${who === "operator"})`)
+      .join(", ")}`,
+    `insert into memberships (user_id, customer_id, "group") values ${memberRows.map(([who, k, g]) => `(${q(users[who].id)}, ${q(acc[k].id)}, ${q(g)})`).join(", ")}`,
+    `insert into projects (id, customer_id, identifier, name) values (${q(proj.own.id)}, ${q(acc.C.id)}, ${q(proj.own.identifier)}, 'Own project'), (${q(proj.foreign.id)}, ${q(acc.C2.id)}, ${q(proj.foreign.identifier)}, 'Foreign project')`,
+    `insert into project_access (project_id, user_id, role) values ${[
+      ...Object.entries(PROJECT_ROLES).map(([who, role]) => [proj.own.id, users[who].id, role]),
+      [proj.own.id, users.customerAdmin.id, "project_admin"],
+      [proj.foreign.id, users.c2Admin.id, "project_admin"],
+    ]
+      .map(([p, u, r]) => `(${q(p!)}, ${q(u!)}, ${q(r!)})`)
+      .join(", ")}`,
+    `insert into invitations (id, customer_id, email, full_name, "group", token_hash, expires_at) values ${(["own", "foreign"] as Side[])
+      .flatMap((s) => {
+        const customer = acc[s === "own" ? "C" : "C2"].id;
+        return [
+          `(${q(inv[s][0])}, ${q(customer)}, ${q(`new-${s}-${tag}@matrix.test`)}, 'New Person', 'customer_employee', ${q(hashToken(tokens[s][0]))}, now() + interval '1 day')`,
+          `(${q(inv[s][1])}, ${q(customer)}, ${q(users.unrelatedUser.email)}, 'Unrelated User', 'customer_employee', ${q(hashToken(tokens[s][1]))}, now() + interval '1 day')`,
+        ];
+      })
+      .join(", ")}`,
+    `insert into outbound_emails (id, template, props, "to", customer_id) values ${(["own", "foreign"] as Side[])
+      .map((s) => `(${q(mail[s])}, 'welcome', '{}', ${q(`mail-${s}-${tag}@matrix.test`)}, ${q(acc[s === "own" ? "C" : "C2"].id)})`)
+      .join(", ")}`,
+  ];
+  await rawSql().unsafe(statements.join(";\n"));
+
+  const side = (s: Side): SideData => {
+    const own = s === "own";
+    return {
+      customer: acc[own ? "C" : "C2"].identifier,
+      partner: acc[own ? "P" : "P2"].identifier,
+      project: proj[s].identifier,
+      projectId: proj[s].id,
+      victimId: users[own ? "victim" : "victim2"].id,
+      granteeId: users[own ? "grantee" : "grantee2"].id,
+      granteeEmail: users[own ? "grantee" : "grantee2"].email,
+      invitationId: inv[s][0],
+      token: tokens[s][0],
+      inviteeToken: tokens[s][1],
+      emailId: mail[s],
+    };
+  };
+  const principals = Object.fromEntries(
+    PRINCIPALS.map((name) => [
+      name,
+      name === "anonymous" ? ANONYMOUS : name === "system" ? systemPrincipal("test") : userPrincipal({ ...users[name], isOperator: name === "operator" }),
+    ]),
+  ) as Record<PrincipalName, Principal>;
+  return { own: side("own"), foreign: side("foreign"), principals, configuredOperatorEmail: users.configured.email };
+}
+
+/** How a principal stands to the target of one side, from the fixture's memberships (not from the database). */
+export function relationOf(name: PrincipalName, side: Side, target: "account" | "partner" | "project"): Relation {
+  if (name === "system") return { system: true };
+  if (name === "operator") return { operator: true };
+  const own = side === "own";
+  const account: AccountKey = target === "partner" ? (own ? "P" : "P2") : own ? "C" : "C2";
+  const groups = MEMBERSHIPS[name] ?? {};
+  return {
+    memberGroup: groups[account] ?? null,
+    accountKind: account.startsWith("P") ? "partner" : "customer",
+    managingPartnerGroup: target === "partner" ? null : (groups[own ? "P" : "P2"] ?? null),
+    projectRole: target === "project" && own && groups.C ? (PROJECT_ROLES[name] ?? null) : null,
+  };
+}
