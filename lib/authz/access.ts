@@ -18,11 +18,17 @@ export type AccountAccess = {
 const NOT_FOUND = "This account doesn't exist or you don't have access to it.";
 
 /**
- * The customers a partner manages, as a subquery. The one place the partner relation is written out: when
- * sub-customers arrive, this becomes the partner's customers and all their descendants, and every query follows.
+ * Whether the customers row named `alias` is managed by the partner: the one place the partner relation is written out.
+ * When sub-customers arrive, this becomes "one of the partner's customers or their descendants", and every query
+ * follows. Used as a condition on the row itself, so PostgreSQL can walk the (parent_id, …) indexes in order.
  */
+export function isManagedBy(alias: SQL, partnerId: string): SQL {
+  return sql`${alias}.parent_id = ${partnerId}`;
+}
+
+/** The ids of the customers a partner manages, as a subquery. */
 export function managedCustomerIds(partnerId: string): SQL {
-  return sql`(select mc.id from customers mc where mc.parent_id = ${partnerId})`;
+  return sql`(select mc.id from customers mc where ${isManagedBy(sql`mc`, partnerId)})`;
 }
 
 /** The partner account that manages `customer`, if any (its direct parent today; its nearest partner ancestor later). */

@@ -1,5 +1,5 @@
 // The Administration area of a partner account: its managed customers, their users and their project quotas.
-// Which customers a partner manages is decided in one place (`managedCustomerIds` in the authorization module), so
+// Which customers a partner manages is decided in one place (`isManagedBy` in the authorization module), so
 // another partner's customer simply matches no row.
 import { eq, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
@@ -7,7 +7,7 @@ import { db, type Executor } from "@/db/client";
 import { customers, memberships } from "@/db/schema";
 import { accountConflict } from "@/lib/accounts";
 import { recordAudit } from "@/lib/audit";
-import { authorizeAccount, authorizeInstallation, authorizeManagedCustomer, managedCustomerIds, requirePerson, type Principal } from "@/lib/authz";
+import { authorizeAccount, authorizeInstallation, authorizeManagedCustomer, isManagedBy, managedCustomerIds, requirePerson, type Principal } from "@/lib/authz";
 import { ConflictError, NotFoundError, containsPattern, fieldError, getEnv, identifierSchema, nameSchema, parseInput } from "@/lib/core";
 
 /** One managed customer as its partner sees it, and what the principal may do to it. */
@@ -173,7 +173,7 @@ async function managedCustomerPage(ex: Executor, partnerId: string, opts: Custom
   const cmp = ascending ? sql`>` : sql`<`;
   const order = ascending ? sql`asc` : sql`desc`;
   const cast = sort === "created" ? sql`::timestamptz` : sql``;
-  const conditions: SQL[] = [sql`c.id in ${managedCustomerIds(partnerId)}`];
+  const conditions: SQL[] = [isManagedBy(sql`c`, partnerId)];
   if (opts.q) conditions.push(customerSearch(partnerId, opts.q));
   if (cursor) conditions.push(sql`(${key}, c.id) ${cmp} (${cursor.v}${cast}, ${cursor.id}::uuid)`);
   const rows = (await ex.execute(sql`
@@ -224,7 +224,7 @@ async function partnerOverview(ex: Executor, partnerId: string) {
       from customers c
       left join (select customer_id, count(*) as n from projects where customer_id in ${managed} group by customer_id) p on p.customer_id = c.id
       left join (select customer_id, count(*) as n from invitations where accepted_at is null and customer_id in ${managed} group by customer_id) i on i.customer_id = c.id
-      where c.id in ${managed}`),
+      where ${isManagedBy(sql`c`, partnerId)}`),
     ex.execute(sql`select count(*)::int as users from (select distinct m.user_id from memberships m where m.customer_id in ${managed}) u`),
   ])) as unknown as [{ customers: number; pending_invitations: number; at_quota: number; near_quota: number }[], { users: number }[]];
   return {
