@@ -104,7 +104,7 @@ describe("authorization matrix", () => {
           failures.push(`${label}: answered ${outcome}, which tells a principal with no access that the target exists`);
         const after = await snapshot();
         const changed = Object.keys(after).filter((t) => after[t] !== before![t]);
-        if (changed.length) failures.push(`${label}: refused but changed ${changed.join(", ")}`);
+        if (changed.length) failures.push(`${label}: ${outcome === "allowed" ? "wrote to" : "refused, yet wrote to"} ${changed.join(", ")}`);
       }
     }
     console.log(
