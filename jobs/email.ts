@@ -8,7 +8,7 @@ import { invitations, outboundEmails } from "@/db/schema";
 import { isTemplateName, renderEmail, type TemplateName, type TemplateProps } from "@/emails";
 import { recordAudit } from "@/lib/audit";
 import { systemPrincipal } from "@/lib/authz";
-import { EMAIL_JOB, EMAIL_QUEUE, PermanentEmailError, TransientEmailError, sendEmail } from "@/lib/email";
+import { EMAIL_JOB, EMAIL_QUEUE, PermanentEmailError, TransientEmailError, propsWithLink, sendEmail, withoutLink, type EmailLink } from "@/lib/email";
 import { getEnv } from "@/lib/core";
 
 export { EMAIL_JOB, EMAIL_QUEUE };
@@ -68,10 +68,19 @@ export async function processEmailJob(job: Pick<Job, "data" | "attemptsMade" | "
     throw new UnrecoverableError(`unknown template ${email.template}`);
   }
 
-  const content = await renderEmail(email.template as TemplateName, email.props as TemplateProps[TemplateName]);
+  const { props, url } = propsWithLink(email.props as Record<string, unknown>, email.link as EmailLink | null);
+  const content = await renderEmail(email.template as TemplateName, props as TemplateProps[TemplateName]);
+  // The record keeps the body; one a real provider delivers keeps it without its live link. The dev mailbox is the
+  // inbox itself (operators only), so there the link stays.
+  const viaProvider = Boolean(getEnv().RESEND_API_KEY);
   await db
     .update(outboundEmails)
-    .set({ subject: content.subject, html: content.html, text: content.text, attempts: sql`${outboundEmails.attempts} + 1` })
+    .set({
+      subject: content.subject,
+      html: viaProvider ? withoutLink(content.html, url) : content.html,
+      text: viaProvider ? withoutLink(content.text, url) : content.text,
+      attempts: sql`${outboundEmails.attempts} + 1`,
+    })
     .where(eq(outboundEmails.id, email.id));
 
   try {

@@ -10,6 +10,9 @@ export const outboundEmails = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     template: text("template").notNull(),
     props: jsonb("props").notNull(),
+    // A link to put into the e-mail when it is rendered: { purpose, nonce, path, prop }. The token in it is derived
+    // from the nonce with the installation's secret, so nothing in the database alone makes the link usable.
+    link: jsonb("link"),
     to: text("to").notNull(),
     subject: text("subject"),
     html: text("html"),

@@ -1,11 +1,26 @@
-// Invitation tokens: 256 random bits for the link, only their SHA-256 in the database.
-import { createHash, randomBytes } from "node:crypto";
-
-export function newToken(): { token: string; hash: string } {
-  const token = randomBytes(32).toString("base64url");
-  return { token, hash: hashToken(token) };
-}
+// Tokens for links (invitations, password resets, verifications). The database keeps only a token's SHA-256, and the
+// e-mail record keeps only a nonce: the token is derived from the nonce with the installation's secret when the
+// e-mail is rendered, so nothing read from the database alone rebuilds a usable link.
+import { createHash, createHmac, randomBytes } from "node:crypto";
 
 export function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
+}
+
+function installationSecret(): string {
+  const secret = process.env.NEXTAUTH_SECRET ?? process.env.AUTH_SECRET;
+  if (!secret) throw new Error("NEXTAUTH_SECRET is not set: links can't be made without the installation's secret");
+  return secret;
+}
+
+/** The token for a link of `purpose` with `nonce`: 256 bits, URL-safe. */
+export function deriveLinkToken(purpose: string, nonce: string): string {
+  return createHmac("sha256", installationSecret()).update(`${purpose}:${nonce}`).digest("base64url");
+}
+
+/** A fresh link token: `nonce` goes with the e-mail, `hash` into the table that looks the token up, `token` nowhere. */
+export function newLinkToken(purpose: string): { nonce: string; token: string; hash: string } {
+  const nonce = randomBytes(16).toString("base64url");
+  const token = deriveLinkToken(purpose, nonce);
+  return { nonce, token, hash: hashToken(token) };
 }

@@ -123,7 +123,8 @@ export async function authorizeManagedCustomer(
   if (!row) throw new NotFoundError(notFound);
   const { membership, ...relation } = await relationTo(ex, principal, row.customer);
   const permissions = grantsFor(relation);
-  const access = check(permissions.size > 0 ? accessOf(row.customer, membership, permissions) : null, permission, notFound);
+  // Only those who may see the customer as its partner sees it learn that this partner manages it.
+  const access = check(permissions.has("VIEW_CUSTOMER") ? accessOf(row.customer, membership, permissions) : null, permission, notFound);
   const [partner] = await ex.select().from(customers).where(eq(customers.id, row.partner));
   return { ...access, partner };
 }

@@ -39,12 +39,8 @@ describe("permission tables", () => {
     const operator = grantsFor({ operator: true });
     expect(operator.has("CHANGE_ACCOUNT_KIND")).toBe(true);
     expect(operator.has("VIEW_ACCOUNT")).toBe(false);
-    expect(grantsFor({ system: true }).size).toBe(PERMISSIONS.length);
+    for (const p of PERMISSIONS) expect(grantsFor({ system: true }).has(p)).toBe(true);
     expect(grantsFor({}).size).toBe(0);
-  });
-
-  it("limits an API key to its scopes", () => {
-    expect([...grantsFor({ keyScopes: ["VIEW_MEMBERS"] })]).toEqual(["VIEW_MEMBERS"]);
   });
 
   it("offers each kind of account its own groups, and admins are those who manage users", () => {

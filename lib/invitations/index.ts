@@ -4,7 +4,7 @@ import { z } from "zod";
 import { db, type Executor } from "@/db/client";
 import { customers, invitations, memberships, users, type Customer, type Invitation, type MemberGroup, type User } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
-import { hashPassword, hashToken, newToken } from "@/lib/auth";
+import { hashPassword, hashToken, newLinkToken } from "@/lib/auth";
 import { GROUP_LABELS, authorizeAccount, groupsFor, requirePerson, userPrincipal, type Principal } from "@/lib/authz";
 import {
   ConflictError,
@@ -21,6 +21,7 @@ import {
   violatedConstraint,
 } from "@/lib/core";
 import { queueEmail } from "@/lib/email";
+import { INVITATIONS_PER_ACCOUNT, consume } from "@/lib/limits";
 
 export const inviteSchema = z.object({
   fullName: fullNameSchema,
@@ -33,7 +34,7 @@ function expiry(): Date {
   return new Date(Date.now() + getEnv().INVITATION_TTL_DAYS * 24 * 3600 * 1000);
 }
 
-async function queueInvitationEmail(ex: Executor, inv: Invitation, token: string, customer: Customer, inviterName: string) {
+async function queueInvitationEmail(ex: Executor, inv: Invitation, nonce: string, customer: Customer, inviterName: string) {
   await queueEmail(ex, {
     template: "invitation",
     to: inv.email,
@@ -44,9 +45,9 @@ async function queueInvitationEmail(ex: Executor, inv: Invitation, token: string
       inviterName,
       accountName: customer.name,
       groupLabel: GROUP_LABELS[inv.group],
-      acceptUrl: `${getEnv().APP_URL}/invitations/${token}`,
       expiresAt: inv.expiresAt.toISOString(),
     },
+    link: { purpose: "invitation", nonce, path: "/invitations/{token}", prop: "acceptUrl" },
   });
 }
 
@@ -61,12 +62,14 @@ export async function inviteMember(principal: Principal, identifier: string, inp
   try {
     return await db.transaction(async (tx) => {
       const { customer } = await authorizeAccount(tx, principal, identifier, "MANAGE_USERS");
+      // After the check (someone without access can't use up an account's invitations), before any write.
+      await consume(INVITATIONS_PER_ACCOUNT, customer.id);
       if (!groupsFor(customer.kind).includes(parsed.group as MemberGroup)) throw fieldError("group", "That group doesn't exist in this kind of account.");
       const member = await tx.execute(
         sql`select 1 from memberships m join users u on u.id = m.user_id where m.customer_id = ${customer.id} and lower(u.email) = ${email}`,
       );
       if (member.length > 0) throw fieldConflict("email", `${email} is already a member of this account.`);
-      const { token, hash } = newToken();
+      const { token, hash, nonce } = newLinkToken("invitation");
       const [inv] = await tx
         .insert(invitations)
         .values({
@@ -79,7 +82,7 @@ export async function inviteMember(principal: Principal, identifier: string, inp
           expiresAt: expiry(),
         })
         .returning();
-      await queueInvitationEmail(tx, inv, token, customer, inviterName(principal));
+      await queueInvitationEmail(tx, inv, nonce, customer, inviterName(principal));
       await recordAudit(tx, principal, {
         customerId: customer.id,
         action: "invitation.created",
@@ -101,14 +104,14 @@ export async function inviteMember(principal: Principal, identifier: string, inp
 export async function resendInvitation(principal: Principal, identifier: string, invitationId: string) {
   return db.transaction(async (tx) => {
     const { customer } = await authorizeAccount(tx, principal, identifier, "MANAGE_USERS");
-    const { token, hash } = newToken();
+    const { token, hash, nonce } = newLinkToken("invitation");
     const [inv] = await tx
       .update(invitations)
       .set({ tokenHash: hash, sentAt: new Date(), expiresAt: expiry(), deliveryStatus: "queued" })
       .where(and(sql`${invitations.id}::text = ${invitationId}`, eq(invitations.customerId, customer.id), isNull(invitations.acceptedAt)))
       .returning();
     if (!inv) throw new NotFoundError("That invitation no longer exists: it was accepted or revoked.");
-    await queueInvitationEmail(tx, inv, token, customer, inviterName(principal));
+    await queueInvitationEmail(tx, inv, nonce, customer, inviterName(principal));
     await recordAudit(tx, principal, {
       customerId: customer.id,
       action: "invitation.resent",
@@ -146,11 +149,19 @@ export type InvitationLookup = { status: "invalid" } | ({ status: "valid" | "exp
  * (revoked, replaced by a resend, or made up) are simply invalid. Says whether the invited address already has a user,
  * so the page offers sign-in or sign-up.
  */
-export async function findInvitationByToken(_principal: Principal, token: string): Promise<InvitationLookup & { inviteeHasAccount: boolean }> {
+export async function findInvitationByToken(_principal: Principal, token: string) {
   const found = await lookUpToken(db, token);
-  if (found.status === "invalid") return { ...found, inviteeHasAccount: false };
+  if (found.status === "invalid") return found;
   const rows = await db.execute(sql`select 1 from users where lower(email) = lower(${found.invitation.email}) limit 1`);
-  return { ...found, inviteeHasAccount: rows.length > 0 };
+  // Only what the page shows: a link holder learns the account's name, not its billing details or the token's hash.
+  const { invitation, customer, inviter, status } = found;
+  return {
+    status,
+    invitation: { email: invitation.email, fullName: invitation.fullName, group: invitation.group, expiresAt: invitation.expiresAt },
+    customer: { name: customer.name, identifier: customer.identifier },
+    inviter,
+    inviteeHasAccount: rows.length > 0,
+  };
 }
 
 async function lookUpToken(ex: Executor, token: string, opts: { lock?: boolean } = {}): Promise<InvitationLookup> {

@@ -5,7 +5,7 @@ import { db, type Tx } from "@/db/client";
 import { memberships, projectAccess, projects, users, type Customer, type MemberGroup } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { ADMIN_GROUPS, GROUP_LABELS, authorizeAccount, authorizeProject, groupsFor, isAdminGroup, type Principal } from "@/lib/authz";
-import { ConflictError, ForbiddenError, NotFoundError, fieldError, searchAny } from "@/lib/core";
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, searchAny } from "@/lib/core";
 
 export const memberGroupSchema = z.enum(["customer_admin", "customer_employee", "partner_admin", "partner_employee"], "Choose a group.");
 
@@ -47,7 +47,7 @@ const LAST_ADMIN = (label: string) =>
 export async function changeMemberGroup(principal: Principal, identifier: string, userId: string, group: MemberGroup) {
   return db.transaction(async (tx) => {
     const { customer, admins } = await authorizeAdminChange(tx, principal, identifier);
-    if (!groupsFor(customer.kind).includes(group)) throw fieldError("group", "That group doesn't exist in this kind of account.");
+    if (!groupsFor(customer.kind).includes(group)) throw new InvalidInputError("That group doesn't exist in this kind of account.");
     const target = await targetMembership(tx, customer, userId);
     if (target.membership.group === group) return target.membership;
     if (isAdminGroup(target.membership.group) && !isAdminGroup(group) && admins.length <= 1) throw LAST_ADMIN(GROUP_LABELS[target.membership.group]);

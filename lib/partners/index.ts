@@ -7,14 +7,24 @@ import { db, type Executor } from "@/db/client";
 import { customers, memberships } from "@/db/schema";
 import { accountConflict } from "@/lib/accounts";
 import { recordAudit } from "@/lib/audit";
-import { authorizeAccount, authorizeInstallation, authorizeManagedCustomer, isManagedBy, managedCustomerIds, requirePerson, type Principal } from "@/lib/authz";
+import {
+  authorizeAccount,
+  authorizeInstallation,
+  authorizeManagedCustomer,
+  isAdminGroup,
+  isManagedBy,
+  managedCustomerIds,
+  requirePerson,
+  type Principal,
+} from "@/lib/authz";
 import { ConflictError, NotFoundError, containsPattern, fieldError, getEnv, identifierSchema, nameSchema, parseInput } from "@/lib/core";
 
 /** One managed customer as its partner sees it, and what the principal may do to it. */
 export async function getManagedCustomer(principal: Principal, partnerIdentifier: string, customerIdentifier: string) {
   return db.transaction(async (tx) => {
     const access = await authorizeManagedCustomer(tx, principal, partnerIdentifier, customerIdentifier, "VIEW_CUSTOMER");
-    return { partner: access.partner, customer: access.customer, myGroup: access.membership?.group ?? null, can: access.can };
+    const myGroup = access.membership?.group ?? null;
+    return { partner: access.partner, customer: access.customer, alreadyAdmin: myGroup !== null && isAdminGroup(myGroup), can: access.can };
   });
 }
 

@@ -5,7 +5,7 @@ import type { Page } from "playwright-core";
 import { afterAll, expect, inject, it } from "vitest";
 import { closeDb, db } from "@/db/client";
 import { customers, invitations, memberships, users } from "@/db/schema";
-import { acceptInvitationWithSignUp, inviteMember, revokeInvitation } from "@/lib/invitations";
+import { acceptInvitation, acceptInvitationWithSignUp, inviteMember, revokeInvitation } from "@/lib/invitations";
 import { DESKTOP, screenshot, useBrowser } from "../support/browser";
 import { countSentMails, postForm, serverActionFields, signInViaUi, signUpViaUi } from "../support/e2e";
 import { PASSWORD, newAccount, newUser, unique, as, ANONYMOUS } from "../support/factories";
@@ -242,6 +242,8 @@ it("explains links that can't be used, and never accepts for the wrong person", 
   expect(mismatch.text).toContain(forNora.invitation.email);
   expect(mismatch.text).toContain(stranger.user.email);
   expect(await page.getByRole("button", { name: /Join/ }).count()).toBe(0);
+  // The server refuses too, whatever the page shows.
+  await expect(acceptInvitation(as(stranger.user), forNora.token)).rejects.toMatchObject({ code: "forbidden" });
   const [stillPending] = await db.select().from(invitations).where(eq(invitations.id, forNora.invitation.id));
   expect(stillPending.acceptedAt).toBeNull();
   await page.getByRole("button", { name: "Sign out" }).click();

@@ -57,7 +57,15 @@ beforeAll(async () => {
     customerProject: customerProject.identifier,
     // What must never show: the names of the accounts, projects and people, and their addresses (the identifiers are in
     // the URL itself, so they are not a sign of a leak).
-    names: [`Secret Partner ${tag}`, `Secret Customer ${tag}`, `Secret Project ${tag}`, `Owner ${tag}`, owner.user.email, `invitee-${tag}@example.test`],
+    names: [
+      `Secret Partner ${tag}`,
+      `Secret Customer ${tag}`,
+      `Secret Project ${tag}`,
+      `Secret Customer Project ${tag}`,
+      `Owner ${tag}`,
+      owner.user.email,
+      `invitee-${tag}@example.test`,
+    ],
   };
 });
 

@@ -102,8 +102,6 @@ describe("Redis stopped during an invite", () => {
 
     const { invitation, mail } = await invite(account);
     // The invite succeeded for the user: invitation, e-mail record and outbox intent are committed.
-    expect(invitation.deliveryStatus).toBe("queued");
-    expect(mail).toMatchObject({ template: "invitation", status: "queued", attempts: 0 });
     expect(await outboxRowOf(mail.id)).toMatchObject({ relayedAt: null });
 
     // Let the relay try for several rounds (it polls every 200 ms and was notified by the insert).

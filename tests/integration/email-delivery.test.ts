@@ -1,11 +1,12 @@
 // The welcome e-mail from sign-up to the provider: outbox → relay → BullMQ → worker → Resend SDK → a local Resend API.
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { closeDb, db } from "@/db/client";
+import { closeDb, db, rawSql } from "@/db/client";
 import { outbox, outboundEmails } from "@/db/schema";
 import type { RunningWorker } from "@/jobs/worker";
 import { FakeResend } from "../support/fake-resend";
-import { newAccount } from "../support/factories";
+import { inviteMember, resendInvitation } from "@/lib/invitations";
+import { as, newAccount, unique } from "../support/factories";
 import { quietOutbox, startTestWorker, useUniqueQueuePrefix, waitFor } from "../support/worker";
 
 const resend = new FakeResend();
@@ -83,5 +84,39 @@ describe("welcome e-mail", () => {
     } finally {
       process.env.RESEND_API_KEY = "re_test_key";
     }
+  });
+});
+
+describe("links in the database", () => {
+  it("keeps no usable invitation link anywhere: the provider gets it, every table afterwards holds neither token nor link", async () => {
+    const { user, customer } = await newAccount();
+    const sent: { token: string; invitationId: string }[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { invitation, token } = await inviteMember(as(user), customer.identifier, {
+        fullName: `Invitee ${i}`,
+        email: `${unique("link")}@example.test`,
+        group: "customer_employee",
+      });
+      sent.push({ token, invitationId: invitation.id });
+    }
+    // A resend issues a new link; the first one's token must not be findable either.
+    const resent = await resendInvitation(as(user), customer.identifier, sent[0].invitationId);
+    sent.push({ token: resent.token, invitationId: sent[0].invitationId });
+    await waitFor(async () => {
+      const rows = await db.select().from(outboundEmails).where(eq(outboundEmails.customerId, customer.id));
+      return rows.length === 5 && rows.every((r) => r.status === "sent");
+    });
+    // The provider received each live link.
+    const delivered = JSON.stringify(resend.delivered.map((d) => d.payload));
+    for (const { token } of sent.slice(1)) expect(delivered).toContain(`/invitations/${token}`);
+    // Every table, every row, as text: no token, no link.
+    const sql = rawSql();
+    const tables = await sql<{ tablename: string }[]>`select tablename from pg_tables where schemaname = 'public'`;
+    for (const { tablename } of tables) {
+      const [{ dump }] = await sql.unsafe<{ dump: string | null }[]>(`select string_agg(t::text, ' ') as dump from "${tablename}" t`);
+      for (const { token } of sent) expect(dump ?? "", `${tablename} holds a token`).not.toContain(token);
+    }
+    const [stored] = await db.select().from(outboundEmails).where(eq(outboundEmails.invitationId, sent[1].invitationId));
+    expect(stored.html).toContain("[link removed after sending]");
   });
 });

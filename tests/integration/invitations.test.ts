@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { closeDb, db } from "@/db/client";
 import { auditEvents, invitations, memberships, outbox, outboundEmails, users } from "@/db/schema";
 import { listAuditEvents } from "@/lib/audit";
+import { deriveLinkToken } from "@/lib/auth";
 import { AppError, ForbiddenError, NotFoundError } from "@/lib/core";
 import { acceptInvitation, acceptInvitationWithSignUp, findInvitationByToken, inviteMember, resendInvitation, revokeInvitation } from "@/lib/invitations";
 import { addMember, groupOf, newAccount, newUser, PASSWORD, unique, as, ANONYMOUS } from "../support/factories";
@@ -67,7 +68,10 @@ describe("inviting", () => {
     const [mail, ...more] = await emailsOf(invitation.id);
     expect(more).toHaveLength(0);
     expect(mail).toMatchObject({ template: "invitation", to: input.email, customerId: customer.id, status: "queued" });
-    expect((mail.props as { acceptUrl: string }).acceptUrl).toMatch(new RegExp(`/invitations/${token}$`));
+    // The e-mail record carries the link's nonce, not the token: only the installation's secret turns it into the link.
+    expect(mail.link).toMatchObject({ purpose: "invitation", path: "/invitations/{token}", prop: "acceptUrl" });
+    expect(deriveLinkToken("invitation", (mail.link as { nonce: string }).nonce)).toBe(token);
+    expect(JSON.stringify(mail)).not.toContain(token);
     const intents = await db
       .select()
       .from(outbox)
@@ -163,8 +167,8 @@ describe("resend and revoke", () => {
 
     const mails = await emailsOf(invitation.id);
     expect(mails).toHaveLength(2);
-    const urls = mails.map((m) => (m.props as { acceptUrl: string }).acceptUrl);
-    expect(urls.some((u) => u.endsWith(`/invitations/${newToken}`))).toBe(true);
+    const tokens = mails.map((m) => deriveLinkToken("invitation", (m.link as { nonce: string }).nonce));
+    expect(tokens).toContain(newToken);
     for (const m of mails)
       expect(
         await db
@@ -255,6 +259,7 @@ describe("accepting", () => {
     const someoneElse = await newUser("Someone Else");
     const err = await acceptInvitation(as(someoneElse), token).catch((e) => e);
     expect(err).toBeInstanceOf(AppError);
+    expect(err.code).toBe("forbidden");
     expect(err.message).toMatch(/This invitation is for .* but you are signed in as/);
     expect(await groupOf(someoneElse.id, customer.id)).toBeNull();
     const row = await invitationRow(invitation.id);
@@ -340,6 +345,7 @@ describe("accepting", () => {
       expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
       const [refused] = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
       expect(refused.reason).toBeInstanceOf(AppError);
+      expect(refused.reason.message).toMatch(/already been used|already exists/);
       const created = await db
         .select()
         .from(users)
@@ -386,6 +392,8 @@ describe("who may manage invitations", () => {
     expect(await snapshot(b.customer.id)).toEqual(before);
     expect(await invitationRow(invitation.id)).toEqual(rowBefore);
     expect((await findInvitationByToken(ANONYMOUS, token)).status).toBe("valid");
+    // B's admin can't invite into A either.
+    await expect(inviteMember(as(b.user), a.customer.identifier, invitee())).rejects.toBeInstanceOf(NotFoundError);
     expect(await countWhere("invitations", a.customer.id)).toBe(0);
   });
 });

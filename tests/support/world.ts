@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { rawSql } from "@/db/client";
 import type { MemberGroup, ProjectRole } from "@/db/schema";
 import { hashToken } from "@/lib/auth";
-import { ANONYMOUS, systemPrincipal, userPrincipal, type Principal, type Relation } from "@/lib/authz";
+import { ANONYMOUS, systemPrincipal, userPrincipal, type Permission, type Principal, type Relation } from "@/lib/authz";
 
 export type Side = "own" | "foreign";
 
@@ -20,6 +20,7 @@ export const PRINCIPALS = [
   "otherPartnerAdmin",
   "operator",
   "system",
+  "apiKey",
 ] as const;
 export type PrincipalName = (typeof PRINCIPALS)[number];
 
@@ -37,6 +38,9 @@ const MEMBERSHIPS: Partial<Record<PrincipalName, Partial<Record<AccountKey, Memb
   otherPartnerAdmin: { P2: "partner_admin" },
 };
 const PROJECT_ROLES: Partial<Record<PrincipalName, ProjectRole>> = { projectAdmin: "project_admin", projectReader: "project_reader" };
+/** The API key belongs to customer C and may read its members and invite people; nothing elsewhere. */
+const KEY_ACCOUNT: AccountKey = "C";
+const KEY_SCOPES: Permission[] = ["VIEW_ACCOUNT", "VIEW_MEMBERS", "MANAGE_USERS"];
 
 type SideData = {
   customer: string;
@@ -66,7 +70,15 @@ export async function createWorld(): Promise<World> {
     P2: { id: id(), identifier: `pp-${tag}`, kind: "partner", parent: null },
     C2: { id: id(), identifier: `cc-${tag}`, kind: "customer", parent: "P2" },
   };
-  const people = [...PRINCIPALS.filter((p) => p !== "anonymous" && p !== "system"), "c2Admin", "victim", "grantee", "victim2", "grantee2", "configured"];
+  const people = [
+    ...PRINCIPALS.filter((p) => p !== "anonymous" && p !== "system" && p !== "apiKey"),
+    "c2Admin",
+    "victim",
+    "grantee",
+    "victim2",
+    "grantee2",
+    "configured",
+  ];
   const users = Object.fromEntries(people.map((name) => [name, { id: id(), email: `${name.toLowerCase()}-${tag}@matrix.test`, name }])) as Record<
     string,
     { id: string; email: string; name: string }
@@ -139,7 +151,13 @@ export async function createWorld(): Promise<World> {
   const principals = Object.fromEntries(
     PRINCIPALS.map((name) => [
       name,
-      name === "anonymous" ? ANONYMOUS : name === "system" ? systemPrincipal("test") : userPrincipal({ ...users[name], isOperator: name === "operator" }),
+      name === "anonymous"
+        ? ANONYMOUS
+        : name === "system"
+          ? systemPrincipal("test")
+          : name === "apiKey"
+            ? { kind: "api_key", keyId: `key-${tag}`, customerId: acc[KEY_ACCOUNT].id, scopes: KEY_SCOPES }
+            : userPrincipal({ ...users[name], isOperator: name === "operator" }),
     ]),
   ) as Record<PrincipalName, Principal>;
   return { own: side("own"), foreign: side("foreign"), principals, configuredOperatorEmail: users.configured.email };
@@ -151,6 +169,7 @@ export function relationOf(name: PrincipalName, side: Side, target: "account" | 
   if (name === "operator") return { operator: true };
   const own = side === "own";
   const account: AccountKey = target === "partner" ? (own ? "P" : "P2") : own ? "C" : "C2";
+  if (name === "apiKey") return { keyScopes: account === KEY_ACCOUNT ? KEY_SCOPES : null };
   const groups = MEMBERSHIPS[name] ?? {};
   return {
     memberGroup: groups[account] ?? null,

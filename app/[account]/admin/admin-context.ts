@@ -16,5 +16,5 @@ export const getAdminContext = cache(async (account: string) => {
 export const getManagedCustomerContext = cache(async (account: string, customerIdentifier: string) => {
   const ctx = await getAdminContext(account);
   const managed = await orNotFound(getManagedCustomer(ctx.principal, ctx.customer.identifier, decodeURIComponent(customerIdentifier)));
-  return { ...ctx, managed: managed.customer, myGroup: managed.myGroup, canManage: managed.can };
+  return { ...ctx, managed: managed.customer, alreadyAdmin: managed.alreadyAdmin, canManage: managed.can };
 });

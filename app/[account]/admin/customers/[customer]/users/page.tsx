@@ -6,6 +6,7 @@ import { GROUP_LABELS } from "@/lib/authz";
 import { listInvitations } from "@/lib/invitations";
 import { listMembers } from "@/lib/members";
 import { PAGE_SIZE, firstParams, pageParams, type SearchParams } from "@/lib/core";
+import { orNotFound } from "@/lib/web";
 import { getManagedCustomerContext } from "../../../admin-context";
 import { CustomerHeader } from "../customer-header";
 import { AddMyself } from "./add-myself";
@@ -21,12 +22,12 @@ export default async function CustomerUsersPage({
 }) {
   const { account, customer: customerParam } = await params;
   const current = firstParams(await searchParams, ["q", "page", "iq", "ipage"]);
-  const { principal, customer: partner, managed, myGroup, canManage } = await getManagedCustomerContext(account, customerParam);
+  const { principal, customer: partner, managed, alreadyAdmin, canManage } = await getManagedCustomerContext(account, customerParam);
   const memberList = pageParams({ q: current.q, page: current.page });
   const invitationList = pageParams({ q: current.iq, page: current.ipage });
   const [members, invitations] = await Promise.all([
-    listMembers(principal, managed.identifier, memberList),
-    listInvitations(principal, managed.identifier, invitationList),
+    orNotFound(listMembers(principal, managed.identifier, memberList)),
+    orNotFound(listInvitations(principal, managed.identifier, invitationList)),
   ]);
   const path = `/${partner.identifier}/admin/customers/${managed.identifier}/users`;
   const now = Date.now();
@@ -39,7 +40,7 @@ export default async function CustomerUsersPage({
         title="Customer Users"
         actions={
           canManage("ADD_MYSELF") ? (
-            <AddMyself account={partner.identifier} customer={{ identifier: managed.identifier, name: managed.name }} isAdmin={myGroup === "customer_admin"} />
+            <AddMyself account={partner.identifier} customer={{ identifier: managed.identifier, name: managed.name }} isAdmin={alreadyAdmin} />
           ) : null
         }
       />
