@@ -1,15 +1,27 @@
 // The registry of templates: name → component and subject. Jobs render by name with the props stored on the e-mail record.
 import { render } from "@react-email/render";
 import { createElement, type ComponentType } from "react";
+import FailedSignInsEmail, { failedSignInsSubject, type FailedSignInsEmailProps } from "./failed-sign-ins";
 import InvitationEmail, { invitationSubject, type InvitationEmailProps } from "./invitation";
+import PasswordResetEmail, { passwordResetSubject, type PasswordResetEmailProps } from "./password-reset";
+import VerifyEmail, { verifyEmailSubject, type VerifyEmailProps } from "./verify-email";
 import WelcomeEmail, { welcomeSubject, type WelcomeEmailProps } from "./welcome";
 
-type TemplateProps = { welcome: WelcomeEmailProps; invitation: InvitationEmailProps };
+type TemplateProps = {
+  welcome: WelcomeEmailProps;
+  invitation: InvitationEmailProps;
+  "password-reset": PasswordResetEmailProps;
+  "verify-email": VerifyEmailProps;
+  "failed-sign-ins": FailedSignInsEmailProps;
+};
 export type TemplateName = keyof TemplateProps;
 
 const templates: { [K in TemplateName]: { component: ComponentType<TemplateProps[K]>; subject: (p: TemplateProps[K]) => string } } = {
   welcome: { component: WelcomeEmail, subject: welcomeSubject },
   invitation: { component: InvitationEmail, subject: invitationSubject },
+  "password-reset": { component: PasswordResetEmail, subject: passwordResetSubject },
+  "verify-email": { component: VerifyEmail, subject: verifyEmailSubject },
+  "failed-sign-ins": { component: FailedSignInsEmail, subject: failedSignInsSubject },
 };
 
 export type EmailContent = { subject: string; html: string; text: string };

@@ -47,7 +47,9 @@ async function main(): Promise<void> {
   if (state.stopping) return;
   await runMigrations(databaseUrl);
   say("database: migrations applied");
+  await describeOperators();
   describeEmail();
+  resolveTelemetry();
 
   if (!DEV) {
     const reason = staleBuildReason();
@@ -192,11 +194,35 @@ function findOnPath(command: string): string | null {
   return null;
 }
 
+/** On a new installation the first person to sign up becomes its operator: say so, since whoever reaches it first wins. */
+async function describeOperators(): Promise<void> {
+  // Loaded here, once DATABASE_URL is resolved: the database client reads it on first use.
+  const { hasOperator } = await import("../lib/operators");
+  const { systemPrincipal } = await import("../lib/authz");
+  const { closeDb } = await import("../db/client");
+  try {
+    if (await hasOperator(systemPrincipal("cli"))) say("operators: this installation has an operator");
+    else say(`operators: none yet; the first person to sign up at ${getEnv().APP_URL}/sign-up becomes this installation's operator`);
+  } finally {
+    await closeDb();
+  }
+}
+
 function describeEmail(): void {
   const env = getEnv();
   if (env.RESEND_API_KEY) say(`e-mail: sent with Resend from ${env.MAIL_FROM}`);
-  else if (devMailboxEnabled(env)) say(`e-mail: dev mailbox at ${env.APP_URL}/dev/mailbox (set RESEND_API_KEY to send for real)`);
+  else if (devMailboxEnabled(env)) say(`e-mail: dev mailbox at ${env.APP_URL}/operator/mailbox, for operators (set RESEND_API_KEY to send for real)`);
   else say("e-mail: not delivered anywhere (no RESEND_API_KEY, and DEV_MAILBOX=off)");
+}
+
+/** Next.js reports anonymous usage to Vercel unless told not to: web, worker and build run with it off unless the operator opts in. */
+function resolveTelemetry(): void {
+  // Next reads any non-empty value as "disabled".
+  if (process.env.NEXT_TELEMETRY_DISABLED) return say("telemetry: Next.js telemetry off (NEXT_TELEMETRY_DISABLED is set)");
+  if (process.env.TENANCY_TELEMETRY === "on")
+    return say("telemetry: Next.js telemetry left to Next's own setting (TENANCY_TELEMETRY=on; `npx next telemetry status` shows it)");
+  process.env.NEXT_TELEMETRY_DISABLED = "1";
+  say("telemetry: Next.js telemetry off (set TENANCY_TELEMETRY=on to send it)");
 }
 
 /** Why `.next` must be rebuilt, or null when the build is newer than every input. */

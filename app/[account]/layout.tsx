@@ -30,7 +30,11 @@ export default async function AccountLayout({ children, params }: { children: Re
             <SettingsMenu
               name={ctx.principal.name}
               email={ctx.principal.email}
-              items={nav.map((n) => ({ href: n.href, label: n.label === "Administration" ? "Administration" : `Account › ${n.label}` }))}
+              items={[
+                ...nav.map((n) => ({ href: n.href, label: n.label === "Administration" ? "Administration" : `Account › ${n.label}` })),
+                // The operator area is shown to those the server would let in.
+                ...(ctx.principal.isOperator ? [{ href: "/operator", label: "Operator" }] : []),
+              ]}
             />
           </div>
         </div>

@@ -26,6 +26,9 @@ export function SettingsMenu({ name, email, items }: { name: string; email: stri
           <div className="truncate font-medium">{name}</div>
           <div className="truncate text-xs text-slate-500">{email}</div>
         </div>
+        <Link href="/profile" className="block px-3 py-2 text-sm hover:bg-slate-50">
+          Profile
+        </Link>
         {items.map((item) => (
           <Link key={item.href} href={item.href} className="block px-3 py-2 text-sm hover:bg-slate-50">
             {item.label}

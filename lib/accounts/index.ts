@@ -1,5 +1,5 @@
 // Customer accounts: sign-up (user + account + admin membership in one transaction), settings, and the account switcher.
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { db, type Executor } from "@/db/client";
 import { customers, memberships, users, type Customer } from "@/db/schema";
@@ -22,7 +22,8 @@ import {
   type SettingsInput,
 } from "@/lib/core";
 import { queueEmail } from "@/lib/email";
-import { configuredOperatorEmails } from "@/lib/operators";
+import { lockOperators } from "@/lib/operators";
+import { queueEmailVerification } from "@/lib/profile";
 
 export const signUpSchema = z.object({
   fullName: fullNameSchema,
@@ -36,7 +37,11 @@ export type SignUpInput = z.infer<typeof signUpSchema>;
 /** Maps the unique/check violations of users and customers to the field they belong to. */
 export function accountConflict(err: unknown): AppError | null {
   const unique = violatedConstraint(err, "23505");
-  if (unique === "users_email_lower_key") return fieldConflict("email", "An account with this e-mail address already exists. Sign in instead.");
+  if (unique === "users_email_lower_key")
+    return fieldConflict(
+      "email",
+      "An account with this e-mail address already exists. Sign in instead, or use “Forgot your password?” if the address is yours.",
+    );
   if (unique === "customers_identifier_key") return fieldConflict("identifier", "This identifier is already taken. Please choose another one.");
   const check = violatedConstraint(err, "23514");
   if (check === "customers_identifier_format") return fieldError("identifier", "Use only lowercase letters, digits and hyphens.");
@@ -59,7 +64,6 @@ export async function signUp(_principal: Principal, input: SignUpInput, hooks: {
           email: parsed.email.toLowerCase(),
           name: parsed.fullName,
           passwordHash,
-          isOperator: configuredOperatorEmails().includes(parsed.email.toLowerCase()),
         })
         .returning();
       const [customer] = await tx
@@ -67,6 +71,12 @@ export async function signUp(_principal: Principal, input: SignUpInput, hooks: {
         .values({ identifier: parsed.identifier, name: parsed.accountName, projectQuota: getEnv().DEFAULT_PROJECT_QUOTA })
         .returning();
       await tx.insert(memberships).values({ userId: user.id, customerId: customer.id, group: "customer_admin" });
+      // An installation without an operator makes the first person to sign up its operator, as Gitea and Grafana do.
+      await lockOperators(tx);
+      const first = await tx.execute(
+        sql`update users set is_operator = true where id = ${user.id} and not exists (select 1 from users where is_operator and id <> ${user.id}) returning id`,
+      );
+      if (first.length > 0) user.isOperator = true;
       await recordAudit(tx, userPrincipal(user), {
         customerId: customer.id,
         action: "account.created",
@@ -85,6 +95,8 @@ export async function signUp(_principal: Principal, input: SignUpInput, hooks: {
           accountUrl: `${getEnv().APP_URL}/${customer.identifier}`,
         },
       });
+      // The address is unproven until the link sent to it is opened while signed in (or a password reset proves it).
+      await queueEmailVerification(tx, user);
       await hooks.beforeCommit?.(tx);
       return { user, customer };
     });
@@ -104,9 +116,33 @@ export async function listMyAccounts(principal: Principal) {
     .orderBy(asc(customers.name), asc(customers.identifier));
 }
 
-/** The account and what the principal may do in it (pages ask `can(...)` to show or hide controls). */
+/**
+ * The account and what the principal may do in it (pages ask `can(...)` to show or hide controls). Billing details
+ * (tax ID, address, bank account) go only to those who may edit them; others see at most a masked IBAN.
+ */
 export async function getAccount(principal: Principal, identifier: string): Promise<AccountAccess> {
-  return db.transaction((tx) => authorizeAccount(tx, principal, identifier, "VIEW_ACCOUNT"));
+  const access = await db.transaction((tx) => authorizeAccount(tx, principal, identifier, "VIEW_ACCOUNT"));
+  return access.can("EDIT_SETTINGS") ? access : { ...access, customer: withoutBilling(access.customer) };
+}
+
+function withoutBilling(customer: Customer): Customer {
+  return {
+    ...customer,
+    taxId: null,
+    billingStreet: null,
+    billingPostalCode: null,
+    billingCity: null,
+    billingCountry: null,
+    sepaAccountHolder: null,
+    sepaIban: customer.sepaIban ? maskIban(customer.sepaIban) : null,
+  };
+}
+
+/** "DE89370400440532013000" → "DE•• •••• •••• •••• ••30 00": enough to recognise the account, not to use it. */
+export function maskIban(iban: string): string {
+  const compact = iban.replace(/\s+/g, "");
+  const masked = compact.slice(0, 2) + "•".repeat(Math.max(0, compact.length - 6)) + compact.slice(-4);
+  return masked.replace(/(.{4})/g, "$1 ").trim();
 }
 
 /**

@@ -25,8 +25,10 @@ export const PERMISSIONS = [
   "ADD_MYSELF",
   "SET_QUOTA",
   // installation-wide
+  "VIEW_ALL_ACCOUNTS",
   "CHANGE_ACCOUNT_KIND",
   "MANAGE_OPERATORS",
+  "READ_DEV_MAILBOX",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -71,7 +73,7 @@ export const PROJECT_ROLE_PERMISSIONS: Record<ProjectRole, readonly Permission[]
 };
 
 /** Operators of the installation, on any account. */
-export const OPERATOR_PERMISSIONS: readonly Permission[] = ["SET_QUOTA", "CHANGE_ACCOUNT_KIND", "MANAGE_OPERATORS"];
+export const OPERATOR_PERMISSIONS: readonly Permission[] = ["VIEW_ALL_ACCOUNTS", "SET_QUOTA", "CHANGE_ACCOUNT_KIND", "MANAGE_OPERATORS", "READ_DEV_MAILBOX"];
 
 /** The installation itself (worker, admin CLI) may do everything; it is who runs the server. */
 export const SYSTEM_PERMISSIONS: readonly Permission[] = PERMISSIONS;

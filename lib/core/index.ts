@@ -3,3 +3,5 @@ export * from "./env";
 export * from "./errors";
 export * from "./paging";
 export * from "./validation";
+export * from "./redirect";
+export * from "./tokens";

@@ -3,7 +3,23 @@ import { z } from "zod";
 import { InvalidInputError } from "./errors";
 
 // Top-level paths of the app: an account named like one of them could never be reached by its URL.
-export const RESERVED_IDENTIFIERS = new Set(["api", "dev", "sign-in", "sign-up", "sign-out", "invitations", "admin", "static", "public", "_next"]);
+export const RESERVED_IDENTIFIERS = new Set([
+  "api",
+  "dev",
+  "sign-in",
+  "sign-up",
+  "sign-out",
+  "invitations",
+  "admin",
+  "operator",
+  "profile",
+  "forgot-password",
+  "reset-password",
+  "verify-email",
+  "static",
+  "public",
+  "_next",
+]);
 
 export const IDENTIFIER_PATTERN = /^[a-z][a-z0-9-]{2,39}$/;
 

@@ -2,7 +2,7 @@
 import type { Executor } from "@/db/client";
 import { outboundEmails } from "@/db/schema";
 import type { TemplateName, TemplateProps } from "@/emails";
-import { deriveLinkToken } from "@/lib/auth";
+import { deriveLinkToken } from "@/lib/core";
 import { getEnv } from "@/lib/core";
 import { addToOutbox } from "@/lib/outbox";
 

@@ -4,7 +4,8 @@ import { z } from "zod";
 import { db, type Executor } from "@/db/client";
 import { customers, invitations, memberships, users, type Customer, type Invitation, type MemberGroup, type User } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
-import { hashPassword, hashToken, newLinkToken } from "@/lib/auth";
+import { hashPassword } from "@/lib/auth";
+import { hashToken, newLinkToken } from "@/lib/core";
 import { GROUP_LABELS, authorizeAccount, groupsFor, requirePerson, userPrincipal, type Principal } from "@/lib/authz";
 import {
   ConflictError,
@@ -22,6 +23,7 @@ import {
 } from "@/lib/core";
 import { queueEmail } from "@/lib/email";
 import { INVITATIONS_PER_ACCOUNT, consume } from "@/lib/limits";
+import { configuredOperatorEmails } from "@/lib/operators";
 
 export const inviteSchema = z.object({
   fullName: fullNameSchema,
@@ -191,6 +193,14 @@ async function joinWithInvitation(tx: Executor, inv: Invitation, user: Pick<User
   // ON CONFLICT: someone already a member (e.g. added another way) keeps their membership; the invitation is used up.
   await tx.insert(memberships).values({ userId: user.id, customerId: inv.customerId, group: inv.group }).onConflictDoNothing();
   await tx.update(invitations).set({ acceptedAt: new Date(), acceptedBy: user.id }).where(eq(invitations.id, inv.id));
+  // The link went to the invited address, and the invitation is for this user's address: the address is proven.
+  await tx
+    .update(users)
+    .set({
+      emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())`,
+      ...(configuredOperatorEmails().includes(user.email.toLowerCase()) ? { isOperator: true } : {}),
+    })
+    .where(eq(users.id, user.id));
   await recordAudit(tx, userPrincipal(user), {
     customerId: inv.customerId,
     action: "invitation.accepted",

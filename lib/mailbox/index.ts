@@ -3,17 +3,18 @@ import { desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { db } from "@/db/client";
 import { outboundEmails } from "@/db/schema";
-import type { Principal } from "@/lib/authz";
+import { authorizeInstallation, type Principal } from "@/lib/authz";
 import { NotFoundError, devMailboxEnabled } from "@/lib/core";
 
-// Open to every visitor while it is on: the installation has no mail provider, so the mailbox stands in for everyone's
-// inbox. Closing it to operators only is the account-security work's first step.
-function requireMailbox(): void {
+// Only operators read it: its messages carry live links (invitations, password resets), so anyone else reading it
+// could act as their recipients. It exists only while no mail provider is configured.
+function requireMailbox(principal: Principal): void {
   if (!devMailboxEnabled()) throw new NotFoundError();
+  authorizeInstallation(principal, "READ_DEV_MAILBOX");
 }
 
-export async function listMailbox(_principal: Principal, opts: { page: number; pageSize?: number }) {
-  requireMailbox();
+export async function listMailbox(principal: Principal, opts: { page: number; pageSize?: number }) {
+  requireMailbox(principal);
   const pageSize = opts.pageSize ?? 50;
   const rows = await db
     .select({
@@ -32,8 +33,8 @@ export async function listMailbox(_principal: Principal, opts: { page: number; p
   return { rows: rows.slice(0, pageSize), more: rows.length > pageSize };
 }
 
-export async function getMailboxMessage(_principal: Principal, id: string) {
-  requireMailbox();
+export async function getMailboxMessage(principal: Principal, id: string) {
+  requireMailbox(principal);
   const parsed = z.uuid().safeParse(id);
   if (!parsed.success) throw new NotFoundError();
   const [email] = await db.select().from(outboundEmails).where(eq(outboundEmails.id, parsed.data));

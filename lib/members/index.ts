@@ -99,7 +99,14 @@ export async function listMembers(principal: Principal, identifier: string, opts
     const where = and(eq(memberships.customerId, customer.id), searchAny(opts.q, users.name, users.email));
     const [rows, [{ count }]] = await Promise.all([
       tx
-        .select({ userId: users.id, name: users.name, email: users.email, group: memberships.group, joinedAt: memberships.createdAt })
+        .select({
+          userId: users.id,
+          name: users.name,
+          email: users.email,
+          emailVerifiedAt: users.emailVerifiedAt,
+          group: memberships.group,
+          joinedAt: memberships.createdAt,
+        })
         .from(memberships)
         .innerJoin(users, eq(users.id, memberships.userId))
         .where(where)

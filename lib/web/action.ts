@@ -16,7 +16,7 @@ export type ActionState = {
 
 export function formValues(formData: FormData): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of formData.entries()) if (typeof v === "string" && !k.startsWith("$") && k !== "password") out[k] = v;
+  for (const [k, v] of formData.entries()) if (typeof v === "string" && !k.startsWith("$") && !/password/i.test(k)) out[k] = v;
   return out;
 }
 

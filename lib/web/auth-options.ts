@@ -2,6 +2,9 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { verifyCredentials } from "@/lib/auth";
+import { AppError } from "@/lib/core";
+import { clientIp } from "@/lib/limits";
+import { readSessionVersion } from "./session";
 
 export const authOptions: NextAuthOptions = {
   session: { strategy: "jwt", maxAge: 30 * 24 * 3600 },
@@ -11,18 +14,30 @@ export const authOptions: NextAuthOptions = {
     CredentialsProvider({
       name: "E-mail and password",
       credentials: { email: { label: "E-mail", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(credentials) {
-        return verifyCredentials(credentials?.email ?? "", credentials?.password ?? "");
+      // next-auth turns a thrown Error into `?error=<message>` (signIn()'s result.error): a refusal (too many attempts)
+      // reaches the form in plain words; null is the one answer for a wrong password and an unknown address alike.
+      async authorize(credentials, req) {
+        try {
+          return await verifyCredentials(credentials?.email ?? "", credentials?.password ?? "", { ip: clientIp(req?.headers) });
+        } catch (err) {
+          if (err instanceof AppError) throw new Error(err.message);
+          console.error("[auth] sign-in failed", err);
+          throw new Error("Signing in failed on our side. Please try again in a moment.");
+        }
       },
     }),
   ],
   callbacks: {
-    jwt({ token, user }) {
-      if (user) token.sub = user.id;
+    // At sign-in the token takes the user's session version; getCurrentUser refuses it once the version has moved on.
+    async jwt({ token, user }) {
+      if (user) {
+        token.sub = user.id;
+        token.sessionVersion = await readSessionVersion(user.id);
+      }
       return token;
     },
     session({ session, token }) {
-      if (session.user && token.sub) (session.user as { id?: string }).id = token.sub;
+      if (session.user && token.sub) Object.assign(session.user, { id: token.sub, sessionVersion: token.sessionVersion ?? 0 });
       return session;
     },
   },

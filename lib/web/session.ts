@@ -1,5 +1,6 @@
 // The signed-in user, re-read from the database on every request (a removed or deleted user loses access at once),
-// and the principal the domain operations are called with.
+// and the principal the domain operations are called with. A session also carries the user's session version: when
+// the version moves on (sign out everywhere, a new password), every session issued before it ends.
 import { eq } from "drizzle-orm";
 import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
@@ -9,12 +10,32 @@ import { users, type User } from "@/db/schema";
 import { ANONYMOUS, userPrincipal, type Principal, type UserPrincipal } from "@/lib/authz";
 import { authOptions } from "./auth-options";
 
+/** What a session token says: whose it is (`sub`) and the session version it was issued with. */
+export type SessionClaims = { sub?: string | null; sessionVersion?: unknown };
+
+/** Whether a session is still current: it carries the user's session version (sessions from before versions count as 0). */
+export function isSessionCurrent(claims: SessionClaims, user: Pick<User, "sessionVersion">): boolean {
+  const version = claims.sessionVersion ?? 0;
+  return typeof version === "number" && version === user.sessionVersion;
+}
+
+/** The user a session belongs to; null when it names nobody, or when it was ended by a newer session version. */
+export async function findSessionUser(claims: SessionClaims | null): Promise<User | null> {
+  if (!claims?.sub) return null;
+  const [user] = await db.select().from(users).where(eq(users.id, claims.sub));
+  return user && isSessionCurrent(claims, user) ? user : null;
+}
+
+/** The version a session started now must carry (read at sign-in by the jwt callback). */
+export async function readSessionVersion(userId: string): Promise<number> {
+  const [row] = await db.select({ sessionVersion: users.sessionVersion }).from(users).where(eq(users.id, userId));
+  return row?.sessionVersion ?? 0;
+}
+
 export const getCurrentUser = cache(async (): Promise<User | null> => {
   const session = await getServerSession(authOptions);
-  const id = (session?.user as { id?: string } | undefined)?.id;
-  if (!id) return null;
-  const [user] = await db.select().from(users).where(eq(users.id, id));
-  return user ?? null;
+  const user = session?.user as { id?: string; sessionVersion?: unknown } | undefined;
+  return findSessionUser(user?.id ? { sub: user.id, sessionVersion: user.sessionVersion } : null);
 });
 
 /** Who is making this request: the signed-in user, or anonymous. */

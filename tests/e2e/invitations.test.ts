@@ -7,7 +7,7 @@ import { closeDb, db } from "@/db/client";
 import { customers, invitations, memberships, users } from "@/db/schema";
 import { acceptInvitation, acceptInvitationWithSignUp, inviteMember, revokeInvitation } from "@/lib/invitations";
 import { DESKTOP, screenshot, useBrowser } from "../support/browser";
-import { countSentMails, postForm, serverActionFields, signInViaUi, signUpViaUi } from "../support/e2e";
+import { countSentMails, operatorPage, postForm, serverActionFields, signInViaUi, signUpViaUi } from "../support/e2e";
 import { PASSWORD, newAccount, newUser, unique, as, ANONYMOUS } from "../support/factories";
 
 const baseUrl = inject("baseUrl");
@@ -26,7 +26,10 @@ async function invite(page: Page, fullName: string, email: string, group: "custo
 }
 
 /** Waits until the worker has delivered the invitation to the dev mailbox, and returns the link from its text part. */
-async function acceptLinkFromMailbox(page: Page, email: string): Promise<string> {
+let mailbox: Page | undefined;
+async function acceptLinkFromMailbox(_page: Page, email: string): Promise<string> {
+  mailbox ??= await operatorPage(browser(), baseUrl);
+  const page = mailbox;
   await expect.poll(() => countSentMails(page, baseUrl, email), { timeout: 30_000, interval: 500 }).toBeGreaterThan(0);
   await page.getByTestId("mailbox-row").filter({ hasText: email }).first().getByRole("link").click();
   const text = (await page.getByTestId("mail-text").textContent()) ?? "";

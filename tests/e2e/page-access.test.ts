@@ -23,8 +23,10 @@ const NOT_ACCOUNT_PAGES: Record<string, string> = {
   "/sign-in": "signing in",
   "/sign-up": "signing up",
   "/invitations/[token]": "the link's token is the permission",
-  "/dev/mailbox": "the dev mailbox, while no mail provider is configured",
-  "/dev/mailbox/[id]": "one message of the dev mailbox",
+  "/operator": "the operator area: 404 to all but operators (tested below)",
+  "/operator/operators": "the operator area",
+  "/operator/mailbox": "the operator area",
+  "/operator/mailbox/[id]": "the operator area",
 };
 
 function pageRoutes(dir = "app", prefix = ""): string[] {

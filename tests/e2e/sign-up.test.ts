@@ -4,7 +4,7 @@ import { afterAll, expect, inject, it } from "vitest";
 import { closeDb, db } from "@/db/client";
 import { customers } from "@/db/schema";
 import { DESKTOP, screenshot, useBrowser } from "../support/browser";
-import { countSentMails, signUpViaUi } from "../support/e2e";
+import { countSentMails, operatorPage, signUpViaUi } from "../support/e2e";
 import { unique } from "../support/factories";
 
 const baseUrl = inject("baseUrl");
@@ -54,12 +54,14 @@ it("signs up into a new customer account, edits its name, keeps its identifier, 
   const [row] = await db.select().from(customers).where(eq(customers.identifier, identifier));
   expect(row).toMatchObject({ name: "Northwind Traders", identifier, paymentMethod: "sepa_debit", sepaIban: "DE89370400440532013000" });
 
-  // The worker delivers the welcome e-mail to the dev mailbox.
-  await expect.poll(() => countSentMails(page, baseUrl, email), { timeout: 20_000, interval: 500 }).toBe(1);
-  await page.getByTestId("mailbox-row").filter({ hasText: email }).getByRole("link").click();
-  expect(await page.getByTestId("mail-subject").textContent()).toBe("Welcome to Tenancy, Fiona Founder");
-  const frame = page.frameLocator("iframe");
+  // The worker delivers the welcome e-mail to the dev mailbox, which an operator reads.
+  const mailbox = await operatorPage(browser(), baseUrl);
+  await expect.poll(() => countSentMails(mailbox, baseUrl, email), { timeout: 20_000, interval: 500 }).toBe(1);
+  await mailbox.getByTestId("mailbox-row").filter({ hasText: email }).getByRole("link").click();
+  expect(await mailbox.getByTestId("mail-subject").textContent()).toBe("Welcome to Tenancy, Fiona Founder");
+  const frame = mailbox.frameLocator("iframe");
   await expect.poll(() => frame.locator("body").textContent()).toContain(identifier);
+  await mailbox.context().close();
 
   // On a phone the same page still works.
   await page.setViewportSize({ width: 390, height: 844 });

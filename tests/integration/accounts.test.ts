@@ -3,7 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { closeDb, db } from "@/db/client";
 import { customers, memberships, outbox, outboundEmails, users } from "@/db/schema";
-import { signUp, updateSettings } from "@/lib/accounts";
+import { getAccount, signUp, updateSettings } from "@/lib/accounts";
 import { authorizeAccount, findAccountAccess } from "@/lib/authz";
 import { AppError, ForbiddenError, NotFoundError, settingsSchema, violatedConstraint } from "@/lib/core";
 import { ANONYMOUS, addMember, as, newAccount, newUser, PASSWORD, unique } from "../support/factories";
@@ -139,5 +139,36 @@ describe("account settings", () => {
     await expect(updateSettings(as(employee), customer.identifier, baseSettings)).rejects.toBeInstanceOf(ForbiddenError);
     const [row] = await db.select().from(customers).where(eq(customers.id, customer.id));
     expect(row.name).toBe(customer.name);
+  });
+
+  it("sends billing details only to those who may edit them; an Employee sees a masked IBAN at most", async () => {
+    const { user, customer } = await newAccount();
+    const billing = {
+      name: "Billed Co",
+      taxId: "DE123456789",
+      billingStreet: "Hauptstr. 1",
+      billingPostalCode: "10115",
+      billingCity: "Berlin",
+      billingCountry: "Germany",
+      paymentMethod: "sepa_debit",
+      sepaAccountHolder: "Billed Co GmbH",
+      sepaIban: "DE89 3704 0044 0532 0130 00",
+    };
+    await updateSettings(as(user), customer.identifier, settingsSchema.parse(billing));
+    const employee = await newUser();
+    await addMember(employee.id, customer.id, "customer_employee");
+    const seen = (await getAccount(as(employee), customer.identifier)).customer;
+    expect(seen).toMatchObject({
+      name: "Billed Co",
+      paymentMethod: "sepa_debit",
+      taxId: null,
+      billingStreet: null,
+      billingCity: null,
+      sepaAccountHolder: null,
+    });
+    expect(seen.sepaIban).toBe("DE•• •••• •••• •••• ••30 00");
+    expect(JSON.stringify(seen)).not.toMatch(/DE123456789|Hauptstr|0532013000/);
+    const own = (await getAccount(as(user), customer.identifier)).customer;
+    expect(own).toMatchObject({ taxId: "DE123456789", sepaIban: "DE89370400440532013000", billingCity: "Berlin" });
   });
 });

@@ -34,6 +34,9 @@ function expectation(op: Operation, name: PrincipalName, principal: Principal, s
     case "invitee":
       // The world invites the unrelated user on both sides.
       return { allowed: name === "unrelatedUser", mustBeNotFound: false };
+    case "self":
+      // One's own sign-in (profile): every signed-in person, operators included; no one else, and never on another's behalf.
+      return { allowed: isPerson, mustBeNotFound: false };
   }
   if (op.target === "installation" || op.target === "none") {
     const grants = grantsFor({ system: principal.kind === "system", operator: name === "operator" });

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { closeDb, db } from "@/db/client";
 import { auditEvents, invitations, memberships, outbox, outboundEmails, users } from "@/db/schema";
 import { listAuditEvents } from "@/lib/audit";
-import { deriveLinkToken } from "@/lib/auth";
+import { deriveLinkToken } from "@/lib/core";
 import { AppError, ForbiddenError, NotFoundError } from "@/lib/core";
 import { acceptInvitation, acceptInvitationWithSignUp, findInvitationByToken, inviteMember, resendInvitation, revokeInvitation } from "@/lib/invitations";
 import { addMember, groupOf, newAccount, newUser, PASSWORD, unique, as, ANONYMOUS } from "../support/factories";

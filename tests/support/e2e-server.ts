@@ -61,6 +61,11 @@ export default async function setup(project: TestProject) {
     NEXTAUTH_URL: baseUrl,
     APP_URL: baseUrl,
     PORT: String(port),
+    // Every browser test comes from one address: the per-IP limits would otherwise refuse the suite itself.
+    RATE_LIMIT_SIGN_UP_PER_IP: "1000/3600",
+    RATE_LIMIT_SIGN_IN_PER_IP: "1000/900/900",
+    RATE_LIMIT_RESET_PER_IP: "1000/3600",
+    NEXT_TELEMETRY_DISABLED: "1",
   };
   delete env.RESEND_API_KEY;
   const web = spawn("node_modules/.bin/next", ["start", "-p", String(port), "-H", "127.0.0.1"], { env, stdio: ["ignore", "inherit", "inherit"] });

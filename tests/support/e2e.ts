@@ -1,6 +1,7 @@
 // Steps browser tests share: signing up and in through the real forms, and posting a server-action form by hand.
-import type { Page } from "playwright-core";
-import { unique } from "./factories";
+import type { Browser, Page } from "playwright-core";
+import { setOperator } from "@/lib/operators";
+import { PASSWORD, SYSTEM, newUser, unique } from "./factories";
 
 export const E2E_PASSWORD = "a-strong-passphrase-7";
 
@@ -48,8 +49,21 @@ export async function postForm(page: Page, fields: [string, string][]): Promise<
   }, fields);
 }
 
-/** How many e-mails to `email` the dev mailbox lists as sent, read afresh; poll it to wait for the worker. */
-export async function countSentMails(page: Page, baseUrl: string, email: string): Promise<number> {
-  await page.goto(`${baseUrl}/dev/mailbox`);
+/**
+ * A page signed in as an operator of the installation (a user made operator for the test), in a context of its own:
+ * the dev mailbox is theirs to read.
+ */
+export async function operatorPage(browser: Browser, baseUrl: string): Promise<Page> {
+  const operator = await newUser("Olive Operator");
+  await setOperator(SYSTEM, operator.email, true);
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  await signInViaUi(page, baseUrl, operator.email, PASSWORD);
+  return page;
+}
+
+/** How many e-mails to `email` the dev mailbox lists as sent, read afresh by an operator's page; poll it to wait for the worker. */
+export async function countSentMails(operator: Page, baseUrl: string, email: string): Promise<number> {
+  const page = operator;
+  await page.goto(`${baseUrl}/operator/mailbox`);
   return page.getByTestId("mailbox-row").filter({ hasText: email }).filter({ hasText: "sent" }).count();
 }

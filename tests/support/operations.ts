@@ -1,28 +1,38 @@
 // The registry of every domain operation: what it needs (a permission from the tables, or a rule of its own), what it
 // acts on, which page, action or command reaches it, and how to call it against a test world. The authorization
 // matrix test runs each one as every kind of principal; an exported operation missing here fails that test.
+import { randomBytes } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { db } from "@/db/client";
+import { emailVerifications, passwordResets, users } from "@/db/schema";
 import * as accounts from "@/lib/accounts";
 import * as audit from "@/lib/audit";
+import { hashPassword } from "@/lib/auth";
+import { hashToken } from "@/lib/core";
 import type { Permission, Principal } from "@/lib/authz";
 import * as invitations from "@/lib/invitations";
 import * as mailbox from "@/lib/mailbox";
 import * as members from "@/lib/members";
 import * as operators from "@/lib/operators";
 import * as partners from "@/lib/partners";
+import * as profile from "@/lib/profile";
 import * as projects from "@/lib/projects";
 import type { Side, World } from "./world";
 
 /** The domain entries whose exported functions are operations. */
-export const DOMAIN_MODULES = { accounts, audit, invitations, mailbox, members, operators, partners, projects } as const;
+export const DOMAIN_MODULES = { accounts, audit, invitations, mailbox, members, operators, partners, profile, projects } as const;
 
 /** The shared parts of lib/: building blocks called inside an operation's authorized transaction, not operations. */
-export const SHARED_LIB_FOLDERS = ["auth", "authz", "core", "email", "outbox", "web"];
+export const SHARED_LIB_FOLDERS = ["auth", "authz", "core", "email", "limits", "outbox", "web"];
 
 /** Exports of domain entries that are not operations, and why. */
 export const NOT_OPERATIONS: Record<string, string> = {
   "accounts.accountConflict": "maps a constraint violation to a field error; reads nothing",
   "audit.recordAudit": "writes the audit row inside the calling operation's transaction",
   "operators.configuredOperatorEmails": "reads the environment",
+  "profile.queueEmailVerification": "writes the verification link and its e-mail inside the calling operation's transaction (sign-up)",
+  "operators.lockOperators": "takes a lock inside the calling operation's transaction",
+  "accounts.maskIban": "formats a string",
 };
 
 /**
@@ -42,12 +52,40 @@ export type Operation = {
   target: Target;
   /** The permission the tables must grant on the target. */
   permission?: Permission;
-  /** Rules that are not a table lookup: anyone; the invitee named by the link; a signed-in person with the permission. */
-  rule?: "anyone" | "invitee" | "person";
+  /**
+   * Rules that are not a table lookup: anyone; the invitee named by the link; a signed-in person with the permission;
+   * self: any signed-in person, acting on their own sign-in (profile), and nobody else.
+   */
+  rule?: "anyone" | "invitee" | "person" | "self";
   run: (w: World, p: Principal, side: Side) => Promise<unknown>;
 };
 
 const unique = () => Math.random().toString(36).slice(2, 10);
+
+// Fixtures for the profile operations: a password the run knows, and links whose tokens it holds.
+const MATRIX_PASSWORD = "matrix-pass-1";
+let matrixPasswordHash: Promise<string> | null = null;
+
+async function givePassword(p: Principal): Promise<void> {
+  if (p.kind !== "user") return;
+  matrixPasswordHash ??= hashPassword(MATRIX_PASSWORD);
+  await db
+    .update(users)
+    .set({ passwordHash: await matrixPasswordHash })
+    .where(eq(users.id, p.userId));
+}
+
+async function resetLink(userId: string): Promise<string> {
+  const token = randomBytes(32).toString("base64url");
+  await db.insert(passwordResets).values({ userId, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + 3600_000) });
+  return token;
+}
+
+async function verificationLink(userId: string, email: string): Promise<string> {
+  const token = randomBytes(32).toString("base64url");
+  await db.insert(emailVerifications).values({ userId, email: email.toLowerCase(), tokenHash: hashToken(token), expiresAt: new Date(Date.now() + 3600_000) });
+  return token;
+}
 
 export const OPERATIONS: Operation[] = [
   // accounts
@@ -306,6 +344,38 @@ export const OPERATIONS: Operation[] = [
       }
     },
   },
+  {
+    name: "operators.listAllAccounts",
+    fn: operators.listAllAccounts,
+    reachedBy: ["app/operator/page.tsx"],
+    target: "installation",
+    permission: "VIEW_ALL_ACCOUNTS",
+    run: (_w, p) => operators.listAllAccounts(p, { q: "" }),
+  },
+  {
+    name: "operators.getOperatorArea",
+    fn: operators.getOperatorArea,
+    reachedBy: ["app/operator/operator-context.ts"],
+    target: "installation",
+    permission: "VIEW_ALL_ACCOUNTS",
+    run: (_w, p) => operators.getOperatorArea(p),
+  },
+  {
+    name: "operators.listOperators",
+    fn: operators.listOperators,
+    reachedBy: ["app/operator/operators/page.tsx"],
+    target: "installation",
+    permission: "MANAGE_OPERATORS",
+    run: (_w, p) => operators.listOperators(p),
+  },
+  {
+    name: "operators.hasOperator",
+    fn: operators.hasOperator,
+    reachedBy: ["scripts/start.ts"],
+    target: "installation",
+    permission: "MANAGE_OPERATORS",
+    run: (_w, p) => operators.hasOperator(p),
+  },
   // audit
   {
     name: "audit.listAuditEvents",
@@ -315,21 +385,117 @@ export const OPERATIONS: Operation[] = [
     permission: "VIEW_ACTIVITY",
     run: (w, p, s) => audit.listAuditEvents(p, w[s].customer),
   },
-  // The dev mailbox stands in for everyone's inbox while no mail provider is configured (see lib/mailbox).
+  // The dev mailbox: operators only, its messages carry live links.
   {
     name: "mailbox.listMailbox",
     fn: mailbox.listMailbox,
-    reachedBy: ["app/dev/mailbox/page.tsx"],
-    target: "none",
-    rule: "anyone",
+    reachedBy: ["app/operator/mailbox/page.tsx"],
+    target: "installation",
+    permission: "READ_DEV_MAILBOX",
     run: (_w, p) => mailbox.listMailbox(p, { page: 1 }),
   },
   {
     name: "mailbox.getMailboxMessage",
     fn: mailbox.getMailboxMessage,
-    reachedBy: ["app/dev/mailbox/[id]/page.tsx"],
+    reachedBy: ["app/operator/mailbox/[id]/page.tsx"],
+    target: "installation",
+    permission: "READ_DEV_MAILBOX",
+    run: (w, p, s) => mailbox.getMailboxMessage(p, w[s].emailId),
+  },
+  // profile: the signed-in person's own sign-in ("self"); a reset or verification link is the permission to look at it.
+  {
+    name: "profile.getProfile",
+    fn: profile.getProfile,
+    reachedBy: ["app/profile/page.tsx"],
+    target: "none",
+    rule: "self",
+    run: (_w, p) => profile.getProfile(p),
+  },
+  {
+    name: "profile.updateName",
+    fn: profile.updateName,
+    reachedBy: ["app/profile/actions.ts"],
+    target: "none",
+    rule: "self",
+    run: (_w, p) => profile.updateName(p, { name: "Renamed Person" }),
+  },
+  {
+    name: "profile.changePassword",
+    fn: profile.changePassword,
+    reachedBy: ["app/profile/actions.ts"],
+    target: "none",
+    rule: "self",
+    run: async (_w, p) => {
+      await givePassword(p);
+      return profile.changePassword(p, { currentPassword: MATRIX_PASSWORD, newPassword: "another-pass-2" });
+    },
+  },
+  {
+    name: "profile.signOutEverywhere",
+    fn: profile.signOutEverywhere,
+    reachedBy: ["app/profile/actions.ts"],
+    target: "none",
+    rule: "self",
+    run: (_w, p) => profile.signOutEverywhere(p),
+  },
+  {
+    name: "profile.resendVerification",
+    fn: profile.resendVerification,
+    reachedBy: ["app/profile/actions.ts"],
+    target: "none",
+    rule: "self",
+    run: (_w, p) => profile.resendVerification(p),
+  },
+  {
+    name: "profile.requestEmailChange",
+    fn: profile.requestEmailChange,
+    reachedBy: ["app/profile/actions.ts"],
+    target: "none",
+    rule: "self",
+    run: async (_w, p) => {
+      await givePassword(p);
+      return profile.requestEmailChange(p, { email: `${unique()}@matrix.test`, currentPassword: MATRIX_PASSWORD });
+    },
+  },
+  // Confirming takes the link and being the person it was sent for: the run makes a link for the acting person.
+  {
+    name: "profile.confirmEmail",
+    fn: profile.confirmEmail,
+    reachedBy: ["app/verify-email/[token]/actions.ts"],
+    target: "none",
+    rule: "self",
+    run: async (_w, p) => profile.confirmEmail(p, p.kind === "user" ? await verificationLink(p.userId, p.email) : randomBytes(32).toString("base64url")),
+  },
+  {
+    name: "profile.findEmailVerification",
+    fn: profile.findEmailVerification,
+    reachedBy: ["app/verify-email/[token]/page.tsx"],
     target: "none",
     rule: "anyone",
-    run: (w, p, s) => mailbox.getMailboxMessage(p, w[s].emailId),
+    run: async (w, p, s) => profile.findEmailVerification(p, await verificationLink(w[s].victimId, `${unique()}@matrix.test`)),
+  },
+  {
+    name: "profile.requestPasswordReset",
+    fn: profile.requestPasswordReset,
+    reachedBy: ["app/(auth)/forgot-password/actions.ts"],
+    target: "none",
+    rule: "anyone",
+    run: (w, p, s) => profile.requestPasswordReset(p, { email: w[s].granteeEmail }),
+  },
+  {
+    name: "profile.findPasswordReset",
+    fn: profile.findPasswordReset,
+    reachedBy: ["app/(auth)/reset-password/[token]/page.tsx"],
+    target: "none",
+    rule: "anyone",
+    run: async (w, p, s) => profile.findPasswordReset(p, await resetLink(w[s].victimId)),
+  },
+  {
+    name: "profile.resetPassword",
+    fn: profile.resetPassword,
+    reachedBy: ["app/(auth)/reset-password/[token]/actions.ts"],
+    target: "none",
+    rule: "anyone",
+    run: async (w, p, s) => profile.resetPassword(p, await resetLink(w[s].victimId), { password: "a-new-pass-3" }),
   },
 ];

@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { rawSql } from "@/db/client";
 import type { MemberGroup, ProjectRole } from "@/db/schema";
-import { hashToken } from "@/lib/auth";
+import { hashToken } from "@/lib/core";
 import { ANONYMOUS, systemPrincipal, userPrincipal, type Permission, type Principal, type Relation } from "@/lib/authz";
 
 export type Side = "own" | "foreign";
@@ -105,8 +105,9 @@ export async function createWorld(): Promise<World> {
     `insert into customers (id, identifier, name, kind, parent_id) values ${(["X", "P", "C", "P2", "C2"] as AccountKey[])
       .map((k) => `(${q(acc[k].id)}, ${q(acc[k].identifier)}, ${q(`Account ${k}`)}, ${q(acc[k].kind)}, ${acc[k].parent ? q(acc[acc[k].parent!].id) : "null"})`)
       .join(", ")}`,
-    `insert into users (id, email, name, is_operator) values ${Object.entries(users)
-      .map(([who, u]) => `(${q(u.id)}, ${q(u.email)}, ${q(u.name)}, ${who === "operator"})`)
+    // The configured operator's address is verified: OPERATOR_EMAILS grants only proven addresses.
+    `insert into users (id, email, name, is_operator, email_verified_at) values ${Object.entries(users)
+      .map(([who, u]) => `(${q(u.id)}, ${q(u.email)}, ${q(u.name)}, ${who === "operator"}, ${who === "configured" ? "now()" : "null"})`)
       .join(", ")}`,
     `insert into memberships (user_id, customer_id, "group") values ${memberRows.map(([who, k, g]) => `(${q(users[who].id)}, ${q(acc[k].id)}, ${q(g)})`).join(", ")}`,
     `insert into projects (id, customer_id, identifier, name) values (${q(proj.own.id)}, ${q(acc.C.id)}, ${q(proj.own.identifier)}, 'Own project'), (${q(proj.foreign.id)}, ${q(acc.C2.id)}, ${q(proj.foreign.identifier)}, 'Foreign project')`,

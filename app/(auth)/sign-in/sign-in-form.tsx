@@ -4,7 +4,8 @@ import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 
-export function SignInForm({ callbackUrl, email: fixedEmail }: { callbackUrl: string; email?: string }) {
+/** `callbackPath` is already a path on this site (the page passes it through safeRedirectPath); only it is followed. */
+export function SignInForm({ callbackPath, email: fixedEmail }: { callbackPath: string; email?: string }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -17,14 +18,19 @@ export function SignInForm({ callbackUrl, email: fixedEmail }: { callbackUrl: st
     const result = await signIn("credentials", {
       email: String(form.get("email") ?? ""),
       password: String(form.get("password") ?? ""),
+      // next-auth answers with a URL of its own (checked by its redirect callback), unused here: the page's path wins.
+      callbackUrl: callbackPath,
       redirect: false,
     });
     setPending(false);
     if (!result || result.error) {
-      setError("That e-mail and password don't match an account.");
+      // next-auth's codes are one word ("CredentialsSignin": wrong password or unknown address, the same answer); a
+      // sentence is the server's own words, e.g. "Too many sign-in attempts. Try again in 14 minutes."
+      const sentence = result?.error && /\s/.test(result.error) ? result.error : null;
+      setError(sentence ?? "That e-mail and password don't match an account.");
       return;
     }
-    router.push(callbackUrl);
+    router.push(callbackPath);
     router.refresh();
   }
 
@@ -47,6 +53,11 @@ export function SignInForm({ callbackUrl, email: fixedEmail }: { callbackUrl: st
           Password
         </label>
         <input id="password" name="password" type="password" autoComplete="current-password" required className="input" />
+        <p className="mt-1 text-right text-sm">
+          <Link href="/forgot-password" className="font-medium text-blue-700 hover:underline">
+            Forgot your password?
+          </Link>
+        </p>
       </div>
       <button type="submit" className="btn btn-primary w-full" disabled={pending} aria-busy={pending}>
         {pending ? "Signing in…" : "Sign in"}

@@ -10,6 +10,11 @@ export default async function SettingsPage({ params }: { params: Promise<{ accou
   return (
     <section className="max-w-2xl space-y-4">
       <h1 className="text-2xl font-semibold">Account settings</h1>
+      {can("EDIT_SETTINGS") ? null : (
+        <p className="rounded-md bg-slate-100 px-3 py-2 text-sm text-slate-700" data-testid="billing-hidden">
+          Only those who may edit the settings see the billing details: the tax ID, the billing address and the bank account (its IBAN is masked here).
+        </p>
+      )}
       <SettingsForm
         editable={can("EDIT_SETTINGS")}
         settings={{

@@ -8,7 +8,16 @@ import { changeMemberGroupAction, removeMemberAction } from "./actions";
 import type { GroupOption } from "./invite-form";
 import { RowMessage, useRowOutcome } from "./row-feedback";
 
-export type MemberRowData = { userId: string; name: string; email: string; group: MemberGroup; groupLabel: string; joined: ReactNode; isYou: boolean };
+export type MemberRowData = {
+  userId: string;
+  name: string;
+  email: string;
+  group: MemberGroup;
+  groupLabel: string;
+  joined: ReactNode;
+  isYou: boolean;
+  emailVerified: boolean;
+};
 
 /** A member as everyone sees it; `manage` adds the group select, save and remove for those allowed to manage users. */
 export function MemberRow({
@@ -34,7 +43,18 @@ export function MemberRow({
           {m.name}
           {m.isYou ? <span className="ml-1.5 text-xs font-normal text-slate-500">(you)</span> : null}
         </td>
-        <td>{m.email}</td>
+        <td>
+          {m.email}
+          {m.emailVerified ? null : (
+            <span
+              className="ml-1.5 rounded bg-amber-50 px-1.5 py-0.5 text-xs font-medium text-amber-900"
+              title="This person hasn't confirmed yet that the address is theirs."
+              data-testid="unverified-email"
+            >
+              unverified
+            </span>
+          )}
+        </td>
         <td>
           {manage ? (
             <form {...group.formProps} className="grid grid-cols-[12.5rem_auto] items-center gap-1">

@@ -131,6 +131,7 @@ export default async function UsersPage({
                   groupLabel: GROUP_LABELS[m.group],
                   joined: <Day at={m.joinedAt} />,
                   isYou: m.userId === principal.userId,
+                  emailVerified: m.emailVerifiedAt !== null,
                 }}
               />
             ))}

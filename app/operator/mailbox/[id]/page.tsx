@@ -1,14 +1,17 @@
 import Link from "next/link";
 import { getMailboxMessage } from "@/lib/mailbox";
-import { getPrincipal, orNotFound } from "@/lib/web";
+import { orNotFound } from "@/lib/web";
+import { getOperatorContext } from "../../operator-context";
 
 export const dynamic = "force-dynamic";
 
 export default async function MailboxMessage({ params }: { params: Promise<{ id: string }> }) {
-  const email = await orNotFound(getMailboxMessage(await getPrincipal(), (await params).id));
+  const { id } = await params;
+  const { principal } = await getOperatorContext(`/operator/mailbox/${id}`);
+  const email = await orNotFound(getMailboxMessage(principal, id));
   return (
-    <main className="mx-auto max-w-4xl px-4 py-8">
-      <Link href="/dev/mailbox" className="text-sm text-blue-700 hover:underline">
+    <section className="max-w-4xl">
+      <Link href="/operator/mailbox" className="text-sm text-blue-700 hover:underline">
         ← Mailbox
       </Link>
       <h1 className="mt-2 text-xl font-semibold" data-testid="mail-subject">
@@ -38,6 +41,6 @@ export default async function MailboxMessage({ params }: { params: Promise<{ id:
           </pre>
         </details>
       ) : null}
-    </main>
+    </section>
   );
 }

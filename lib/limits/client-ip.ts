@@ -1,0 +1,64 @@
+// The network address a request came from, for per-IP limits.
+//
+// Next.js gives route handlers, server actions and next-auth's authorize() the request headers, never the socket. What
+// it does do is fill X-Forwarded-For with the socket's address when the request carries none (`??=`, it never
+// appends). So:
+// - TRUST_PROXY=n (n reverse proxies in front, each appending the address it saw): the n-th entry from the right is
+//   the address the outermost proxy saw, which the client cannot choose.
+// - TRUST_PROXY unset or 0 (next start reached directly): the last entry, which is the socket's address unless the
+//   client sent an X-Forwarded-For of its own. A direct client can therefore pick its per-IP key; the per-address
+//   limits don't depend on it. Production should run behind a proxy and set TRUST_PROXY.
+// IPv4-mapped IPv6 addresses count as IPv4; IPv6 addresses count by their /64, which one host usually owns whole.
+import { isIP } from "node:net";
+
+type HeaderBag = Headers | Record<string, string | string[] | undefined> | undefined | null;
+
+function header(headers: HeaderBag, name: string): string | null {
+  if (!headers) return null;
+  if (typeof (headers as Headers).get === "function") return (headers as Headers).get(name);
+  const value = (headers as Record<string, string | string[] | undefined>)[name];
+  return Array.isArray(value) ? value.join(",") : (value ?? null);
+}
+
+export function trustedProxies(env: Record<string, string | undefined> = process.env): number {
+  const raw = env.TRUST_PROXY?.trim().toLowerCase();
+  if (!raw || raw === "false") return 0;
+  if (raw === "true") return 1;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`TRUST_PROXY must be the number of reverse proxies in front of Tenancy, got "${env.TRUST_PROXY}"`);
+  return n;
+}
+
+/** The client's address from the request headers (see above), or "unknown". */
+export function clientIp(headers: HeaderBag, env: Record<string, string | undefined> = process.env): string {
+  const hops = (header(headers, "x-forwarded-for") ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const n = trustedProxies(env);
+  const picked = hops[hops.length - Math.max(1, n)] ?? hops[0];
+  return normalizeIp(picked) ?? "unknown";
+}
+
+/** A canonical key for an address: IPv4 as is, IPv4-mapped as IPv4, IPv6 as its /64; null when it isn't one. */
+export function normalizeIp(raw: string | undefined): string | null {
+  if (!raw) return null;
+  let ip = raw.trim();
+  if (ip.startsWith("[") && ip.includes("]"))
+    ip = ip.slice(1, ip.indexOf("]")); // [v6]:port
+  else if (/^\d+\.\d+\.\d+\.\d+:\d+$/.test(ip)) ip = ip.slice(0, ip.lastIndexOf(":")); // v4:port
+  ip = ip.replace(/%.*$/, ""); // zone id
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped) ip = mapped[1];
+  const version = isIP(ip);
+  if (version === 4) return ip;
+  if (version !== 6) return null;
+  const [head, tail = ""] = ip.toLowerCase().split("::");
+  const left = head ? head.split(":") : [];
+  const right = ip.includes("::") && tail ? tail.split(":") : [];
+  const groups = [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => parseInt(g, 16).toString(16))
+    .join(":")}::/64`;
+}
