@@ -30,7 +30,12 @@ afterAll(async () => {
 beforeEach(() => resend.reset());
 
 const emailOf = async (customerId: string) =>
-  (await db.select().from(outboundEmails).where(and(eq(outboundEmails.customerId, customerId), eq(outboundEmails.template, "welcome"))))[0];
+  (
+    await db
+      .select()
+      .from(outboundEmails)
+      .where(and(eq(outboundEmails.customerId, customerId), eq(outboundEmails.template, "welcome")))
+  )[0];
 // Sign-up also sends a verification e-mail: look only at the requests and deliveries of the one under test.
 const requestsFor = (emailId: string) => resend.requests.filter((r) => r.headers["idempotency-key"] === `tenancy-email-${emailId}`);
 const deliveredFor = (emailId: string) => resend.delivered.filter((d) => d.key === `tenancy-email-${emailId}`);
