@@ -18,6 +18,13 @@ const nextConfig = {
   async headers() {
     return [{ source: "/:path*", headers: SECURITY_HEADERS }];
   },
+  // The health endpoints at the paths load balancers and orchestrators usually probe.
+  async rewrites() {
+    return [
+      { source: "/healthz", destination: "/api/healthz" },
+      { source: "/readyz", destination: "/api/readyz" },
+    ];
+  },
 };
 
 module.exports = nextConfig;

@@ -19,9 +19,22 @@ export default async function Home() {
         Customer accounts for your multi-tenant service: sign up your company, invite your people, organise projects.
       </p>
       {user ? (
-        <p className="mt-6 rounded-md bg-amber-50 p-3 text-sm text-amber-900">
-          You are signed in as {user.email} but belong to no customer account yet. Ask an admin of your company for an invitation.
-        </p>
+        <>
+          <p className="mt-6 rounded-md bg-amber-50 p-3 text-sm text-amber-900">
+            You are signed in as {user.email} but belong to no customer account yet. Ask an admin of your company for an invitation.
+          </p>
+          <div className="mt-6 flex flex-wrap gap-3">
+            {/* Shown to those the operator area would let in. */}
+            {user.isOperator ? (
+              <Link href="/operator" className="btn btn-primary">
+                Operator area
+              </Link>
+            ) : null}
+            <Link href="/profile" className="btn btn-secondary">
+              Your profile
+            </Link>
+          </div>
+        </>
       ) : (
         <div className="mt-8 flex gap-3">
           <Link href="/sign-up" className="btn btn-primary">

@@ -43,6 +43,8 @@ async function main() {
   process.env.QUEUE_PREFIX = `tenancy-bench-${randomBytes(3).toString("hex")}`;
   // The benchmarks send thousands of invitations from one account; the per-account limit would refuse them.
   process.env.RATE_LIMIT_INVITATIONS_PER_ACCOUNT ??= "1000000/3600";
+  // Seeding 100,000 rows in one statement may take longer than the web app's statement timeout.
+  process.env.DATABASE_STATEMENT_TIMEOUT_MS ??= "0";
   process.env.NEXTAUTH_SECRET ??= "bench";
   delete process.env.RESEND_API_KEY;
   const rows: BenchRow[] = [];

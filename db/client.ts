@@ -11,8 +11,39 @@ export type Executor = Database | Tx;
 type Holder = { sql: postgres.Sql; db: Database };
 const globalHolder = globalThis as unknown as { __tenancyDb?: Holder };
 
+/** A whole number of the unit from the environment, or the default when unset or not a number ≥ 0. */
+function setting(name: string, fallback: number): number {
+  const raw = process.env[name];
+  const value = raw === undefined || raw.trim() === "" ? NaN : Number(raw);
+  return Number.isInteger(value) && value >= 0 ? value : fallback;
+}
+
+/**
+ * How long the pool waits, so that an unreachable database fails a request within seconds instead of hanging it:
+ * - DATABASE_CONNECT_TIMEOUT (seconds, default 2): opening a connection; a refused one fails at once anyway.
+ * - DATABASE_IDLE_TIMEOUT (seconds, default 30; 0 keeps them): idle connections are closed, so after a restart or a
+ *   network change the pool opens fresh ones rather than finding out on a request that an old one is dead.
+ * - DATABASE_STATEMENT_TIMEOUT_MS (default 30000; 0 is none): PostgreSQL cancels a statement running longer; the
+ *   transaction rolls back, so nothing half-done stays.
+ */
+export function poolTimeouts() {
+  return {
+    connect_timeout: setting("DATABASE_CONNECT_TIMEOUT", 2),
+    idle_timeout: setting("DATABASE_IDLE_TIMEOUT", 30),
+    statement_timeout: setting("DATABASE_STATEMENT_TIMEOUT_MS", 30_000),
+  };
+}
+
 function open(): Holder {
-  const sql = postgres(getEnv().DATABASE_URL, { max: 10, onnotice: () => {} });
+  const { connect_timeout, idle_timeout, statement_timeout } = poolTimeouts();
+  const sql = postgres(getEnv().DATABASE_URL, {
+    max: 10,
+    onnotice: () => {},
+    connect_timeout,
+    idle_timeout: idle_timeout || undefined,
+    // Sent with every new connection as a run-time parameter, so it holds for every statement of this pool.
+    connection: { statement_timeout },
+  });
   return { sql, db: drizzle(sql, { schema }) };
 }
 

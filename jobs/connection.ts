@@ -1,6 +1,6 @@
 // How queues and workers reach their backend: Redis (REDIS_URL) or, where no Redis exists, BullMQ's PostgreSQL backend.
 import { Redis, type RedisOptions } from "ioredis";
-import { createPostgresBackend, setDefaultBackendFactory, type ConnectionOptions } from "bullmq";
+import { Queue, createPostgresBackend, setDefaultBackendFactory, type ConnectionOptions } from "bullmq";
 import { getEnv } from "@/lib/core";
 
 let postgresSelected = false;
@@ -30,4 +30,33 @@ export function queueConnection(role: "worker" | "producer"): { connection: Conn
 /** BullMQ leaves a connection it was handed open when the Queue/Worker closes: whoever created it closes it. */
 export function releaseConnection(connection: ConnectionOptions | undefined): void {
   if (connection instanceof Redis) connection.disconnect();
+}
+
+/** Producer-side queue handles by name, for the relay, the sweep and rate limits: they fail fast while Redis is down. */
+export class ProducerQueues {
+  private queues = new Map<string, Queue>();
+
+  get(name: string): Queue {
+    let q = this.queues.get(name);
+    if (!q) {
+      const { connection, prefix } = queueConnection("producer");
+      q = new Queue(name, { connection, prefix });
+      q.on("error", () => {}); // connection errors surface through the calls that fail
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  async close(): Promise<void> {
+    const queues = [...this.queues.values()];
+    this.queues.clear();
+    await Promise.all(
+      queues.map((q) =>
+        q
+          .close()
+          .catch(() => {})
+          .then(() => releaseConnection(q.opts.connection)),
+      ),
+    );
+  }
 }

@@ -13,7 +13,7 @@ import { devMailboxEnabled, getEnv } from "../lib/core";
 const DEV = process.argv.includes("--dev");
 const ROOT = process.cwd();
 const DATA_DIR = dataDir(ROOT);
-const BUILD_INPUTS = ["app", "lib", "db", "emails", "jobs", "package.json", "next.config.js"];
+const BUILD_INPUTS = ["app", "lib", "db", "emails", "jobs", "package.json", "next.config.js", "proxy.ts"];
 const STOP_GRACE_MS = 10_000;
 // Process groups let a forced kill reach grandchildren too (tsx runs the worker in a child process of its own).
 const USE_PROCESS_GROUPS = process.platform !== "win32";
@@ -86,8 +86,9 @@ function resolveSecret(): void {
 
 function resolveUrls(port: number): void {
   process.env.PORT = String(port);
-  process.env.NEXTAUTH_URL ||= `http://localhost:${port}`;
-  process.env.APP_URL ||= `http://localhost:${port}`;
+  // Each defaults to the other: setting only APP_URL=https://… must also make next-auth's cookies Secure.
+  process.env.NEXTAUTH_URL ||= process.env.APP_URL || `http://localhost:${port}`;
+  process.env.APP_URL ||= process.env.NEXTAUTH_URL;
 }
 
 async function resolveDatabase(): Promise<string> {

@@ -11,6 +11,8 @@ export default async function OperatorLayout({ children }: { children: ReactNode
   const nav = [
     { href: "/operator", label: "Accounts" },
     { href: "/operator/operators", label: "Operators" },
+    { href: "/operator/queues", label: "Queues" },
+    { href: "/operator/emails", label: "E-mails" },
     ...(mailbox ? [{ href: "/operator/mailbox", label: "Mailbox" }] : []),
   ];
   return (

@@ -29,6 +29,9 @@ export const PERMISSIONS = [
   "CHANGE_ACCOUNT_KIND",
   "MANAGE_OPERATORS",
   "READ_DEV_MAILBOX",
+  // the machinery: job queues and e-mail delivery (operators' dashboard)
+  "VIEW_QUEUES",
+  "RETRY_JOBS",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -73,7 +76,15 @@ export const PROJECT_ROLE_PERMISSIONS: Record<ProjectRole, readonly Permission[]
 };
 
 /** Operators of the installation, on any account. */
-export const OPERATOR_PERMISSIONS: readonly Permission[] = ["VIEW_ALL_ACCOUNTS", "SET_QUOTA", "CHANGE_ACCOUNT_KIND", "MANAGE_OPERATORS", "READ_DEV_MAILBOX"];
+export const OPERATOR_PERMISSIONS: readonly Permission[] = [
+  "VIEW_ALL_ACCOUNTS",
+  "SET_QUOTA",
+  "CHANGE_ACCOUNT_KIND",
+  "MANAGE_OPERATORS",
+  "READ_DEV_MAILBOX",
+  "VIEW_QUEUES",
+  "RETRY_JOBS",
+];
 
 /** The installation itself (worker, admin CLI) may do everything; it is who runs the server. */
 export const SYSTEM_PERMISSIONS: readonly Permission[] = PERMISSIONS;

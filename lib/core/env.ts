@@ -13,8 +13,18 @@ const schema = z.object({
   DEV_MAILBOX: z.enum(["on", "off"]).optional(),
   INVITATION_TTL_DAYS: z.coerce.number().positive().default(7),
   DEFAULT_PROJECT_QUOTA: z.coerce.number().int().min(0).default(5),
-  EMAIL_ATTEMPTS: z.coerce.number().int().min(1).default(6),
+  // Unset: only EMAIL_RETRY_BUDGET_HOURS ends the retries of an e-mail; set: also at most this many failed sends (429s don't count).
+  EMAIL_ATTEMPTS: z.coerce.number().int().min(1).optional(),
   EMAIL_BACKOFF_MS: z.coerce.number().int().min(0).default(2000),
+  EMAIL_BACKOFF_MAX_MS: z.coerce.number().int().min(0).default(300_000),
+  EMAIL_RETRY_BUDGET_HOURS: z.coerce.number().positive().default(24),
+  EMAIL_SEND_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  EMAIL_RATE_PER_SECOND: z.coerce.number().int().positive().optional(),
+  EMAIL_CONCURRENCY: z.coerce.number().int().positive().default(8),
+  JOB_LOCK_MS: z.coerce.number().int().positive().default(30_000),
+  JOB_STALLED_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
+  JOB_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
 export type Env = z.infer<typeof schema>;

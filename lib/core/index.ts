@@ -5,3 +5,4 @@ export * from "./paging";
 export * from "./validation";
 export * from "./redirect";
 export * from "./tokens";
+export * from "./log";

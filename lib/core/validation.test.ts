@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { identifierSchema, isValidIban, passwordSchema, settingsSchema, suggestIdentifier } from "./validation";
+import { fullNameSchema, identifierSchema, isValidIban, nameSchema, passwordSchema, settingsSchema, suggestIdentifier } from "./validation";
 
 describe("identifier", () => {
   it.each(["acme", "acme-cloud-2", "a-b", "a".repeat(40)])("accepts %s", (v) => expect(identifierSchema.safeParse(v).success).toBe(true));
@@ -32,4 +32,17 @@ describe("IBAN", () => {
 describe("password", () => {
   it.each(["short1", "aaaaaaaaaaaa", "1234567890", "aaaaaaaaa1"])("refuses weak %s", (v) => expect(passwordSchema.safeParse(v).success).toBe(false));
   it("accepts a reasonable one", () => expect(passwordSchema.safeParse("correct-horse-42").success).toBe(true));
+});
+
+describe("hidden characters", () => {
+  it("refuses control characters and bidirectional overrides in names and optional text, with a plain message", () => {
+    for (const bad of ["a\u0000b", "tab\u0007bell", "evil\u202etxt.exe", "x\u2066y"]) {
+      const name = nameSchema.safeParse(bad);
+      expect(name.success).toBe(false);
+      expect(name.error?.issues[0].message).toBe("Remove the invisible control characters.");
+      expect(fullNameSchema.safeParse(bad).success).toBe(false);
+      expect(settingsSchema.safeParse({ name: "Ok", paymentMethod: "invoice", billingCity: bad }).success).toBe(false);
+    }
+    expect(nameSchema.safeParse("Zoë Ünïcødé 日本語").success).toBe(true);
+  });
 });

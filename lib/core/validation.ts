@@ -32,9 +32,14 @@ export const identifierSchema = z
   .regex(IDENTIFIER_PATTERN, "Use only lowercase letters, digits and hyphens.")
   .refine((v) => !RESERVED_IDENTIFIERS.has(v), "This word is reserved by Tenancy. Please choose another identifier.");
 
-export const nameSchema = z.string().trim().min(1, "Please enter a name.").max(120, "The name can have at most 120 characters.");
+// Control characters (NUL among them, which PostgreSQL refuses in text) and the bidirectional overrides that make a
+// name display as something else have no place in a name or an address.
+const HIDDEN_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+const visible = (s: z.ZodString) => s.refine((v) => !HIDDEN_CHARACTERS.test(v), "Remove the invisible control characters.");
 
-export const fullNameSchema = z.string().trim().min(1, "Please enter the full name.").max(120, "The full name can have at most 120 characters.");
+export const nameSchema = visible(z.string().trim().min(1, "Please enter a name.").max(120, "The name can have at most 120 characters."));
+
+export const fullNameSchema = visible(z.string().trim().min(1, "Please enter the full name.").max(120, "The full name can have at most 120 characters."));
 
 export const emailSchema = z
   .string()
@@ -99,6 +104,7 @@ const optionalText = (max: number, label: string) =>
     .string()
     .trim()
     .max(max, `${label} can have at most ${max} characters.`)
+    .refine((v) => !HIDDEN_CHARACTERS.test(v), "Remove the invisible control characters.")
     .nullish()
     .transform((v) => (v ? v : null));
 

@@ -1,4 +1,5 @@
 // Records an outbound e-mail and the intent to send it, inside the caller's transaction.
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { outboundEmails } from "@/db/schema";
 import type { TemplateName, TemplateProps } from "@/emails";
@@ -37,8 +38,54 @@ export async function queueEmail<K extends TemplateName, L extends keyof Templat
       invitationId: email.invitationId ?? null,
     })
     .returning({ id: outboundEmails.id });
-  await addToOutbox(ex, { queue: EMAIL_QUEUE, jobName: EMAIL_JOB, jobId: `email-${row.id}`, payload: { emailId: row.id } });
+  await addToOutbox(ex, emailIntent(row.id, 0));
   return row.id;
+}
+
+/** The BullMQ job id of an e-mail's `generation`-th enqueue: deterministic, so a repeat of the same enqueue is dropped. */
+export function emailJobId(emailId: string, generation: number): string {
+  return generation === 0 ? `email-${emailId}` : `email-${emailId}-${generation}`;
+}
+
+/** The outbox intent that (re-)enqueues an e-mail. */
+export function emailIntent(emailId: string, generation: number) {
+  return { queue: EMAIL_QUEUE, jobName: EMAIL_JOB, jobId: emailJobId(emailId, generation), payload: { emailId } };
+}
+
+/**
+ * Sends an e-mail again, through the outbox, under its next job id (BullMQ ignores a new job whose id it still holds as
+ * completed or failed); the provider's idempotency key stays the same, so the recipient still gets it once. `only`
+ * says which states of the record qualify; `freshBudget` starts the retry budget anew (an operator's retry). Returns
+ * the new job id, or null when the record did not qualify.
+ */
+export async function requeueEmail(ex: Executor, emailId: string, opts: { only: SQL; reason?: string | null; freshBudget?: boolean }): Promise<string | null> {
+  const [row] = await ex
+    .update(outboundEmails)
+    .set({
+      status: "queued",
+      leaseUntil: null,
+      leaseJob: null,
+      jobGeneration: sql`${outboundEmails.jobGeneration} + 1`,
+      ...(opts.reason !== undefined ? { lastError: opts.reason } : {}),
+      ...(opts.freshBudget ? { firstAttemptAt: null } : {}),
+    })
+    .where(and(eq(outboundEmails.id, emailId), opts.only))
+    .returning({ generation: outboundEmails.jobGeneration });
+  if (!row) return null;
+  const intent = emailIntent(emailId, row.generation);
+  await addToOutbox(ex, intent);
+  return intent.jobId;
+}
+
+/**
+ * Marks an invitation's e-mails that have not gone out yet as superseded (call it before queueing the newer one): they
+ * are not sent any more, and an attempt already under way no longer changes the invitation, whatever its outcome.
+ */
+export async function supersedeEmails(ex: Executor, of: { invitationId: string }): Promise<void> {
+  await ex
+    .update(outboundEmails)
+    .set({ status: "superseded" })
+    .where(and(eq(outboundEmails.invitationId, of.invitationId), inArray(outboundEmails.status, ["queued", "sending"])));
 }
 
 /** The props to render with: the stored ones plus the link, made usable again with the installation's secret. */

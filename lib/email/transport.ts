@@ -1,6 +1,7 @@
-// Where e-mail goes: Resend when an API key is configured, otherwise the dev mailbox (the record itself is the mailbox).
+// Where e-mail goes: Resend when an API key is configured, otherwise the dev mailbox (the record itself is the mailbox);
+// with neither, nowhere, and the e-mail is recorded as not sent.
 import { Resend } from "resend";
-import { getEnv } from "@/lib/core";
+import { devMailboxEnabled, getEnv } from "@/lib/core";
 
 export type OutgoingEmail = { id: string; to: string; subject: string; html: string; text: string };
 export type SendResult = { transport: "resend" | "dev-mailbox"; providerMessageId: string };
@@ -36,21 +37,41 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
   return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
 
+/** The provider's idempotency key of an e-mail: the same on every attempt and every re-enqueue. */
+export function idempotencyKeyOf(emailId: string): string {
+  return `tenancy-email-${emailId}`;
+}
+
 export async function sendEmail(email: OutgoingEmail): Promise<SendResult> {
   const env = getEnv();
-  if (!env.RESEND_API_KEY) return { transport: "dev-mailbox", providerMessageId: `dev-${email.id}` };
+  if (!env.RESEND_API_KEY) {
+    if (devMailboxEnabled(env)) return { transport: "dev-mailbox", providerMessageId: `dev-${email.id}` };
+    throw new PermanentEmailError("Not sent: no e-mail provider is configured (RESEND_API_KEY is unset) and the dev mailbox is off (DEV_MAILBOX=off).", null);
+  }
 
   const resend = new Resend(env.RESEND_API_KEY, env.RESEND_BASE_URL ? { baseUrl: env.RESEND_BASE_URL } : undefined);
-  const { data, error, headers } = await resend.emails.send(
-    { from: env.MAIL_FROM, to: [email.to], subject: email.subject, html: email.html, text: email.text },
-    // The same key on every attempt: the provider drops a repeat of a message it already accepted.
-    { idempotencyKey: `tenancy-email-${email.id}` },
-  );
+  // The SDK hands the signal to fetch: when it fires, the request is abandoned (its connection closed), not just unawaited.
+  const timeout = AbortSignal.timeout(env.EMAIL_SEND_TIMEOUT_MS);
+  const { data, error, headers } = await resend.emails
+    .send(
+      { from: env.MAIL_FROM, to: [email.to], subject: email.subject, html: email.html, text: email.text },
+      // The same key on every attempt: the provider drops a repeat of a message it already accepted.
+      { idempotencyKey: idempotencyKeyOf(email.id), signal: timeout },
+    )
+    .catch((err: unknown) => {
+      // The SDK answers failures as values; should it throw, the attempt failed without an answer, and may be repeated.
+      if (timeout.aborted) return { data: null, error: null, headers: null };
+      throw new TransientEmailError(`Resend could not be reached (${err instanceof Error ? err.name : "error"})`, null);
+    });
   if (data?.id) return { transport: "resend", providerMessageId: data.id };
 
+  if (timeout.aborted) throw new TransientEmailError(`Resend did not answer within ${env.EMAIL_SEND_TIMEOUT_MS} ms`, null);
   const status = (error as { statusCode?: number | null } | null)?.statusCode ?? null;
+  const name = (error as { name?: string } | null)?.name ?? null;
   const message = `Resend answered ${status ?? "no response"}: ${error?.message ?? "unknown error"}`;
   if (status === 429) throw new TransientEmailError(message, status, parseRetryAfter(headers?.["retry-after"]));
+  // Another attempt with the same key is still in flight at the provider (a worker presumed dead that is not): wait.
+  if (status === 409 && name === "concurrent_idempotent_requests") throw new TransientEmailError(message, status);
   if (status === null || status >= 500 || status === 408) throw new TransientEmailError(message, status);
   throw new PermanentEmailError(message, status);
 }

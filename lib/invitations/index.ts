@@ -21,7 +21,7 @@ import {
   searchAny,
   violatedConstraint,
 } from "@/lib/core";
-import { queueEmail } from "@/lib/email";
+import { queueEmail, supersedeEmails } from "@/lib/email";
 import { INVITATIONS_PER_ACCOUNT, consume } from "@/lib/limits";
 import { configuredOperatorEmails } from "@/lib/operators";
 
@@ -113,6 +113,8 @@ export async function resendInvitation(principal: Principal, identifier: string,
       .where(and(sql`${invitations.id}::text = ${invitationId}`, eq(invitations.customerId, customer.id), isNull(invitations.acceptedAt)))
       .returning();
     if (!inv) throw new NotFoundError("That invitation no longer exists: it was accepted or revoked.");
+    // The earlier e-mail's link no longer works: it is not sent any more, and its late outcome can't change the status.
+    await supersedeEmails(tx, { invitationId: inv.id });
     await queueInvitationEmail(tx, inv, nonce, customer, inviterName(principal));
     await recordAudit(tx, principal, {
       customerId: customer.id,
@@ -129,10 +131,14 @@ export async function revokeInvitation(principal: Principal, identifier: string,
   return db.transaction(async (tx) => {
     const { customer } = await authorizeAccount(tx, principal, identifier, "MANAGE_USERS");
     const [inv] = await tx
-      .delete(invitations)
+      .select()
+      .from(invitations)
       .where(and(sql`${invitations.id}::text = ${invitationId}`, eq(invitations.customerId, customer.id), isNull(invitations.acceptedAt)))
-      .returning();
+      .for("update");
     if (!inv) throw new NotFoundError("That invitation no longer exists: it was accepted or revoked.");
+    // An e-mail still waiting to go out would only carry a dead link (and deleting the invitation unlinks its e-mails).
+    await supersedeEmails(tx, { invitationId: inv.id });
+    await tx.delete(invitations).where(eq(invitations.id, inv.id));
     await recordAudit(tx, principal, {
       customerId: customer.id,
       action: "invitation.revoked",
@@ -250,6 +256,10 @@ export async function acceptInvitationWithSignUp(_principal: Principal, token: s
   }
 }
 
+/** Why an invitation's latest e-mail failed, in the provider's words; null unless its delivery failed. */
+const lastDeliveryError = sql<string | null>`case when ${invitations.deliveryStatus} = 'failed' then (
+  select e.last_error from outbound_emails e where e.invitation_id = ${invitations.id} and e.status = 'failed' order by e.created_at desc limit 1) end`;
+
 /** Pending Invitations of an account, searchable by name or e-mail, newest first. */
 export async function listInvitations(principal: Principal, identifier: string, opts: { q: string; limit: number; offset: number }) {
   return db.transaction(async (tx) => {
@@ -265,6 +275,7 @@ export async function listInvitations(principal: Principal, identifier: string, 
           sentAt: invitations.sentAt,
           expiresAt: invitations.expiresAt,
           deliveryStatus: invitations.deliveryStatus,
+          deliveryError: lastDeliveryError,
           invitedByName: users.name,
         })
         .from(invitations)

@@ -5,14 +5,18 @@ import { cache } from "react";
 import { getAccount } from "@/lib/accounts";
 import { isRefusal } from "@/lib/core";
 import { requirePrincipal } from "./session";
+import { asUnavailable } from "./unavailable";
 
-/** Maps a refusal to the 404 page; anything else propagates. For pages, whose reader must not learn what exists. */
+/**
+ * Maps a refusal to the 404 page, and an unreachable database to the "temporarily unavailable" page; anything else
+ * propagates. For pages, whose reader must not learn what exists.
+ */
 export async function orNotFound<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (err) {
     if (isRefusal(err)) notFound();
-    throw err;
+    throw asUnavailable(err);
   }
 }
 

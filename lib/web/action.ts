@@ -3,8 +3,9 @@
 import { refresh } from "next/cache";
 import type { z } from "zod";
 import { ANONYMOUS, type Principal, type UserPrincipal } from "@/lib/authz";
-import { AppError, toFieldErrors } from "@/lib/core";
+import { AppError, getLogger, toFieldErrors } from "@/lib/core";
 import { getPrincipal } from "./session";
+import { isDatabaseUnavailable, unavailableError, unavailableReason } from "./unavailable";
 
 export type ActionState = {
   ok?: boolean;
@@ -14,36 +15,51 @@ export type ActionState = {
   values?: Record<string, string>;
 };
 
-export function formValues(formData: FormData): Record<string, string> {
+/** The form's text fields (React's own `$ACTION…` fields left out): what the action parses. */
+export function formInput(formData: FormData): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of formData.entries()) if (typeof v === "string" && !k.startsWith("$") && !/password/i.test(k)) out[k] = v;
+  for (const [k, v] of formData.entries()) if (typeof v === "string" && !k.startsWith("$")) out[k] = v;
   return out;
+}
+
+/** What goes back to the form to refill it after an error: everything but passwords, which never travel back. */
+export function formValues(formData: FormData): Record<string, string> {
+  return Object.fromEntries(Object.entries(formInput(formData)).filter(([k]) => !/password/i.test(k)));
 }
 
 /** The form state for an error: a domain error's own words (next to its field when it has one), else a generic line. */
 export function toFormState(err: unknown, values?: Record<string, string>): ActionState {
+  // The database out of reach (refused, timed out, shutting down): the transaction never committed, so say so.
+  if (isDatabaseUnavailable(err) && !(err instanceof AppError)) {
+    getLogger("action").warn({ reason: unavailableReason(err) }, "database unavailable: nothing was changed");
+    err = unavailableError(err);
+  }
   if (err instanceof AppError) {
     // An error that belongs to one field is shown next to that field only.
     const onAField = Object.values(err.fieldErrors).includes(err.message);
     return { error: onAField ? undefined : err.message, fieldErrors: err.fieldErrors, values };
   }
-  console.error("[action] unexpected error", err);
+  getLogger("action").error({ err }, "unexpected error");
   return { error: "Something went wrong on our side. Nothing was saved; please try again.", values };
 }
 
 type Handler<S extends z.ZodType, P extends Principal> = (input: z.infer<S>, principal: P, formData: FormData) => Promise<ActionState | void>;
 
-function action<S extends z.ZodType, P extends Principal>(
-  schema: S,
-  handler: Handler<S, P>,
-  who: () => Promise<P | null>,
-  opts: { withPassword?: boolean } = {},
-) {
+function action<S extends z.ZodType, P extends Principal>(schema: S, handler: Handler<S, P>, who: () => Promise<P | null>) {
   return async (_prev: ActionState, formData: FormData): Promise<ActionState> => {
+    // A hand-made call can send anything as arguments: only a form is an input.
+    if (!(formData instanceof FormData)) return { error: "This form could not be read. Reload the page and try again." };
     const values = formValues(formData);
-    const principal = await who();
+    let principal: P | null;
+    try {
+      principal = await who();
+    } catch (err) {
+      // Reading the session's user is the first query of every action: the database may already be out of reach.
+      if (isRedirect(err)) throw err;
+      return toFormState(err, values);
+    }
     if (!principal) return { error: "Your session has ended. Please sign in again.", values };
-    const parsed = schema.safeParse(opts.withPassword ? { ...values, password: formData.get("password") ?? "" } : values);
+    const parsed = schema.safeParse(formInput(formData));
     if (!parsed.success) return { error: "Please correct the highlighted fields.", fieldErrors: toFieldErrors(parsed.error), values };
     try {
       const result = (await handler(parsed.data, principal, formData)) ?? { ok: true };
@@ -67,7 +83,7 @@ export function userAction<S extends z.ZodType>(schema: S, handler: Handler<S, U
 
 /** A server action anyone may submit (sign-up, accepting an invitation by signing up); the domain decides. */
 export function publicAction<S extends z.ZodType>(schema: S, handler: Handler<S, Principal>) {
-  return action(schema, handler, async () => (await getPrincipal()) ?? ANONYMOUS, { withPassword: true });
+  return action(schema, handler, async () => (await getPrincipal()) ?? ANONYMOUS);
 }
 
 export function isRedirect(err: unknown): boolean {

@@ -2,9 +2,10 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { verifyCredentials } from "@/lib/auth";
-import { AppError } from "@/lib/core";
+import { AppError, UnavailableError, getLogger, safeRedirectPath } from "@/lib/core";
 import { clientIp } from "@/lib/limits";
 import { readSessionVersion } from "./session";
+import { isDatabaseUnavailable } from "./unavailable";
 
 export const authOptions: NextAuthOptions = {
   session: { strategy: "jwt", maxAge: 30 * 24 * 3600 },
@@ -21,13 +22,19 @@ export const authOptions: NextAuthOptions = {
           return await verifyCredentials(credentials?.email ?? "", credentials?.password ?? "", { ip: clientIp(req?.headers) });
         } catch (err) {
           if (err instanceof AppError) throw new Error(err.message);
-          console.error("[auth] sign-in failed", err);
+          if (isDatabaseUnavailable(err)) throw new Error(new UnavailableError().message);
+          getLogger("auth").error({ err }, "sign-in failed");
           throw new Error("Signing in failed on our side. Please try again in a moment.");
         }
       },
     }),
   ],
   callbacks: {
+    // Where next-auth sends the browser after signing in or out (and what it stores in its callback-url cookie): only a
+    // path on this site, judged like the sign-in page judges callbackUrl.
+    redirect({ url, baseUrl }) {
+      return new URL(safeRedirectPath(url, baseUrl), baseUrl).href;
+    },
     // At sign-in the token takes the user's session version; getCurrentUser refuses it once the version has moved on.
     async jwt({ token, user }) {
       if (user) {

@@ -5,3 +5,4 @@ export * from "./action";
 export * from "./auth-options";
 export * from "./session";
 export * from "./session-cookie";
+export * from "./unavailable";

@@ -9,6 +9,7 @@ import { db } from "@/db/client";
 import { users, type User } from "@/db/schema";
 import { ANONYMOUS, userPrincipal, type Principal, type UserPrincipal } from "@/lib/authz";
 import { authOptions } from "./auth-options";
+import { readWithin } from "./unavailable";
 
 /** What a session token says: whose it is (`sub`) and the session version it was issued with. */
 export type SessionClaims = { sub?: string | null; sessionVersion?: unknown };
@@ -35,7 +36,9 @@ export async function readSessionVersion(userId: string): Promise<number> {
 export const getCurrentUser = cache(async (): Promise<User | null> => {
   const session = await getServerSession(authOptions);
   const user = session?.user as { id?: string; sessionVersion?: unknown } | undefined;
-  return findSessionUser(user?.id ? { sub: user.id, sessionVersion: user.sessionVersion } : null);
+  // The first query of nearly every page and action: when the database is out of reach or doesn't answer within
+  // seconds, the page says so (app/error.tsx) and an action returns the message before it has changed anything.
+  return readWithin(findSessionUser(user?.id ? { sub: user.id, sessionVersion: user.sessionVersion } : null));
 });
 
 /** Who is making this request: the signed-in user, or anonymous. */

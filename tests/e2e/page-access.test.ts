@@ -22,10 +22,18 @@ const NOT_ACCOUNT_PAGES: Record<string, string> = {
   "/": "the landing page",
   "/sign-in": "signing in",
   "/sign-up": "signing up",
+  "/forgot-password": "asking for a password reset",
+  "/reset-password/[token]": "the link's token is the permission",
+  "/reset-password/done": "a confirmation with no data",
+  "/verify-email/[token]": "the link's token, and being its addressee, are the permission",
+  "/profile": "the signed-in person's own profile",
   "/invitations/[token]": "the link's token is the permission",
   "/operator": "the operator area: 404 to all but operators (tested below)",
   "/operator/operators": "the operator area",
   "/operator/mailbox": "the operator area",
+  "/operator/queues": "the operator area (tested in operator-queues.test.ts)",
+  "/operator/queues/[queue]": "the operator area (tested in operator-queues.test.ts)",
+  "/operator/emails": "the operator area (tested in operator-queues.test.ts)",
   "/operator/mailbox/[id]": "the operator area",
 };
 

@@ -56,8 +56,10 @@ it("signs up into a new customer account, edits its name, keeps its identifier, 
 
   // The worker delivers the welcome e-mail to the dev mailbox, which an operator reads.
   const mailbox = await operatorPage(browser(), baseUrl);
-  await expect.poll(() => countSentMails(mailbox, baseUrl, email), { timeout: 20_000, interval: 500 }).toBe(1);
-  await mailbox.getByTestId("mailbox-row").filter({ hasText: email }).getByRole("link").click();
+  await expect.poll(() => countSentMails(mailbox, baseUrl, email, "Welcome to Tenancy"), { timeout: 20_000, interval: 500 }).toBe(1);
+  // Sign-up also sent the link that confirms the address.
+  expect(await countSentMails(mailbox, baseUrl, email, "Confirm")).toBe(1);
+  await mailbox.getByTestId("mailbox-row").filter({ hasText: email }).filter({ hasText: "Welcome to Tenancy" }).getByRole("link").click();
   expect(await mailbox.getByTestId("mail-subject").textContent()).toBe("Welcome to Tenancy, Fiona Founder");
   const frame = mailbox.frameLocator("iframe");
   await expect.poll(() => frame.locator("body").textContent()).toContain(identifier);

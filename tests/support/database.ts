@@ -37,6 +37,11 @@ export async function createTestDatabase(prefix: string): Promise<{ url: string;
     const url = new URL(server.url);
     url.pathname = `/${name}`;
     await runMigrations(url.toString());
+    // Like an installation already in use, the test database has an operator: otherwise whichever test signs up first
+    // would become the operator (the first-sign-up rule has its own test, on a database of its own).
+    const seeded = postgres(url.toString(), { max: 1, onnotice: () => {} });
+    await seeded`insert into users (email, name, is_operator, email_verified_at) values ('installation-operator@tests.invalid', 'Installation Operator', true, now())`;
+    await seeded.end();
     return { url: url.toString(), drop };
   } catch (err) {
     await drop().catch(() => {});

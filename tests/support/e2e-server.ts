@@ -45,7 +45,10 @@ export default async function setup(project: TestProject) {
   const { url: databaseUrl, drop } = await createTestDatabase("tenancy_e2e");
 
   if (!process.env.E2E_SKIP_BUILD) {
-    const build = spawnSync("node_modules/.bin/next", ["build"], { stdio: "inherit", env: { ...process.env, NEXTAUTH_SECRET: "build" } });
+    const build = spawnSync("node_modules/.bin/next", ["build"], {
+      stdio: "inherit",
+      env: { ...process.env, NEXTAUTH_SECRET: "build", NEXT_TELEMETRY_DISABLED: "1" },
+    });
     if (build.status !== 0) throw new Error("next build failed");
   }
 

@@ -62,8 +62,9 @@ export async function operatorPage(browser: Browser, baseUrl: string): Promise<P
 }
 
 /** How many e-mails to `email` the dev mailbox lists as sent, read afresh by an operator's page; poll it to wait for the worker. */
-export async function countSentMails(operator: Page, baseUrl: string, email: string): Promise<number> {
+export async function countSentMails(operator: Page, baseUrl: string, email: string, subject?: string): Promise<number> {
   const page = operator;
   await page.goto(`${baseUrl}/operator/mailbox`);
-  return page.getByTestId("mailbox-row").filter({ hasText: email }).filter({ hasText: "sent" }).count();
+  const rows = page.getByTestId("mailbox-row").filter({ hasText: email }).filter({ hasText: "sent" });
+  return (subject ? rows.filter({ hasText: subject }) : rows).count();
 }

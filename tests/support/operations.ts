@@ -17,10 +17,11 @@ import * as operators from "@/lib/operators";
 import * as partners from "@/lib/partners";
 import * as profile from "@/lib/profile";
 import * as projects from "@/lib/projects";
+import * as queues from "@/lib/queues";
 import type { Side, World } from "./world";
 
 /** The domain entries whose exported functions are operations. */
-export const DOMAIN_MODULES = { accounts, audit, invitations, mailbox, members, operators, partners, profile, projects } as const;
+export const DOMAIN_MODULES = { accounts, audit, invitations, mailbox, members, operators, partners, profile, projects, queues } as const;
 
 /** The shared parts of lib/: building blocks called inside an operation's authorized transaction, not operations. */
 export const SHARED_LIB_FOLDERS = ["auth", "authz", "core", "email", "limits", "outbox", "web"];
@@ -85,6 +86,35 @@ async function verificationLink(userId: string, email: string): Promise<string> 
   const token = randomBytes(32).toString("base64url");
   await db.insert(emailVerifications).values({ userId, email: email.toLowerCase(), tokenHash: hashToken(token), expiresAt: new Date(Date.now() + 3600_000) });
   return token;
+}
+
+/**
+ * A failed job in the e-mail queue, for the retry operation: taken from the queue as a worker would take it, then
+ * failed by hand (no processor runs). Whichever job is next is the one failed: in this run's queue they are all fixtures.
+ */
+async function failedJob(): Promise<string> {
+  const { Queue, Worker } = await import("bullmq");
+  const { Redis } = await import("ioredis");
+  const { EMAIL_QUEUE } = await import("@/lib/email");
+  const url = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+  const prefix = process.env.QUEUE_PREFIX ?? "tenancy";
+  const producer = new Redis(url, { maxRetriesPerRequest: null });
+  const consumer = new Redis(url, { maxRetriesPerRequest: null });
+  const queue = new Queue(EMAIL_QUEUE, { connection: producer, prefix });
+  const worker = new Worker(EMAIL_QUEUE, null, { connection: consumer, prefix, autorun: false });
+  try {
+    await queue.add("matrix.fixture", {}, { jobId: `matrix-${unique()}` });
+    const token = unique();
+    const job = await worker.getNextJob(token);
+    if (!job) throw new Error("matrix fixture: no job to fail");
+    await job.moveToFailed(new Error("matrix fixture"), token, false);
+    return String(job.id);
+  } finally {
+    await worker.close();
+    await queue.close();
+    producer.disconnect();
+    consumer.disconnect();
+  }
 }
 
 export const OPERATIONS: Operation[] = [
@@ -401,6 +431,57 @@ export const OPERATIONS: Operation[] = [
     target: "installation",
     permission: "READ_DEV_MAILBOX",
     run: (w, p, s) => mailbox.getMailboxMessage(p, w[s].emailId),
+  },
+  // The machinery (operators' dashboard): queue counts, failed jobs and their retry, undelivered e-mails and theirs.
+  {
+    name: "queues.getQueueOverview",
+    fn: queues.getQueueOverview,
+    reachedBy: ["app/operator/queues/page.tsx"],
+    target: "installation",
+    permission: "VIEW_QUEUES",
+    run: (_w, p) => queues.getQueueOverview(p),
+  },
+  {
+    name: "queues.listFailedJobs",
+    fn: queues.listFailedJobs,
+    reachedBy: ["app/operator/queues/[queue]/page.tsx"],
+    target: "installation",
+    permission: "VIEW_QUEUES",
+    run: (_w, p) => queues.listFailedJobs(p, "email", { page: 1 }),
+  },
+  {
+    name: "queues.retryFailedJob",
+    fn: queues.retryFailedJob,
+    reachedBy: ["app/operator/queues/actions.ts"],
+    target: "installation",
+    permission: "RETRY_JOBS",
+    run: async (_w, p) => queues.retryFailedJob(p, "email", await failedJob()),
+  },
+  {
+    name: "queues.listUndeliveredEmails",
+    fn: queues.listUndeliveredEmails,
+    reachedBy: ["app/operator/emails/page.tsx"],
+    target: "installation",
+    permission: "VIEW_QUEUES",
+    run: (_w, p) => queues.listUndeliveredEmails(p, { page: 1 }),
+  },
+  // The world's e-mail is queued just now: with no waiting period it counts as stuck, so it can be retried.
+  {
+    name: "queues.retryEmail",
+    fn: queues.retryEmail,
+    reachedBy: ["app/operator/emails/actions.ts"],
+    target: "installation",
+    permission: "RETRY_JOBS",
+    run: (w, p, s) => queues.retryEmail(p, w[s].emailId, { stuckAfterMinutes: 0 }),
+  },
+  // Readiness: anyone may ask whether the database and the queue answer; it reveals nothing else.
+  {
+    name: "queues.checkReadiness",
+    fn: queues.checkReadiness,
+    reachedBy: ["app/api/readyz/route.ts"],
+    target: "none",
+    rule: "anyone",
+    run: (_w, p) => queues.checkReadiness(p),
   },
   // profile: the signed-in person's own sign-in ("self"); a reset or verification link is the permission to look at it.
   {

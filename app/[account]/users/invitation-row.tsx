@@ -16,6 +16,7 @@ export type InvitationRowData = {
   expiresAt: ReactNode;
   expired: boolean;
   deliveryStatus: "queued" | "sent" | "failed";
+  deliveryError: string | null;
 };
 
 export function InvitationRow({ account, invitation: inv }: { account: string; invitation: InvitationRowData }) {
@@ -32,7 +33,7 @@ export function InvitationRow({ account, invitation: inv }: { account: string; i
         <td>{inv.sentAt}</td>
         <td>{inv.expired ? <span className="rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900">expired</span> : inv.expiresAt}</td>
         <td>
-          <DeliveryStatus status={inv.deliveryStatus} />
+          <DeliveryStatus status={inv.deliveryStatus} error={inv.deliveryError} />
         </td>
         <td>
           <div className="flex justify-end gap-1">
@@ -69,14 +70,16 @@ export function InvitationRow({ account, invitation: inv }: { account: string; i
   );
 }
 
-function DeliveryStatus({ status }: { status: InvitationRowData["deliveryStatus"] }) {
+function DeliveryStatus({ status, error }: { status: InvitationRowData["deliveryStatus"]; error: string | null }) {
   if (status === "failed")
     return (
       <span className="inline-flex flex-col">
         <span className="w-fit rounded bg-red-100 px-1.5 py-0.5 text-xs font-medium text-red-800" data-testid="delivery-status">
           failed
         </span>
-        <span className="mt-0.5 text-xs text-red-700">Not delivered. Check the address, then resend.</span>
+        <span className="mt-0.5 text-xs text-red-700" data-testid="delivery-error">
+          {error ? `${error} ` : "Not delivered. "}Check the address, then resend.
+        </span>
       </span>
     );
   const style = status === "sent" ? "bg-green-100 text-green-800" : "bg-slate-100 text-slate-700";

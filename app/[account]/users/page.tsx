@@ -83,6 +83,7 @@ export default async function UsersPage({
                     expiresAt: <Day at={inv.expiresAt} />,
                     expired: inv.expiresAt.getTime() < now,
                     deliveryStatus: inv.deliveryStatus,
+                    deliveryError: inv.deliveryError,
                   }}
                 />
               ))}
