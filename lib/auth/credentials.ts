@@ -15,7 +15,7 @@ import { DUMMY_PASSWORD_HASH, verifyPassword } from "./password";
 
 export type SignInContext = { ip?: string };
 
-type Found = { id: string; email: string; name: string; password_hash: string | null };
+type Found = { id: string; email: string; name: string; password_hash: string | null; session_version: number };
 
 function alertAfter(): number {
   const n = Number(process.env.FAILED_SIGN_IN_ALERT_AFTER);
@@ -26,19 +26,20 @@ export async function verifyCredentials(
   email: string,
   password: string,
   context: SignInContext = {},
-): Promise<{ id: string; email: string; name: string } | null> {
+): Promise<{ id: string; email: string; name: string; sessionVersion: number } | null> {
   const normalized = email.trim().toLowerCase();
   const ip = context.ip ?? "unknown";
   await consume(SIGN_IN_PER_IP, ip);
   if (!normalized || !password) return null;
   const attempt = await consume(SIGN_IN_PER_EMAIL, normalized);
 
-  const rows = await db.execute<Found>(sql`select id, email, name, password_hash from users where lower(email) = ${normalized} limit 1`);
+  const rows = await db.execute<Found>(sql`select id, email, name, password_hash, session_version from users where lower(email) = ${normalized} limit 1`);
   const user: Found | undefined = rows[0];
   const matches = await verifyPassword(user?.password_hash ?? DUMMY_PASSWORD_HASH, password);
   if (user?.password_hash && matches) {
     await reset(SIGN_IN_PER_EMAIL, normalized);
-    return { id: user.id, email: user.email, name: user.name };
+    // The session started now carries the user's session version; a later bump ends it.
+    return { id: user.id, email: user.email, name: user.name, sessionVersion: user.session_version };
   }
 
   // The same steps for known and unknown addresses; only the e-mail itself (once an hour at most) differs.

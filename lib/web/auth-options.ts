@@ -4,7 +4,6 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { verifyCredentials } from "@/lib/auth";
 import { AppError, UnavailableError, getLogger, safeRedirectPath } from "@/lib/core";
 import { clientIp } from "@/lib/limits";
-import { readSessionVersion } from "./session";
 import { isDatabaseUnavailable } from "./unavailable";
 
 export const authOptions: NextAuthOptions = {
@@ -36,10 +35,10 @@ export const authOptions: NextAuthOptions = {
       return new URL(safeRedirectPath(url, baseUrl), baseUrl).href;
     },
     // At sign-in the token takes the user's session version; getCurrentUser refuses it once the version has moved on.
-    async jwt({ token, user }) {
+    jwt({ token, user }) {
       if (user) {
         token.sub = user.id;
-        token.sessionVersion = await readSessionVersion(user.id);
+        token.sessionVersion = (user as { sessionVersion?: number }).sessionVersion ?? 0;
       }
       return token;
     },

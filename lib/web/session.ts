@@ -27,12 +27,6 @@ export async function findSessionUser(claims: SessionClaims | null): Promise<Use
   return user && isSessionCurrent(claims, user) ? user : null;
 }
 
-/** The version a session started now must carry (read at sign-in by the jwt callback). */
-export async function readSessionVersion(userId: string): Promise<number> {
-  const [row] = await db.select({ sessionVersion: users.sessionVersion }).from(users).where(eq(users.id, userId));
-  return row?.sessionVersion ?? 0;
-}
-
 export const getCurrentUser = cache(async (): Promise<User | null> => {
   const session = await getServerSession(authOptions);
   const user = session?.user as { id?: string; sessionVersion?: unknown } | undefined;
