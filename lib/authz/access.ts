@@ -163,7 +163,9 @@ export async function authorizeProject(
       .where(and(eq(projectAccess.projectId, row.id), eq(projectAccess.userId, principal.userId)));
     role = pa?.role ?? null;
   }
-  const permissions = new Set([...account.permissions, ...grantsFor({ projectRole: role })]);
+  // The role's grants are capped like the member's own (a Customer Reader stays read-only whatever its role).
+  const roleGrants = grantsFor({ projectRole: role, memberGroup: account.membership?.group ?? null, accountKind: account.customer.kind });
+  const permissions = new Set([...account.permissions, ...roleGrants]);
   if (!permissions.has("VIEW_PROJECT") && !permissions.has(permission)) throw new NotFoundError(notFound);
   if (!permissions.has(permission)) throw new ForbiddenError("You don't have permission to do that in this project.");
   return { ...accessOf(account.customer, account.membership, permissions), project: row, role };

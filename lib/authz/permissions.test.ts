@@ -44,9 +44,16 @@ describe("permission tables", () => {
   });
 
   it("offers each kind of account its own groups, and admins are those who manage users", () => {
-    expect(groupsFor("customer")).toEqual(["customer_admin", "customer_employee"]);
+    expect(groupsFor("customer")).toEqual(["customer_admin", "customer_employee", "customer_reader"]);
     expect(groupsFor("partner")).toEqual(["partner_admin", "partner_employee"]);
     for (const kind of ["customer", "partner"] as const) for (const g of groupsFor(kind)) expect(GROUPS_BY_KIND[kind]).toContain(g);
     expect(Object.keys(MEMBER_GROUP_PERMISSIONS).filter((g) => isAdminGroup(g as never))).toEqual(["customer_admin", "partner_admin"]);
+  });
+
+  it("keeps a Customer Reader read-only, even with a Project Admin role", () => {
+    const reader = grantsFor({ memberGroup: "customer_reader", accountKind: "customer", projectRole: "project_admin" });
+    expect([...reader].sort()).toEqual(["VIEW_ACCOUNT", "VIEW_MEMBERS", "VIEW_PROJECT", "VIEW_QUOTA"]);
+    // The same role on an Employee manages the project's access.
+    expect(grantsFor({ memberGroup: "customer_employee", accountKind: "customer", projectRole: "project_admin" }).has("MANAGE_PROJECT_ACCESS")).toBe(true);
   });
 });

@@ -97,8 +97,24 @@ export const GROUPS_BY_KIND: Record<Customer["kind"], readonly MemberGroup[]> = 
 
 /** The groups offered when inviting or regrouping (Customer Reader arrives with its page explanations). */
 export const OFFERED_GROUPS: Record<Customer["kind"], readonly MemberGroup[]> = {
-  customer: ["customer_admin", "customer_employee"],
+  customer: ["customer_admin", "customer_employee", "customer_reader"],
   partner: ["partner_admin", "partner_employee"],
+};
+
+/** What any relation may grant at most to a member of these groups, whatever else it holds (a project role, say). */
+const READ_ONLY: readonly Permission[] = ["VIEW_ACCOUNT", "VIEW_MEMBERS", "VIEW_QUOTA", "VIEW_PROJECT"];
+export const MEMBER_GROUP_CEILING: Partial<Record<MemberGroup, readonly Permission[]>> = {
+  // ThingsBoard CE's read-only customer user: sees the account and the projects given to it, changes nothing.
+  customer_reader: READ_ONLY,
+};
+
+/** One line per group, for the Users page and the group selects. */
+export const GROUP_DESCRIPTIONS: Record<MemberGroup, string> = {
+  customer_admin: "manages the account: settings, users and invitations, every project and who may use it, activity.",
+  customer_employee: "sees the account and its members, and uses the projects given to them (a Project Admin role lets them manage that project's access).",
+  customer_reader: "sees the account, its members and the projects given to them, and changes nothing anywhere.",
+  partner_admin: "manages the partner account and its Administration: managed customers, their quotas, Add Myself.",
+  partner_employee: "sees the partner account and its Administration, read-only.",
 };
 
 /** How a principal stands to one account (and, for project permissions, to one project of it). */
@@ -126,6 +142,8 @@ export function grantsFor(relation: Relation): Set<Permission> {
   if (relation.managingPartnerGroup) add(MANAGING_PARTNER_PERMISSIONS[relation.managingPartnerGroup]);
   if (relation.projectRole) add(PROJECT_ROLE_PERMISSIONS[relation.projectRole]);
   if (relation.keyScopes) add(relation.keyScopes);
+  const ceiling = group ? MEMBER_GROUP_CEILING[group] : undefined;
+  if (ceiling && !relation.system && !relation.operator) for (const p of [...out]) if (!ceiling.includes(p)) out.delete(p);
   return out;
 }
 

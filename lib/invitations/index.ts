@@ -28,7 +28,7 @@ import { configuredOperatorEmails } from "@/lib/operators";
 export const inviteSchema = z.object({
   fullName: fullNameSchema,
   email: emailSchema,
-  group: z.enum(["customer_admin", "customer_employee", "partner_admin", "partner_employee"], "Choose a group."),
+  group: z.enum(["customer_admin", "customer_employee", "customer_reader", "partner_admin", "partner_employee"], "Choose a group."),
 });
 export type InviteInput = z.infer<typeof inviteSchema>;
 

@@ -7,7 +7,7 @@ import { recordAudit } from "@/lib/audit";
 import { ADMIN_GROUPS, GROUP_LABELS, authorizeAccount, authorizeProject, groupsFor, isAdminGroup, type Principal } from "@/lib/authz";
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, searchAny } from "@/lib/core";
 
-export const memberGroupSchema = z.enum(["customer_admin", "customer_employee", "partner_admin", "partner_employee"], "Choose a group.");
+export const memberGroupSchema = z.enum(["customer_admin", "customer_employee", "customer_reader", "partner_admin", "partner_employee"], "Choose a group.");
 
 /**
  * Locks the account's admin memberships, in a fixed order, and returns their user ids. Every change that could take

@@ -13,6 +13,7 @@ export const PRINCIPALS = [
   "unrelatedUser",
   "customerAdmin",
   "customerEmployee",
+  "customerReader",
   "projectAdmin",
   "projectReader",
   "partnerAdmin",
@@ -31,13 +32,19 @@ const MEMBERSHIPS: Partial<Record<PrincipalName, Partial<Record<AccountKey, Memb
   unrelatedUser: { X: "customer_admin" },
   customerAdmin: { C: "customer_admin" },
   customerEmployee: { C: "customer_employee" },
+  customerReader: { C: "customer_reader" },
   projectAdmin: { C: "customer_employee" },
   projectReader: { C: "customer_employee" },
   partnerAdmin: { P: "partner_admin" },
   partnerEmployee: { P: "partner_employee" },
   otherPartnerAdmin: { P2: "partner_admin" },
 };
-const PROJECT_ROLES: Partial<Record<PrincipalName, ProjectRole>> = { projectAdmin: "project_admin", projectReader: "project_reader" };
+// The Customer Reader holds a Project Admin role, which must not let it change anything.
+const PROJECT_ROLES: Partial<Record<PrincipalName, ProjectRole>> = {
+  projectAdmin: "project_admin",
+  projectReader: "project_reader",
+  customerReader: "project_admin",
+};
 /** The API key belongs to customer C and may read its members and invite people; nothing elsewhere. */
 const KEY_ACCOUNT: AccountKey = "C";
 const KEY_SCOPES: Permission[] = ["VIEW_ACCOUNT", "VIEW_MEMBERS", "MANAGE_USERS"];

@@ -4,7 +4,7 @@ import { Pagination, SearchBox, withParams } from "@/app/components/list-control
 import { LiveRefresh } from "@/app/components/live-refresh";
 import { ACTIONS_COLUMN, ListSection, TableCard } from "@/app/components/list-section";
 import { getAccountContext } from "@/lib/web";
-import { GROUP_LABELS, groupsFor, isAdminGroup } from "@/lib/authz";
+import { GROUP_DESCRIPTIONS, GROUP_LABELS, groupsFor, isAdminGroup } from "@/lib/authz";
 import { listInvitations } from "@/lib/invitations";
 import { listMembers } from "@/lib/members";
 import { PAGE_SIZE, firstParams, pageParams, type SearchParams } from "@/lib/core";
@@ -102,6 +102,18 @@ export default async function UsersPage({
         }
         tools={<SearchBox q={memberList.q} label="Search users" keep={{ iq: current.iq, ipage: current.ipage }} />}
       >
+        <dl
+          className="grid gap-x-3 gap-y-1 text-sm text-slate-600 sm:grid-cols-[max-content_1fr]"
+          aria-label="What each group may do"
+          data-testid="group-descriptions"
+        >
+          {groupsFor(customer.kind).map((g) => (
+            <div key={g} className="contents">
+              <dt className="font-medium text-slate-800">{GROUP_LABELS[g]}</dt>
+              <dd>{GROUP_DESCRIPTIONS[g]}</dd>
+            </div>
+          ))}
+        </dl>
         <ListFeedback>
           <TableCard
             columns={["Name", "E-mail", "Group", "Joined", manage && ACTIONS_COLUMN]}
