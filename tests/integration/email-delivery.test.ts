@@ -5,8 +5,10 @@ import { closeDb, db, rawSql } from "@/db/client";
 import { outbox, outboundEmails } from "@/db/schema";
 import type { RunningWorker } from "@/jobs/worker";
 import { FakeResend } from "../support/fake-resend";
+import { deriveLinkToken } from "@/lib/core";
 import { inviteMember, resendInvitation } from "@/lib/invitations";
-import { as, newAccount, unique } from "../support/factories";
+import { requestPasswordReset, resendVerification } from "@/lib/profile";
+import { ANONYMOUS, as, newAccount, unique } from "../support/factories";
 import { quietOutbox, startTestWorker, useUniqueQueuePrefix, waitFor } from "../support/worker";
 
 const resend = new FakeResend();
@@ -98,7 +100,7 @@ describe("welcome e-mail", () => {
 });
 
 describe("links in the database", () => {
-  it("keeps no usable invitation link anywhere: the provider gets it, every table afterwards holds neither token nor link", async () => {
+  it("keeps no usable link anywhere after invitations, a resend, a password reset and verifications: the provider gets each, no table holds a token", async () => {
     const { user, customer } = await newAccount();
     const sent: { token: string; invitationId: string }[] = [];
     for (let i = 0; i < 3; i++) {
@@ -112,20 +114,36 @@ describe("links in the database", () => {
     // A resend issues a new link; the first one's token must not be findable either.
     const resent = await resendInvitation(as(user), customer.identifier, sent[0].invitationId);
     sent.push({ token: resent.token, invitationId: sent[0].invitationId });
+    // A password reset, and verification links (sign-up sent one; a second on request).
+    await requestPasswordReset(ANONYMOUS, { email: user.email });
+    await resendVerification(as(user));
     // The first e-mail of the resent invitation went out, or was superseded by the resend before it did.
-    await waitFor(async () => {
-      const rows = await db.select().from(outboundEmails).where(eq(outboundEmails.customerId, customer.id));
-      return rows.length === 5 && rows.every((r) => r.status === "sent" || (r.status === "superseded" && r.invitationId === sent[0].invitationId));
+    const linked = await waitFor(async () => {
+      const rows = (await db.select().from(outboundEmails).where(eq(outboundEmails.to, user.email))).filter((r) => r.link);
+      const invitationRows = await db.select().from(outboundEmails).where(eq(outboundEmails.customerId, customer.id));
+      const settled = (r: { status: string; invitationId: string | null }) =>
+        r.status === "sent" || (r.status === "superseded" && r.invitationId === sent[0].invitationId);
+      return rows.length === 3 && rows.every(settled) && invitationRows.filter((r) => r.invitationId).length === 4 && invitationRows.every(settled)
+        ? rows
+        : null;
     });
+    // The reset and verification links, as only the installation's secret rebuilds them.
+    const links = linked.map((r) => {
+      const link = r.link as { purpose: string; nonce: string; path: string };
+      return { token: deriveLinkToken(link.purpose, link.nonce), path: link.path };
+    });
+    expect(links.map((l) => l.path).sort()).toEqual(["/reset-password/{token}", "/verify-email/{token}", "/verify-email/{token}"]);
     // The provider received each live link.
     const delivered = JSON.stringify(resend.delivered.map((d) => d.payload));
     for (const { token } of sent.slice(1)) expect(delivered).toContain(`/invitations/${token}`);
+    for (const { token, path } of links) expect(delivered).toContain(path.replace("{token}", token));
     // Every table, every row, as text: no token, no link.
+    const tokens = [...sent.map((s) => s.token), ...links.map((l) => l.token)];
     const sql = rawSql();
     const tables = await sql<{ tablename: string }[]>`select tablename from pg_tables where schemaname = 'public'`;
     for (const { tablename } of tables) {
       const [{ dump }] = await sql.unsafe<{ dump: string | null }[]>(`select string_agg(t::text, ' ') as dump from "${tablename}" t`);
-      for (const { token } of sent) expect(dump ?? "", `${tablename} holds a token`).not.toContain(token);
+      for (const token of tokens) expect(dump ?? "", `${tablename} holds a token`).not.toContain(token);
     }
     const [stored] = await db.select().from(outboundEmails).where(eq(outboundEmails.invitationId, sent[1].invitationId));
     expect(stored.html).toContain("[link removed after sending]");
