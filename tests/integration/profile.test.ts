@@ -7,7 +7,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { closeDb, db } from "@/db/client";
 import { emailVerifications, outboundEmails, passwordResets, users, type User } from "@/db/schema";
 import { renderEmail } from "@/emails";
-import { verifyPassword } from "@/lib/auth";
+import { verifyCredentials, verifyPassword } from "@/lib/auth";
 import { deriveLinkToken, hashToken } from "@/lib/core";
 import { AppError, ConflictError, ForbiddenError, NotFoundError, RateLimitedError } from "@/lib/core";
 import {
@@ -215,8 +215,11 @@ describe("sessions", () => {
   it("sign-in puts the current version into the token", async () => {
     const user = await newUser();
     await db.update(users).set({ sessionVersion: 4 }).where(eq(users.id, user.id));
+    // The credentials check reads the version with the user; the jwt callback puts it into the token.
+    const signedIn = await verifyCredentials(user.email, PASSWORD, { ip: "192.0.2.40" });
+    expect(signedIn).toMatchObject({ id: user.id, sessionVersion: 4 });
     const jwt = authOptions.callbacks!.jwt!;
-    const token = await jwt({ token: {}, user: { id: user.id, email: user.email, name: user.name }, account: null } as never);
+    const token = await jwt({ token: {}, user: signedIn, account: null } as never);
     expect(token).toMatchObject({ sub: user.id, sessionVersion: 4 });
     // Later requests keep what the token says; they don't read the version again.
     expect(await jwt({ token: { sub: user.id, sessionVersion: 3 } } as never)).toMatchObject({ sessionVersion: 3 });
