@@ -3,6 +3,9 @@
 // or key scope is one line here.
 import type { Customer, MemberGroup, ProjectRole } from "@/db/schema";
 
+// The groups and roles the tables speak of, for pages that show them (app/ doesn't import db/).
+export type { MemberGroup, ProjectRole };
+
 export const PERMISSIONS = [
   // inside an account
   "VIEW_ACCOUNT",

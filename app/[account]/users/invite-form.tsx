@@ -2,7 +2,7 @@
 import { Field, FieldError, FormMessage, SubmitButton } from "@/app/components/form";
 import { PlusIcon } from "@/app/components/icons";
 import { useActionForm } from "@/app/components/use-action-form";
-import type { MemberGroup } from "@/db/schema";
+import type { MemberGroup } from "@/lib/authz";
 import { inviteMemberAction } from "./actions";
 
 export type GroupOption = { value: MemberGroup; label: string };

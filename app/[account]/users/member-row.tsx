@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import { ConfirmButton } from "@/app/components/confirm-button";
 import { DiscIcon, TrashIcon } from "@/app/components/icons";
 import { useActionForm } from "@/app/components/use-action-form";
-import type { MemberGroup } from "@/db/schema";
+import type { MemberGroup } from "@/lib/authz";
 import { changeMemberGroupAction, removeMemberAction } from "./actions";
 import type { GroupOption } from "./invite-form";
 import { RowMessage, useRowOutcome } from "./row-feedback";

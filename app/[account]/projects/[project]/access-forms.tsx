@@ -3,7 +3,7 @@ import { FieldError, FormMessage, SubmitButton } from "@/app/components/form";
 import { ConfirmButton } from "@/app/components/confirm-button";
 import { DiscIcon, PlusIcon, TrashIcon } from "@/app/components/icons";
 import { useActionForm } from "@/app/components/use-action-form";
-import type { ProjectRole } from "@/db/schema";
+import type { ProjectRole } from "@/lib/authz";
 import { setProjectAccessAction } from "../actions";
 
 type Role = { value: ProjectRole; label: string };

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { Day } from "@/app/components/day";
 import { SearchBox } from "@/app/components/list-controls";
 import { ACTIONS_COLUMN, TableCard } from "@/app/components/list-section";
-import type { ProjectRole } from "@/db/schema";
+import type { ProjectRole } from "@/lib/authz";
 import { PROJECT_ROLE_LABELS } from "@/lib/authz";
 import { firstParams, type SearchParams } from "@/lib/core";
 import { searchProjectCandidates } from "@/lib/members";
