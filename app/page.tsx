@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { listMyAccounts } from "@/lib/accounts";
+import { findHomePage } from "@/lib/accounts";
 import { getPrincipal } from "@/lib/web";
 
 export const dynamic = "force-dynamic";
@@ -9,8 +9,9 @@ export default async function Home() {
   const principal = await getPrincipal();
   const user = principal.kind === "user" ? principal : null;
   if (user) {
-    const accounts = await listMyAccounts(user);
-    if (accounts[0]) redirect(`/${accounts[0].identifier}`);
+    // Their first account's home page: the project its customer chose, or its overview.
+    const home = await findHomePage(user);
+    if (home) redirect(home);
   }
   return (
     <main className="mx-auto flex min-h-screen max-w-2xl flex-col justify-center px-6">

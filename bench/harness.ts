@@ -38,3 +38,33 @@ export async function medianMs(runs: number, fn: () => Promise<unknown>): Promis
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)];
 }
+
+export type Latencies = { p50: number; p95: number; n: number };
+
+/**
+ * Latency percentiles with `concurrency` callers in flight, each calling `fn` again as soon as its previous call ends:
+ * `n` calls, or fewer once `budgetMs` has passed (never fewer than `minN`), after `warmup` calls that are not counted.
+ */
+export async function latencies(
+  fn: () => Promise<unknown>,
+  opts: { n: number; concurrency: number; warmup?: number; budgetMs?: number; minN?: number },
+): Promise<Latencies> {
+  for (let i = 0; i < (opts.warmup ?? 0); i++) await fn();
+  const times: number[] = [];
+  const started = Date.now();
+  const budget = opts.budgetMs ?? Infinity;
+  const minN = Math.min(opts.minN ?? opts.n, opts.n);
+  let issued = 0;
+  const more = () => issued < opts.n && (issued < minN || Date.now() - started < budget);
+  await Promise.all(
+    Array.from({ length: opts.concurrency }, async () => {
+      while (more()) {
+        issued++;
+        times.push(await timeIt(fn));
+      }
+    }),
+  );
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)];
+  return { p50: at(0.5), p95: at(0.95), n: times.length };
+}

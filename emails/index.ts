@@ -1,7 +1,10 @@
 // The registry of templates: name → component and subject. Jobs render by name with the props stored on the e-mail record.
 import { render } from "@react-email/render";
 import { createElement, type ComponentType } from "react";
+import DeletionReportEmail, { deletionReportSubject, type DeletionReportEmailProps } from "./deletion-report";
 import FailedSignInsEmail, { failedSignInsSubject, type FailedSignInsEmailProps } from "./failed-sign-ins";
+import NoticeEmail, { noticeSubject, type NoticeEmailProps } from "./notice";
+import NoticeCompleteEmail, { noticeCompleteSubject, type NoticeCompleteEmailProps } from "./notice-complete";
 import InvitationEmail, { invitationSubject, type InvitationEmailProps } from "./invitation";
 import PasswordResetEmail, { passwordResetSubject, type PasswordResetEmailProps } from "./password-reset";
 import VerifyEmail, { verifyEmailSubject, type VerifyEmailProps } from "./verify-email";
@@ -13,6 +16,9 @@ type TemplateProps = {
   "password-reset": PasswordResetEmailProps;
   "verify-email": VerifyEmailProps;
   "failed-sign-ins": FailedSignInsEmailProps;
+  "deletion-report": DeletionReportEmailProps;
+  notice: NoticeEmailProps;
+  "notice-complete": NoticeCompleteEmailProps;
 };
 export type TemplateName = keyof TemplateProps;
 
@@ -22,6 +28,9 @@ const templates: { [K in TemplateName]: { component: ComponentType<TemplateProps
   "password-reset": { component: PasswordResetEmail, subject: passwordResetSubject },
   "verify-email": { component: VerifyEmail, subject: verifyEmailSubject },
   "failed-sign-ins": { component: FailedSignInsEmail, subject: failedSignInsSubject },
+  "deletion-report": { component: DeletionReportEmail, subject: deletionReportSubject },
+  notice: { component: NoticeEmail, subject: noticeSubject },
+  "notice-complete": { component: NoticeCompleteEmail, subject: noticeCompleteSubject },
 };
 
 export type EmailContent = { subject: string; html: string; text: string };

@@ -3,6 +3,8 @@
 import type { Job, JobsOptions } from "bullmq";
 import type { z } from "zod";
 import { getEnv, type Logger } from "@/lib/core";
+import { DELETION_QUEUE, deletionJobOptions, deletionPayload, deletionReconciler, processDeletionJob } from "./deletion";
+import { NOTICES_QUEUE, noticesBackoff, noticesJobOptions, noticesPayload, processNoticesJob } from "./notices";
 import { EMAIL_QUEUE, emailBackoff, emailJobOptions, emailLimiter, emailPayload, emailReconciler, onEmailJobFailed, processEmailJob } from "./email";
 
 export type JobContext = {
@@ -28,7 +30,8 @@ export type QueueDefinition = {
   /** The relay sets aside an outbox row whose payload this refuses. */
   payload: z.ZodType;
   jobOptions: () => JobsOptions;
-  process: (job: Job, ctx: JobContext) => Promise<unknown>;
+  /** `token` is the job's lock token (a processor that moves its own job back to delayed needs it). */
+  process: (job: Job, ctx: JobContext, token?: string) => Promise<unknown>;
   concurrency: () => number;
   backoff?: (attemptsMade: number, err: Error | undefined) => number;
   limiter?: () => { max: number; duration: number } | undefined;
@@ -48,5 +51,24 @@ export const QUEUES: Record<string, QueueDefinition> = {
     limiter: emailLimiter,
     onFailed: onEmailJobFailed,
     reconcile: emailReconciler,
+  },
+  [DELETION_QUEUE]: {
+    name: DELETION_QUEUE,
+    payload: deletionPayload,
+    jobOptions: deletionJobOptions,
+    process: processDeletionJob,
+    // One deletion at a time per worker: its chunks already keep the database busy, other requests must still get through.
+    concurrency: () => 1,
+    reconcile: deletionReconciler,
+  },
+  [NOTICES_QUEUE]: {
+    name: NOTICES_QUEUE,
+    payload: noticesPayload,
+    jobOptions: noticesJobOptions,
+    process: processNoticesJob,
+    concurrency: () => 2,
+    backoff: noticesBackoff,
+    // Copies and reminders call the provider's batch API at EMAIL_RATE_PER_SECOND themselves; this lets a 429 pause the queue.
+    limiter: () => ({ max: 1_000_000, duration: 1000 }),
   },
 };

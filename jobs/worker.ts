@@ -29,7 +29,7 @@ export async function startWorker(
     const { connection, prefix } = queueConnection("worker");
     const jobLog = logger.child({ name: def.name });
     const context = { log: jobLog, rateLimit: (ms: number) => producers.get(def.name).rateLimit(ms) };
-    const w = new Worker(def.name, (job) => def.process(job, context), {
+    const w = new Worker(def.name, (job, token) => def.process(job, context, token), {
       connection,
       prefix,
       concurrency: def.concurrency(),

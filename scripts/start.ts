@@ -8,12 +8,12 @@ import path from "node:path";
 import { loadEnvConfig } from "@next/env";
 import { clusterDir, dataDir, EMBEDDED_DATABASE, EmbeddedCluster, embeddedPgPort } from "../db/embedded";
 import { runMigrations } from "../db/migrate";
+import { staleBuildReason } from "./build-freshness";
 import { devMailboxEnabled, getEnv } from "../lib/core";
 
 const DEV = process.argv.includes("--dev");
 const ROOT = process.cwd();
 const DATA_DIR = dataDir(ROOT);
-const BUILD_INPUTS = ["app", "lib", "db", "emails", "jobs", "package.json", "next.config.js", "proxy.ts"];
 const STOP_GRACE_MS = 10_000;
 // Process groups let a forced kill reach grandchildren too (tsx runs the worker in a child process of its own).
 const USE_PROCESS_GROUPS = process.platform !== "win32";
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   resolveTelemetry();
 
   if (!DEV) {
-    const reason = staleBuildReason();
+    const reason = staleBuildReason(ROOT);
     if (reason) {
       say(`build: ${reason}, running next build`);
       const code = await runToEnd(bin("next"), ["build"]);
@@ -224,27 +224,6 @@ function resolveTelemetry(): void {
     return say("telemetry: Next.js telemetry left to Next's own setting (TENANCY_TELEMETRY=on; `npx next telemetry status` shows it)");
   process.env.NEXT_TELEMETRY_DISABLED = "1";
   say("telemetry: Next.js telemetry off (set TENANCY_TELEMETRY=on to send it)");
-}
-
-/** Why `.next` must be rebuilt, or null when the build is newer than every input. */
-function staleBuildReason(): string | null {
-  const buildId = path.join(ROOT, ".next", "BUILD_ID");
-  if (!fs.existsSync(buildId)) return "no production build yet";
-  const builtAt = fs.statSync(buildId).mtimeMs;
-  const changed = BUILD_INPUTS.find((input) => newestMtime(path.join(ROOT, input)) > builtAt);
-  return changed ? `${changed} changed since the last build` : null;
-}
-
-/** Directories count too: their mtime moves when a file is added or removed. */
-function newestMtime(file: string): number {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(file);
-  } catch {
-    return 0;
-  }
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return fs.readdirSync(file).reduce((newest, name) => Math.max(newest, newestMtime(path.join(file, name))), stat.mtimeMs);
 }
 
 const bin = (name: string) => path.join(ROOT, "node_modules", ".bin", name);

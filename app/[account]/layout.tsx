@@ -2,19 +2,27 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { AccountSwitcher } from "@/app/components/account-switcher";
 import { NavLink } from "@/app/components/nav-link";
+import { NoticeEvents } from "@/app/components/notice-events";
 import { SettingsMenu } from "@/app/components/user-menu";
 import { listMyAccounts } from "@/lib/accounts";
+import { listOpenNotices } from "@/lib/notices";
 import { getAccountContext } from "@/lib/web";
+import { NoticeCard } from "./notices/notice-card";
 
 export default async function AccountLayout({ children, params }: { children: ReactNode; params: Promise<{ account: string }> }) {
   const { account } = await params;
   const ctx = await getAccountContext(account);
   const accounts = await listMyAccounts(ctx.principal);
   const base = `/${ctx.customer.identifier}`;
+  // A person's open notices come first on every page of the account until they acknowledge them. Only a partner sends
+  // notices, to the accounts it manages: an account no partner manages has none to show.
+  const receives = ctx.can("RECEIVE_NOTICES") && ctx.membership !== null && ctx.customer.partnerId !== null;
+  const openNotices = receives ? await listOpenNotices(ctx.principal, ctx.customer.identifier) : [];
   const nav = [
     { href: `${base}/projects`, label: "Projects" },
     { href: `${base}/users`, label: "Users" },
     { href: `${base}/settings`, label: "Settings" },
+    ...(receives ? [{ href: `${base}/notices`, label: openNotices.length ? `Notices (${openNotices.length})` : "Notices" }] : []),
     ...(ctx.can("VIEW_ACTIVITY") ? [{ href: `${base}/activity`, label: "Activity" }] : []),
     ...(ctx.can("VIEW_ADMINISTRATION") ? [{ href: `${base}/admin/customers`, label: "Administration" }] : []),
   ];
@@ -25,7 +33,16 @@ export default async function AccountLayout({ children, params }: { children: Re
           <Link href={base} className="hidden text-lg font-bold text-blue-900 sm:block">
             Tenancy
           </Link>
-          <AccountSwitcher current={{ identifier: ctx.customer.identifier, name: ctx.customer.name, kind: ctx.customer.kind }} accounts={accounts} />
+          <AccountSwitcher
+            current={
+              accounts.find((a) => a.identifier === ctx.customer.identifier) ?? {
+                identifier: ctx.customer.identifier,
+                name: ctx.customer.name,
+                kind: ctx.customer.kind,
+              }
+            }
+            accounts={accounts}
+          />
           <div className="ml-auto">
             <SettingsMenu
               name={ctx.principal.name}
@@ -46,7 +63,27 @@ export default async function AccountLayout({ children, params }: { children: Re
           ))}
         </nav>
       </header>
-      <main className="mx-auto max-w-6xl px-4 py-6">{children}</main>
+      <main className="mx-auto max-w-6xl px-4 py-6">
+        {receives ? <NoticeEvents account={ctx.customer.identifier} /> : null}
+        {openNotices.length > 0 ? (
+          <section aria-labelledby="open-notices-heading" className="mb-6 rounded-lg border-2 border-amber-300 bg-amber-50 p-4" data-testid="notice-panel">
+            <div className="mb-3 flex flex-wrap items-baseline justify-between gap-2">
+              <h2 id="open-notices-heading" className="text-lg font-semibold text-amber-950">
+                {openNotices.length === 1 ? "A notice for you" : `${openNotices.length} notices for you`}
+              </h2>
+              <Link href={`${base}/notices`} className="text-sm text-blue-800 hover:underline">
+                All notices
+              </Link>
+            </div>
+            <div className="space-y-3">
+              {openNotices.map((n) => (
+                <NoticeCard key={n.id} account={ctx.customer.identifier} notice={n} />
+              ))}
+            </div>
+          </section>
+        ) : null}
+        {children}
+      </main>
     </div>
   );
 }

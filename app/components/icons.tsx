@@ -33,3 +33,19 @@ export const GaugeIcon = () => (
     <path d="M12 14l4-4M3 12a9 9 0 1 1 18 0" />
   </svg>
 );
+export const InfoIcon = () => (
+  <svg {...base}>
+    <path d="M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20ZM12 16v-4M12 8h.01" />
+  </svg>
+);
+export const FolderIcon = () => (
+  <svg {...base}>
+    <path d="M3 7a2 2 0 0 1 2-2h4l2 2h8a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2Z" />
+  </svg>
+);
+export const EnvelopeIcon = () => (
+  <svg {...base}>
+    <path d="M3 6h18v12H3z" />
+    <path d="m3 7 9 6 9-6" />
+  </svg>
+);

@@ -31,8 +31,11 @@ export function ListSection({
   );
 }
 
-/** A column heading; `hidden` keeps it for screen readers only (as for a column of buttons). */
-export type Column = string | { label: string; hidden?: boolean; className?: string };
+/**
+ * A column heading; `hidden` keeps it for screen readers only (as for a column of buttons); `header` replaces the label
+ * with something to act on (a sort link, a select-all box); `sort` is its aria-sort.
+ */
+export type Column = string | { label: string; hidden?: boolean; className?: string; header?: ReactNode; sort?: "ascending" | "descending" };
 
 export const ACTIONS_COLUMN: Column = { label: "Actions", hidden: true };
 
@@ -65,8 +68,8 @@ export function TableCard({
           <thead>
             <tr>
               {shown.map((c) => (
-                <th key={c.label} className={c.className}>
-                  {c.hidden ? <span className="sr-only">{c.label}</span> : c.label}
+                <th key={c.label} className={c.className} aria-sort={c.sort}>
+                  {c.header ?? (c.hidden ? <span className="sr-only">{c.label}</span> : c.label)}
                 </th>
               ))}
             </tr>

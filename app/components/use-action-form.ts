@@ -11,9 +11,11 @@ export function useActionForm(action: (prev: ActionState, formData: FormData) =>
     if (state.ok && opts.resetOnSuccess) ref.current?.reset();
   }, [state, opts.resetOnSuccess]);
   const onSubmit = (e: FormEvent<HTMLFormElement>) => {
+    const submitter = (e.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
+    // A button that sends the form's fields to another page (formmethod="get") navigates there as the browser does.
+    if (submitter?.getAttribute("formmethod") === "get") return;
     e.preventDefault();
     const data = new FormData(e.currentTarget);
-    const submitter = (e.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
     if (submitter?.name) data.set(submitter.name, submitter.value);
     startTransition(() => dispatch(data));
   };

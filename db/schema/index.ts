@@ -4,3 +4,5 @@ export * from "./invitations";
 export * from "./projects";
 export * from "./messaging";
 export * from "./audit";
+export * from "./deletions";
+export * from "./notices";

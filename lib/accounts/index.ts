@@ -1,24 +1,27 @@
 // Customer accounts: sign-up (user + account + admin membership in one transaction), settings, and the account switcher.
-import { asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { db, type Executor } from "@/db/client";
-import { customers, memberships, users, type Customer } from "@/db/schema";
+import { customers, memberships, projects, users, type Customer } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { hashPassword } from "@/lib/auth";
-import { authorizeAccount, userPrincipal, type AccountAccess, type Principal } from "@/lib/authz";
+import { authorizeAccount, authorizeProject, findAccountAccess, userPrincipal, type AccountAccess, type Principal } from "@/lib/authz";
 import {
   type AppError,
+  customerDetailsSchema,
   emailSchema,
   fieldConflict,
   fieldError,
   fullNameSchema,
   getEnv,
   identifierSchema,
+  isRefusal,
   nameSchema,
   parseInput,
   passwordSchema,
   settingsSchema,
   violatedConstraint,
+  type CustomerDetailsInput,
   type SettingsInput,
 } from "@/lib/core";
 import { queueEmail } from "@/lib/email";
@@ -45,6 +48,11 @@ export function accountConflict(err: unknown): AppError | null {
   if (unique === "customers_identifier_key") return fieldConflict("identifier", "This identifier is already taken. Please choose another one.");
   const check = violatedConstraint(err, "23514");
   if (check === "customers_identifier_format") return fieldError("identifier", "Use only lowercase letters, digits and hyphens.");
+  if (unique === "customers_identifier_reserved")
+    return fieldConflict(
+      "identifier",
+      `This identifier belonged to an account that was deleted. It stays reserved for ${getEnv().IDENTIFIER_RESERVATION_DAYS} days after the deletion, because it may still name things elsewhere. Please choose another one.`,
+    );
   return null;
 }
 
@@ -105,14 +113,22 @@ export async function signUp(_principal: Principal, input: SignUpInput, hooks: {
   }
 }
 
-/** Every account the signed-in person belongs to, for the switcher. Other principals belong to none. */
+/**
+ * Every account the signed-in person belongs to, for the switcher, each with where it sits: the names above it from its
+ * managing partner down to its parent (none for an account at the top). Other principals belong to none.
+ */
 export async function listMyAccounts(principal: Principal) {
   if (principal.kind !== "user") return [];
+  // The path lists ancestors root first; what lies above the managing partner is none of its customers' business.
+  const trail = sql<string[]>`coalesce((
+    select array_agg(a.name order by u.n)
+    from unnest(${customers.path}[coalesce(array_position(${customers.path}, ${customers.partnerId}), 1):]) with ordinality as u(id, n)
+    join ${customers} a on a.id = u.id), '{}')`;
   return db
-    .select({ identifier: customers.identifier, name: customers.name, kind: customers.kind, group: memberships.group })
+    .select({ identifier: customers.identifier, name: customers.name, kind: customers.kind, group: memberships.group, trail })
     .from(memberships)
     .innerJoin(customers, eq(customers.id, memberships.customerId))
-    .where(eq(memberships.userId, principal.userId))
+    .where(and(eq(memberships.userId, principal.userId), isNull(customers.deletingAt)))
     .orderBy(asc(customers.name), asc(customers.identifier));
 }
 
@@ -179,5 +195,95 @@ export async function updateSettings(principal: Principal, identifier: string, i
       details: { changed },
     });
     return updated;
+  });
+}
+
+/** The details' columns, in the words the audit trail and the forms use for them. */
+const DETAIL_LABELS = {
+  name: "name",
+  description: "description",
+  contactEmail: "contact e-mail",
+  contactPhone: "contact phone",
+  country: "country",
+  state: "state",
+  city: "city",
+  postalCode: "postal code",
+  addressLine1: "address line 1",
+  addressLine2: "address line 2",
+  homeProjectId: "home page",
+} as const satisfies Partial<Record<keyof Customer, string>>;
+
+/**
+ * Saves a customer's details: its own admins (in Settings) and those who manage it (in Administration) may. The home
+ * page must be one of this customer's projects. Only what changed is written and audited, on the customer and on the
+ * partner that manages it.
+ */
+export async function updateCustomerDetails(principal: Principal, identifier: string, input: CustomerDetailsInput): Promise<Customer> {
+  const parsed = parseInput(customerDetailsSchema, input);
+  return db.transaction(async (tx) => {
+    const { customer } = await authorizeAccount(tx, principal, identifier, "EDIT_CUSTOMER");
+    const [locked] = await tx.select().from(customers).where(eq(customers.id, customer.id)).for("update");
+    if (parsed.homeProject) {
+      const [own] = await tx
+        .select({ id: projects.id })
+        .from(projects)
+        .where(and(eq(projects.id, parsed.homeProject), eq(projects.customerId, customer.id)));
+      if (!own) throw fieldError("homeProject", "That project isn't one of this customer's (it may have been deleted). Pick the home page from the list.");
+    }
+    const next = {
+      name: parsed.name ?? locked.name,
+      description: parsed.description,
+      contactEmail: parsed.contactEmail,
+      contactPhone: parsed.contactPhone,
+      country: parsed.country,
+      state: parsed.state,
+      city: parsed.city,
+      postalCode: parsed.postalCode,
+      addressLine1: parsed.addressLine1,
+      addressLine2: parsed.addressLine2,
+      homeProjectId: parsed.homeProject,
+    } satisfies Record<keyof typeof DETAIL_LABELS, unknown>;
+    const changed = (Object.keys(next) as (keyof typeof next)[]).filter((k) => next[k] !== locked[k]);
+    if (changed.length === 0) return locked;
+    const [updated] = await tx
+      .update(customers)
+      .set({ ...Object.fromEntries(changed.map((k) => [k, next[k]])), updatedAt: new Date() })
+      .where(eq(customers.id, customer.id))
+      .returning();
+    const event = {
+      action: "customer.details_updated",
+      targetType: "customer",
+      targetId: customer.id,
+      targetLabel: `${updated.name} (${updated.identifier})`,
+      details: { changed: changed.map((k) => DETAIL_LABELS[k]) },
+    };
+    await recordAudit(tx, principal, { ...event, customerId: customer.id });
+    if (locked.partnerId) await recordAudit(tx, principal, { ...event, customerId: locked.partnerId });
+    return updated;
+  });
+}
+
+/**
+ * Where a person lands after signing in (or joining): the account's home project when the customer chose one and the
+ * person may see it, else the account's overview. Without an account named, their first account; null when they have
+ * none (or may not see the one named).
+ */
+export async function findHomePage(principal: Principal, identifier?: string): Promise<string | null> {
+  if (principal.kind !== "user") return null;
+  const account = identifier ?? (await listMyAccounts(principal))[0]?.identifier;
+  if (!account) return null;
+  return db.transaction(async (tx) => {
+    const access = await findAccountAccess(tx, principal, account);
+    if (!access) return null;
+    const overview = `/${access.customer.identifier}`;
+    const home = access.customer.homeProjectId;
+    if (!home) return overview;
+    try {
+      const { project } = await authorizeProject(tx, principal, access.customer.identifier, { id: home }, "VIEW_PROJECT");
+      return `${overview}/projects/${project.identifier}`;
+    } catch (err) {
+      if (isRefusal(err)) return overview;
+      throw err;
+    }
   });
 }

@@ -19,11 +19,11 @@ const NOT_FOUND = "This account doesn't exist or you don't have access to it.";
 
 /**
  * Whether the customers row named `alias` is managed by the partner: the one place the partner relation is written out.
- * When sub-customers arrive, this becomes "one of the partner's customers or their descendants", and every query
- * follows. Used as a condition on the row itself, so PostgreSQL can walk the (parent_id, …) indexes in order.
+ * A partner manages every customer below it down to the next partner (`partner_id`, kept by the database from the
+ * hierarchy), except those being deleted. A condition on the row itself, so PostgreSQL walks the (partner_id, …) indexes.
  */
 export function isManagedBy(alias: SQL, partnerId: string): SQL {
-  return sql`${alias}.parent_id = ${partnerId}`;
+  return sql`(${alias}.partner_id = ${partnerId} and ${alias}.deleting_at is null)`;
 }
 
 /** The ids of the customers a partner manages, as a subquery. */
@@ -31,9 +31,16 @@ export function managedCustomerIds(partnerId: string): SQL {
   return sql`(select mc.id from customers mc where ${isManagedBy(sql`mc`, partnerId)})`;
 }
 
-/** The partner account that manages `customer`, if any (its direct parent today; its nearest partner ancestor later). */
-function managingPartnerId(customer: Customer): string | null {
-  return customer.parentId;
+/** The account whose Administration area lists customers: a partner, or a self-managed customer (for its subtree). */
+export type Manager = Pick<Customer, "id" | "kind" | "partnerId">;
+
+/**
+ * The customers an Administration area covers: a partner's managed customers, or a self-managed customer's
+ * descendants (up to the next partner below it, like the partner's own reach).
+ */
+export function isInScopeOf(alias: SQL, manager: Manager): SQL {
+  if (manager.kind === "partner") return isManagedBy(alias, manager.id);
+  return sql`(${alias}.path @> array[${manager.id}]::uuid[] and ${alias}.partner_id is not distinct from ${manager.partnerId} and ${alias}.deleting_at is null)`;
 }
 
 /** How `principal` stands to `customer`, read in one round trip. */
@@ -46,24 +53,34 @@ export async function relationTo(ex: Executor, principal: Principal, customer: C
     case "api_key":
       return { keyScopes: principal.customerId === customer.id ? principal.scopes : null, membership: null };
     case "user": {
-      const partnerId = managingPartnerId(customer);
+      // The managing partner, and the self-managed customers above this one within that partner's reach: their
+      // Customer Admins manage it too. A customer being deleted is managed by nobody.
+      const partnerId = customer.deletingAt ? null : customer.partnerId;
+      const ancestors = customer.deletingAt ? [] : customer.path;
       const [row] = (await ex.execute(sql`
         select
           (select row_to_json(m) from memberships m where m.user_id = ${principal.userId} and m.customer_id = ${customer.id}) as membership,
           (select m."group" from memberships m join customers p on p.id = m.customer_id
-            where p.kind = 'partner' and p.id = ${partnerId} and m.user_id = ${principal.userId}) as partner_group`)) as unknown as {
-        membership: { id: string; user_id: string; customer_id: string; group: Membership["group"]; created_at: string } | null;
+            where p.kind = 'partner' and p.id = ${partnerId} and m.user_id = ${principal.userId}) as partner_group,
+          (select m."group" from memberships m join customers a on a.id = m.customer_id
+            where m.user_id = ${principal.userId} and m."group" = 'customer_admin' and a.self_managed and a.kind = 'customer'
+              and a.id = any(${sql.param(ancestors)}::uuid[]) and a.partner_id is not distinct from ${partnerId} and a.deleting_at is null
+            limit 1) as ancestor_group`)) as unknown as {
+        membership: { id: string; user_id: string; customer_id: string; partner_id: string | null; group: Membership["group"]; created_at: string } | null;
         partner_group: Membership["group"] | null;
+        ancestor_group: Membership["group"] | null;
       }[];
       const m = row?.membership;
       const membership: Membership | null = m
-        ? { id: m.id, userId: m.user_id, customerId: m.customer_id, group: m.group, createdAt: new Date(m.created_at) }
+        ? { id: m.id, userId: m.user_id, customerId: m.customer_id, partnerId: m.partner_id, group: m.group, createdAt: new Date(m.created_at) }
         : null;
       return {
         operator: principal.isOperator,
         memberGroup: membership?.group ?? null,
         accountKind: customer.kind,
+        selfManaged: customer.selfManaged,
         managingPartnerGroup: row?.partner_group ?? null,
+        managingAncestorGroup: row?.ancestor_group ?? null,
         membership,
       };
     }
@@ -83,7 +100,8 @@ async function findCustomer(ex: Executor, where: SQL | undefined, lock: boolean)
 /** What the principal may do in the account, or null when it may do nothing there (so it must not learn it exists). */
 export async function findAccountAccess(ex: Executor, principal: Principal, identifier: string): Promise<AccountAccess | null> {
   const customer = await findCustomer(ex, eq(customers.identifier, identifier.toLowerCase()), false);
-  if (!customer) return null;
+  // A customer being deleted is gone for everyone but the installation itself (the deletion's worker).
+  if (!customer || (customer.deletingAt && principal.kind !== "system")) return null;
   const { membership, ...relation } = await relationTo(ex, principal, customer);
   const permissions = grantsFor(relation);
   return permissions.size > 0 ? accessOf(customer, membership, permissions) : null;
@@ -104,29 +122,31 @@ export async function authorizeAccount(ex: Executor, principal: Principal, ident
 }
 
 /**
- * A customer managed by the partner named `partnerIdentifier`, with the principal's permission on it checked. Another
- * partner's customer matches nothing, so it is NotFound like one that doesn't exist.
+ * A customer within the Administration area of `managerIdentifier` (a partner, or a self-managed customer's subtree),
+ * with the principal's permission on it checked. A customer outside that area matches nothing, so it is NotFound like
+ * one that doesn't exist.
  */
 export async function authorizeManagedCustomer(
   ex: Executor,
   principal: Principal,
-  partnerIdentifier: string,
+  managerIdentifier: string,
   customerIdentifier: string,
   permission: Permission,
-): Promise<AccountAccess & { partner: Customer }> {
-  const notFound = "This customer doesn't exist or isn't managed by this partner.";
-  const [row] = await ex
-    .select({ customer: customers, partner: sql<string>`p.id` })
-    .from(customers)
-    .innerJoin(sql`customers p`, sql`p.id = ${customers.parentId} and p.kind = 'partner' and p.identifier = ${partnerIdentifier.toLowerCase()}`)
-    .where(eq(customers.identifier, customerIdentifier.toLowerCase()));
-  if (!row) throw new NotFoundError(notFound);
-  const { membership, ...relation } = await relationTo(ex, principal, row.customer);
+): Promise<AccountAccess & { manager: Customer }> {
+  const notFound = "This customer doesn't exist or isn't managed from here.";
+  const manager = await findCustomer(ex, eq(customers.identifier, managerIdentifier.toLowerCase()), false);
+  if (!manager || manager.deletingAt) throw new NotFoundError(notFound);
+  const customer = await findCustomer(
+    ex,
+    sql`${customers.identifier} = ${customerIdentifier.toLowerCase()} and ${isInScopeOf(sql`${customers}`, manager)}`,
+    false,
+  );
+  if (!customer) throw new NotFoundError(notFound);
+  const { membership, ...relation } = await relationTo(ex, principal, customer);
   const permissions = grantsFor(relation);
-  // Only those who may see the customer as its partner sees it learn that this partner manages it.
-  const access = check(permissions.has("VIEW_CUSTOMER") ? accessOf(row.customer, membership, permissions) : null, permission, notFound);
-  const [partner] = await ex.select().from(customers).where(eq(customers.id, row.partner));
-  return { ...access, partner };
+  // Only those who may see the customer as its managers see it learn where it sits.
+  const access = check(permissions.has("VIEW_CUSTOMER") ? accessOf(customer, membership, permissions) : null, permission, notFound);
+  return { ...access, manager };
 }
 
 export type ProjectAccess = AccountAccess & { project: Project; role: ProjectRole | null };

@@ -27,6 +27,17 @@ export const PERMISSIONS = [
   "VIEW_CUSTOMER",
   "ADD_MYSELF",
   "SET_QUOTA",
+  "EDIT_CUSTOMER",
+  "CREATE_SUB_CUSTOMERS",
+  "SET_SELF_MANAGED",
+  // a partner account's own customer groups
+  "MANAGE_CUSTOMER_GROUPS",
+  // deleting customers of an Administration area (and undoing it while it can be undone)
+  "DELETE_CUSTOMERS",
+  // notices: a partner sends them to its customers' users and follows who acknowledged; those users receive them
+  "SEND_NOTICES",
+  "VIEW_NOTICE_TRACKING",
+  "RECEIVE_NOTICES",
   // installation-wide
   "VIEW_ALL_ACCOUNTS",
   "CHANGE_ACCOUNT_KIND",
@@ -35,6 +46,8 @@ export const PERMISSIONS = [
   // the machinery: job queues and e-mail delivery (operators' dashboard)
   "VIEW_QUEUES",
   "RETRY_JOBS",
+  // the worker carrying out deletions
+  "RUN_DELETIONS",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -45,6 +58,7 @@ const CUSTOMER_ADMIN: Permission[] = [
   "VIEW_INVITATIONS",
   "VIEW_QUOTA",
   "EDIT_SETTINGS",
+  "EDIT_CUSTOMER",
   "MANAGE_USERS",
   "VIEW_ACTIVITY",
   "CREATE_PROJECTS",
@@ -55,20 +69,56 @@ const CUSTOMER_ADMIN: Permission[] = [
 
 /** What each group may do in its own account. */
 export const MEMBER_GROUP_PERMISSIONS: Record<MemberGroup, readonly Permission[]> = {
-  customer_admin: CUSTOMER_ADMIN,
-  customer_employee: ["VIEW_ACCOUNT", "VIEW_MEMBERS", "VIEW_QUOTA"],
-  customer_reader: ["VIEW_ACCOUNT", "VIEW_MEMBERS", "VIEW_QUOTA"],
-  partner_admin: [...CUSTOMER_ADMIN, "VIEW_ADMINISTRATION", "CREATE_CUSTOMERS"],
-  partner_employee: ["VIEW_ACCOUNT", "VIEW_MEMBERS", "VIEW_QUOTA", "VIEW_ADMINISTRATION"],
+  customer_admin: [...CUSTOMER_ADMIN, "RECEIVE_NOTICES"],
+  customer_employee: ["VIEW_ACCOUNT", "VIEW_MEMBERS", "VIEW_QUOTA", "RECEIVE_NOTICES"],
+  customer_reader: ["VIEW_ACCOUNT", "VIEW_MEMBERS", "VIEW_QUOTA", "RECEIVE_NOTICES"],
+  // A partner account can itself sit below another partner, whose notices then reach its people too.
+  partner_admin: [
+    ...CUSTOMER_ADMIN,
+    "RECEIVE_NOTICES",
+    "VIEW_ADMINISTRATION",
+    "CREATE_CUSTOMERS",
+    "MANAGE_CUSTOMER_GROUPS",
+    "DELETE_CUSTOMERS",
+    "SEND_NOTICES",
+    "VIEW_NOTICE_TRACKING",
+  ],
+  partner_employee: ["VIEW_ACCOUNT", "VIEW_MEMBERS", "VIEW_QUOTA", "RECEIVE_NOTICES", "VIEW_ADMINISTRATION", "VIEW_NOTICE_TRACKING"],
 };
 
 /**
  * What a partner's groups may do to the customers the partner manages. Working *inside* a customer (its projects, its
  * settings) takes a membership there, which Add Myself gives.
  */
+/** What managing a customer from outside it grants (a partner's admins, a self-managed ancestor's admins). */
+const MANAGE_CUSTOMER: Permission[] = [
+  "VIEW_CUSTOMER",
+  "VIEW_MEMBERS",
+  "VIEW_INVITATIONS",
+  "VIEW_QUOTA",
+  "VIEW_ACTIVITY",
+  "ADD_MYSELF",
+  "EDIT_CUSTOMER",
+  "MANAGE_USERS",
+  "CREATE_SUB_CUSTOMERS",
+];
+
 export const MANAGING_PARTNER_PERMISSIONS: Partial<Record<MemberGroup, readonly Permission[]>> = {
-  partner_admin: ["VIEW_CUSTOMER", "VIEW_MEMBERS", "VIEW_INVITATIONS", "VIEW_QUOTA", "ADD_MYSELF", "SET_QUOTA"],
-  partner_employee: ["VIEW_CUSTOMER", "VIEW_MEMBERS", "VIEW_INVITATIONS", "VIEW_QUOTA"],
+  partner_admin: [...MANAGE_CUSTOMER, "SET_QUOTA", "SET_SELF_MANAGED"],
+  partner_employee: ["VIEW_CUSTOMER", "VIEW_MEMBERS", "VIEW_INVITATIONS", "VIEW_QUOTA", "VIEW_ACTIVITY"],
+};
+
+/**
+ * ThingsBoard PE's self-managed customer: its Customer Admins manage its sub-customers (all the way down) as the
+ * partner's admins do, except for what the partner keeps: quotas and who is self-managed.
+ */
+export const SELF_MANAGED_ANCESTOR_PERMISSIONS: Partial<Record<MemberGroup, readonly Permission[]>> = {
+  customer_admin: MANAGE_CUSTOMER,
+};
+
+/** What a self-managed customer's own groups gain in it: an Administration area over its sub-customers. */
+export const SELF_MANAGED_ACCOUNT_PERMISSIONS: Partial<Record<MemberGroup, readonly Permission[]>> = {
+  customer_admin: ["VIEW_ADMINISTRATION", "CREATE_CUSTOMERS", "CREATE_SUB_CUSTOMERS", "DELETE_CUSTOMERS"],
 };
 
 /** What a project role allows on its one project. */
@@ -105,7 +155,8 @@ export const OFFERED_GROUPS: Record<Customer["kind"], readonly MemberGroup[]> = 
 };
 
 /** What any relation may grant at most to a member of these groups, whatever else it holds (a project role, say). */
-const READ_ONLY: readonly Permission[] = ["VIEW_ACCOUNT", "VIEW_MEMBERS", "VIEW_QUOTA", "VIEW_PROJECT"];
+// Acknowledging a notice is reading it: a reader receives notices like everyone else.
+const READ_ONLY: readonly Permission[] = ["VIEW_ACCOUNT", "VIEW_MEMBERS", "VIEW_QUOTA", "VIEW_PROJECT", "RECEIVE_NOTICES"];
 export const MEMBER_GROUP_CEILING: Partial<Record<MemberGroup, readonly Permission[]>> = {
   // ThingsBoard CE's read-only customer user: sees the account and the projects given to it, changes nothing.
   customer_reader: READ_ONLY,
@@ -116,8 +167,8 @@ export const GROUP_DESCRIPTIONS: Record<MemberGroup, string> = {
   customer_admin: "manages the account: settings, users and invitations, every project and who may use it, activity.",
   customer_employee: "sees the account and its members, and uses the projects given to them (a Project Admin role lets them manage that project's access).",
   customer_reader: "sees the account, its members and the projects given to them, and changes nothing anywhere.",
-  partner_admin: "manages the partner account and its Administration: managed customers, their quotas, Add Myself.",
-  partner_employee: "sees the partner account and its Administration, read-only.",
+  partner_admin: "manages the partner account and its Administration: managed customers, their quotas, Add Myself, notices to their users.",
+  partner_employee: "sees the partner account and its Administration (notices' tracking too), read-only.",
 };
 
 /** How a principal stands to one account (and, for project permissions, to one project of it). */
@@ -127,8 +178,12 @@ export type Relation = {
   /** The principal's group in the account itself. */
   memberGroup?: MemberGroup | null;
   accountKind?: Customer["kind"];
+  /** Whether the account is a self-managed customer. */
+  selfManaged?: boolean;
   /** The principal's group in the partner account that manages this account. */
   managingPartnerGroup?: MemberGroup | null;
+  /** The principal's group in a self-managed customer above this account (within the same partner's reach). */
+  managingAncestorGroup?: MemberGroup | null;
   projectRole?: ProjectRole | null;
   /** An API key's scopes, when the key belongs to this account. */
   keyScopes?: readonly Permission[] | null;
@@ -141,8 +196,12 @@ export function grantsFor(relation: Relation): Set<Permission> {
   if (relation.system) add(SYSTEM_PERMISSIONS);
   if (relation.operator) add(OPERATOR_PERMISSIONS);
   const group = relation.memberGroup;
-  if (group && (!relation.accountKind || GROUPS_BY_KIND[relation.accountKind].includes(group))) add(MEMBER_GROUP_PERMISSIONS[group]);
+  if (group && (!relation.accountKind || GROUPS_BY_KIND[relation.accountKind].includes(group))) {
+    add(MEMBER_GROUP_PERMISSIONS[group]);
+    if (relation.selfManaged && relation.accountKind === "customer") add(SELF_MANAGED_ACCOUNT_PERMISSIONS[group]);
+  }
   if (relation.managingPartnerGroup) add(MANAGING_PARTNER_PERMISSIONS[relation.managingPartnerGroup]);
+  if (relation.managingAncestorGroup) add(SELF_MANAGED_ANCESTOR_PERMISSIONS[relation.managingAncestorGroup]);
   if (relation.projectRole) add(PROJECT_ROLE_PERMISSIONS[relation.projectRole]);
   if (relation.keyScopes) add(relation.keyScopes);
   const ceiling = group ? MEMBER_GROUP_CEILING[group] : undefined;

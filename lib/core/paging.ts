@@ -18,9 +18,9 @@ export function pageParams(sp: { page?: string; q?: string }, pageSize = PAGE_SI
   return { page, q, limit: pageSize, offset: (page - 1) * pageSize };
 }
 
-/** A LIKE pattern matching `q` anywhere, with LIKE's own wildcards escaped. */
+/** A LIKE pattern matching `q` anywhere, with LIKE's own wildcards escaped (and NUL, which no text column holds, dropped). */
 export function containsPattern(q: string): string {
-  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return `%${q.replace(/\0/g, "").replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 /** A list's search: any of `columns` contains `q` (case-insensitive), or no condition when `q` is empty. */

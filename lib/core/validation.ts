@@ -35,7 +35,21 @@ export const identifierSchema = z
 // Control characters (NUL among them, which PostgreSQL refuses in text) and the bidirectional overrides that make a
 // name display as something else have no place in a name or an address.
 const HIDDEN_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
-const visible = (s: z.ZodString) => s.refine((v) => !HIDDEN_CHARACTERS.test(v), "Remove the invisible control characters.");
+/** A text field that refuses invisible control characters (they make look-alike names). */
+export const visible = (s: z.ZodString) => s.refine((v) => !HIDDEN_CHARACTERS.test(v), "Remove the invisible control characters.");
+
+/** An optional free text (a description): trimmed, bounded, no invisible control characters. */
+export const optionalTextSchema = (max: number, what = "This text") =>
+  visible(z.string().trim().max(max, `${what} can have at most ${max} characters.`))
+    .optional()
+    .default("");
+
+/** A reference to an account by its identifier, as a form or a URL sends it; anything else can name no account. */
+export const identifierRefSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9-]{1,40}$/, "No account has this identifier.");
 
 export const nameSchema = visible(z.string().trim().min(1, "Please enter a name.").max(120, "The name can have at most 120 characters."));
 
@@ -134,6 +148,37 @@ export const settingsSchema = z
   }));
 
 export type SettingsInput = z.infer<typeof settingsSchema>;
+
+/** A text field that may be left empty (null); an e-mail or id check runs only on what was entered. */
+const optionalValue = z
+  .string()
+  .trim()
+  .nullish()
+  .transform((v) => (v ? v : null));
+
+/**
+ * A customer's details: what its partner (or its own admins) keep about it, and where its users land after signing
+ * in. The name is optional so a form that leaves it to another (the account settings) doesn't send it.
+ */
+export const customerDetailsSchema = z.object({
+  name: nameSchema.optional(),
+  description: optionalText(1000, "The description"),
+  contactEmail: optionalValue.pipe(z.email("That doesn't look like an e-mail address.").max(254, "That e-mail address is too long.").nullable()),
+  contactPhone: optionalText(40, "The phone number").refine(
+    (v) => v === null || /^\+?[0-9][0-9 ()./-]*$/.test(v),
+    "Use digits, spaces and + ( ) - . / only, e.g. +49 30 1234567.",
+  ),
+  country: optionalText(100, "The country"),
+  state: optionalText(100, "The state"),
+  city: optionalText(100, "The city"),
+  postalCode: optionalText(20, "The postal code"),
+  addressLine1: optionalText(200, "The address line"),
+  addressLine2: optionalText(200, "The address line"),
+  /** A project of the customer, or none for the account overview. */
+  homeProject: optionalValue.pipe(z.uuid("Pick the home page from the list.").nullable()),
+});
+
+export type CustomerDetailsInput = z.input<typeof customerDetailsSchema>;
 
 /** Flattens zod issues into one plain message per field. */
 export function toFieldErrors(error: z.ZodError): Record<string, string> {

@@ -75,3 +75,39 @@ export async function sendEmail(email: OutgoingEmail): Promise<SendResult> {
   if (status === null || status >= 500 || status === 408) throw new TransientEmailError(message, status);
   throw new PermanentEmailError(message, status);
 }
+
+export type BatchEmail = { to: string; subject: string; html: string; text: string };
+
+/**
+ * Sends up to 100 e-mails in one call of the provider's batch API. `idempotencyKey` names the batch: a repeat of the
+ * same batch (a job retried after a crash) is dropped by the provider. Errors are classified as for one e-mail.
+ */
+export async function sendEmailBatch(
+  emails: BatchEmail[],
+  idempotencyKey: string,
+): Promise<{ transport: SendResult["transport"]; providerMessageIds: string[] }> {
+  if (emails.length === 0 || emails.length > 100) throw new PermanentEmailError(`A batch holds 1 to 100 e-mails, not ${emails.length}.`, null);
+  const env = getEnv();
+  if (!env.RESEND_API_KEY) {
+    if (devMailboxEnabled(env)) return { transport: "dev-mailbox", providerMessageIds: emails.map((_, i) => `dev-${idempotencyKey}-${i}`) };
+    throw new PermanentEmailError("Not sent: no e-mail provider is configured (RESEND_API_KEY is unset) and the dev mailbox is off (DEV_MAILBOX=off).", null);
+  }
+  const resend = new Resend(env.RESEND_API_KEY, env.RESEND_BASE_URL ? { baseUrl: env.RESEND_BASE_URL } : undefined);
+  const timeout = AbortSignal.timeout(env.EMAIL_SEND_TIMEOUT_MS);
+  const { data, error, headers } = await resend.batch
+    .send(
+      emails.map((e) => ({ from: env.MAIL_FROM, to: [e.to], subject: e.subject, html: e.html, text: e.text })),
+      { idempotencyKey, signal: timeout },
+    )
+    .catch((err: unknown) => {
+      if (timeout.aborted) return { data: null, error: null, headers: null };
+      throw new TransientEmailError(`Resend could not be reached (${err instanceof Error ? err.name : "error"})`, null);
+    });
+  if (data?.data) return { transport: "resend", providerMessageIds: data.data.map((d) => d.id) };
+  if (timeout.aborted) throw new TransientEmailError(`Resend did not answer within ${env.EMAIL_SEND_TIMEOUT_MS} ms`, null);
+  const status = (error as { statusCode?: number | null } | null)?.statusCode ?? null;
+  const message = `Resend answered ${status ?? "no response"}: ${error?.message ?? "unknown error"}`;
+  if (status === 429) throw new TransientEmailError(message, status, parseRetryAfter(headers?.["retry-after"]));
+  if (status === null || status >= 500 || status === 408 || status === 409) throw new TransientEmailError(message, status);
+  throw new PermanentEmailError(message, status);
+}

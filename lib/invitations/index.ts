@@ -180,7 +180,8 @@ async function lookUpToken(ex: Executor, token: string, opts: { lock?: boolean }
     .innerJoin(customers, eq(customers.id, invitations.customerId))
     .where(eq(invitations.tokenHash, hashToken(token)));
   const [row] = opts.lock ? await q.for("update", { of: invitations }) : await q;
-  if (!row) return { status: "invalid" };
+  // An account being deleted takes no one in: its links stop working at once (and again if the deletion is undone).
+  if (!row || row.customer.deletingAt) return { status: "invalid" };
   const [inviter] = row.invitation.invitedBy
     ? await ex.select({ name: users.name, email: users.email }).from(users).where(eq(users.id, row.invitation.invitedBy))
     : [];

@@ -5,7 +5,7 @@ import { db, type Tx } from "@/db/client";
 import { memberships, projectAccess, projects, users, type Customer, type MemberGroup } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { ADMIN_GROUPS, GROUP_LABELS, authorizeAccount, authorizeProject, groupsFor, isAdminGroup, type Principal } from "@/lib/authz";
-import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, searchAny } from "@/lib/core";
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, fullNameSchema, parseInput, searchAny } from "@/lib/core";
 
 export const memberGroupSchema = z.enum(["customer_admin", "customer_employee", "customer_reader", "partner_admin", "partner_employee"], "Choose a group.");
 
@@ -64,8 +64,46 @@ export async function changeMemberGroup(principal: Principal, identifier: string
   });
 }
 
+export const memberNameSchema = z.object({ name: fullNameSchema });
+
+/**
+ * Renames a member, as ThingsBoard lets a tenant administrator edit a customer user. A person's name is theirs across
+ * every account they belong to, so only someone who belongs to this account alone may be renamed from it; anyone else
+ * changes their own name on their profile.
+ */
+export async function renameMember(principal: Principal, identifier: string, userId: string, input: z.input<typeof memberNameSchema>) {
+  const { name } = parseInput(memberNameSchema, input);
+  return db.transaction(async (tx) => {
+    const { customer } = await authorizeAccount(tx, principal, identifier, "MANAGE_USERS");
+    const target = await targetMembership(tx, customer, userId);
+    const [user] = await tx.select().from(users).where(eq(users.id, target.membership.userId)).for("update");
+    if (user.name === name) return user;
+    const elsewhere = await tx
+      .select({ id: memberships.id })
+      .from(memberships)
+      .where(and(eq(memberships.userId, user.id), sql`${memberships.customerId} <> ${customer.id}`))
+      .limit(1);
+    if (elsewhere.length > 0) throw new ConflictError(`${user.name} also belongs to other accounts, so only they can change their name, on their profile.`);
+    const [updated] = await tx.update(users).set({ name, updatedAt: new Date() }).where(eq(users.id, user.id)).returning();
+    await recordAudit(tx, principal, {
+      customerId: customer.id,
+      action: "member.renamed",
+      targetType: "member",
+      targetId: user.id,
+      targetLabel: `${name} <${user.email}>`,
+      details: { from: user.name, to: name },
+    });
+    return updated;
+  });
+}
+
 /** Removes the membership and, in the same transaction, every project access the person had in this account. */
-export async function removeMember(principal: Principal, identifier: string, userId: string) {
+/**
+ * Takes a person out of the account. With `deleteUserIfAlone` (deleting a customer user from Administration, as
+ * ThingsBoard does) a person who then belongs to no account at all is deleted too, with all they hold; operators keep
+ * their user (they run the installation).
+ */
+export async function removeMember(principal: Principal, identifier: string, userId: string, opts: { deleteUserIfAlone?: boolean } = {}) {
   return db.transaction(async (tx) => {
     const { customer, admins } = await authorizeAdminChange(tx, principal, identifier);
     const target = await targetMembership(tx, customer, userId);
@@ -80,15 +118,22 @@ export async function removeMember(principal: Principal, identifier: string, use
       )
       .returning({ projectId: projectAccess.projectId });
     await tx.delete(memberships).where(eq(memberships.id, target.membership.id));
+    const userDeleted = opts.deleteUserIfAlone
+      ? (
+          await tx.execute(sql`
+            delete from users u where u.id = ${userId} and not u.is_operator and not exists (select 1 from memberships m where m.user_id = u.id)
+            returning u.id`)
+        ).length > 0
+      : false;
     await recordAudit(tx, principal, {
       customerId: customer.id,
-      action: "member.removed",
+      action: userDeleted ? "member.deleted" : "member.removed",
       targetType: "member",
       targetId: userId,
       targetLabel: `${target.name} <${target.email}>`,
       details: { group: target.membership.group, projectsLeft: removedAccess.length },
     });
-    return { projectsLeft: removedAccess.length };
+    return { projectsLeft: removedAccess.length, userDeleted, name: target.name };
   });
 }
 

@@ -4,7 +4,7 @@
 import { eq, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { db, type Executor } from "@/db/client";
-import { customers, memberships } from "@/db/schema";
+import { customers, memberships, type Customer } from "@/db/schema";
 import { accountConflict } from "@/lib/accounts";
 import { recordAudit } from "@/lib/audit";
 import {
@@ -12,37 +12,69 @@ import {
   authorizeInstallation,
   authorizeManagedCustomer,
   isAdminGroup,
-  isManagedBy,
+  isInScopeOf,
   managedCustomerIds,
   requirePerson,
+  type Manager,
   type Principal,
 } from "@/lib/authz";
-import { ConflictError, NotFoundError, containsPattern, fieldError, getEnv, identifierSchema, nameSchema, parseInput } from "@/lib/core";
+import { ConflictError, NotFoundError, containsPattern, fieldError, getEnv, identifierRefSchema, identifierSchema, nameSchema, parseInput } from "@/lib/core";
 
 /** One managed customer as its partner sees it, and what the principal may do to it. */
 export async function getManagedCustomer(principal: Principal, partnerIdentifier: string, customerIdentifier: string) {
   return db.transaction(async (tx) => {
     const access = await authorizeManagedCustomer(tx, principal, partnerIdentifier, customerIdentifier, "VIEW_CUSTOMER");
     const myGroup = access.membership?.group ?? null;
-    return { partner: access.partner, customer: access.customer, alreadyAdmin: myGroup !== null && isAdminGroup(myGroup), can: access.can };
+    return { manager: access.manager, customer: access.customer, alreadyAdmin: myGroup !== null && isAdminGroup(myGroup), can: access.can };
   });
 }
 
-export const createManagedCustomerSchema = z.object({ name: nameSchema, identifier: identifierSchema });
+export const createManagedCustomerSchema = z.object({
+  name: nameSchema,
+  identifier: identifierSchema,
+  /** A managed customer to create this one under (a sub-customer); else it sits directly under the manager. */
+  parent: identifierRefSchema.or(z.literal("")).optional(),
+  /** The partner's customer groups to put it in; else it is in "All" only. */
+  groups: z.array(z.uuid("Pick groups from the list.")).max(100).optional(),
+});
 
-export async function createManagedCustomer(principal: Principal, partnerIdentifier: string, input: z.infer<typeof createManagedCustomerSchema>) {
+/**
+ * Creates a customer in an Administration area: under the partner (or the self-managed customer) itself, or under one
+ * of its customers as a sub-customer, optionally straight into some of the partner's customer groups.
+ */
+export async function createManagedCustomer(principal: Principal, managerIdentifier: string, input: z.input<typeof createManagedCustomerSchema>) {
   const parsed = parseInput(createManagedCustomerSchema, input);
   try {
     return await db.transaction(async (tx) => {
-      const { customer: partner } = await authorizeAccount(tx, principal, partnerIdentifier, "CREATE_CUSTOMERS");
-      if (partner.kind !== "partner") throw new NotFoundError("This partner account doesn't exist.");
+      const { customer: manager } = await authorizeAccount(tx, principal, managerIdentifier, "CREATE_CUSTOMERS");
+      if (manager.kind !== "partner" && !manager.selfManaged) throw new NotFoundError("This Administration area doesn't exist.");
+      const parent = parsed.parent
+        ? (await authorizeManagedCustomer(tx, principal, manager.identifier, parsed.parent, "CREATE_SUB_CUSTOMERS")).customer
+        : manager;
+      // Under a partner account placed in the tree, a new customer would belong to that partner, out of this area's reach.
+      if (parent.id !== manager.id && parent.kind === "partner")
+        throw new ConflictError(`${parent.name} is a partner account: its own admins create its customers.`);
       const [customer] = await tx
         .insert(customers)
-        .values({ identifier: parsed.identifier, name: parsed.name, parentId: partner.id, projectQuota: getEnv().DEFAULT_PROJECT_QUOTA })
+        .values({ identifier: parsed.identifier, name: parsed.name, parentId: parent.id, projectQuota: getEnv().DEFAULT_PROJECT_QUOTA })
         .returning();
+      const groups = [...new Set(parsed.groups ?? [])];
+      if (groups.length > 0) {
+        if (manager.kind !== "partner") throw fieldError("groups", "Customer groups belong to partner accounts.");
+        const added = await tx.execute(sql`
+          insert into customer_group_members (group_id, customer_id)
+          select g.id, ${customer.id}::uuid from customer_groups g where g.partner_id = ${manager.id} and g.id in ${groups}
+          returning group_id`);
+        if (added.length !== groups.length) throw fieldError("groups", "One of these groups no longer exists. Reload the page and pick again.");
+      }
       const event = { action: "customer.created", targetType: "customer", targetId: customer.id, targetLabel: `${customer.name} (${customer.identifier})` };
-      await recordAudit(tx, principal, { ...event, customerId: partner.id });
-      await recordAudit(tx, principal, { ...event, customerId: customer.id, details: { partner: partner.identifier } });
+      await recordAudit(tx, principal, { ...event, customerId: manager.id, details: parent.id === manager.id ? undefined : { parent: parent.identifier } });
+      if (parent.id !== manager.id) await recordAudit(tx, principal, { ...event, customerId: parent.id });
+      await recordAudit(tx, principal, {
+        ...event,
+        customerId: customer.id,
+        details: { [manager.kind === "partner" ? "partner" : "parent"]: parent.identifier },
+      });
       return customer;
     });
   } catch (err) {
@@ -53,15 +85,15 @@ export async function createManagedCustomer(principal: Principal, partnerIdentif
 /** "Add Myself": the partner user becomes Customer Admin of the managed customer (an existing membership is promoted). */
 export async function addMyself(principal: Principal, partnerIdentifier: string, customerIdentifier: string) {
   return db.transaction(async (tx) => {
-    const { partner, customer } = await authorizeManagedCustomer(tx, principal, partnerIdentifier, customerIdentifier, "ADD_MYSELF");
+    const { manager, customer } = await authorizeManagedCustomer(tx, principal, partnerIdentifier, customerIdentifier, "ADD_MYSELF");
     const person = requirePerson(principal);
     await tx
       .insert(memberships)
       .values({ userId: person.userId, customerId: customer.id, group: "customer_admin" })
       .onConflictDoUpdate({ target: [memberships.userId, memberships.customerId], set: { group: "customer_admin" } });
     const event = { action: "member.added_self", targetType: "customer", targetId: customer.id, targetLabel: `${customer.name} (${customer.identifier})` };
-    await recordAudit(tx, principal, { ...event, customerId: customer.id, details: { partner: partner.identifier } });
-    await recordAudit(tx, principal, { ...event, customerId: partner.id });
+    await recordAudit(tx, principal, { ...event, customerId: customer.id, details: { partner: manager.identifier } });
+    await recordAudit(tx, principal, { ...event, customerId: manager.id });
     return customer;
   });
 }
@@ -97,22 +129,39 @@ export async function setCustomerQuota(principal: Principal, customerIdentifier:
       details: { from: locked.projectQuota, to: q },
     };
     await recordAudit(tx, principal, { ...event, customerId: customer.id });
-    if (locked.parentId) await recordAudit(tx, principal, { ...event, customerId: locked.parentId });
+    if (locked.partnerId) await recordAudit(tx, principal, { ...event, customerId: locked.partnerId });
     return updated;
   });
 }
 
 // ---- listing -------------------------------------------------------------------------------------------------------
 
+/** The Customers list's sortable columns: each has a keyset index (partner_id, key, id) in migration 0010. */
 export const SORTS = {
-  name: { label: "Name", key: sql`lower(c.name)` },
-  identifier: { label: "Identifier", key: sql`c.identifier` },
-  created: { label: "Created", key: sql`c.created_at` },
+  name: { label: "Name", key: sql`lower(c.name)`, cast: sql`` },
+  identifier: { label: "Identifier", key: sql`c.identifier`, cast: sql`` },
+  users: { label: "Users", key: sql`c.members_count`, cast: sql`::int` },
+  invitations: { label: "Pending invitations", key: sql`c.pending_invitations_count`, cast: sql`::int` },
+  projects: { label: "Projects", key: sql`c.projects_count`, cast: sql`::int` },
+  created: { label: "Created", key: sql`c.created_at`, cast: sql`::timestamptz` },
 } as const;
 export type SortKey = keyof typeof SORTS;
 
+export const QUOTA_STATES = {
+  at: "At quota",
+  near: "Near quota (80 % or more)",
+  under: "Under 80 %",
+} as const;
+export type QuotaState = keyof typeof QUOTA_STATES;
+
 export type CustomerListOptions = {
+  /** Name, identifier, contact e-mail or a member's e-mail contains it. */
   q?: string;
+  /** Only the customers in this group of the partner (its id). */
+  group?: string;
+  /** Only the subtree below this customer (its identifier). */
+  parent?: string;
+  quota?: QuotaState;
   sort?: SortKey;
   dir?: "asc" | "desc";
   /** Opaque cursors from a previous page: rows after `after`, or before `before`. */
@@ -142,39 +191,63 @@ export type ManagedCustomerRow = {
   projects: number;
   users: number;
   pending_invitations: number;
+  quota_state: QuotaState;
+  self_managed: boolean;
+  /** How far below the manager it sits (1: directly under it). */
+  depth: number;
+  parent_identifier: string | null;
+  parent_name: string | null;
+  /** How many sub-customers it has directly. */
+  children: number;
+  /** Names of the partner's groups it is in (at most a few, then the count). */
+  group_names: string[];
+  group_count: number;
   sort_value: string;
 };
 
+/** A term matching at least this many e-mail addresses is "common": the list walks its sort order instead. */
+const COMMON_TERM_EMAILS = 5000;
+
 /**
- * The search condition: name or identifier contains `q`, or one of the customer's members has an e-mail containing it.
- * A UNION of three index-backed lookups (trigram indexes): an OR across them would scan every managed customer.
+ * The search condition: name, identifier or contact e-mail contains `q`, or one of the customer's members has an
+ * e-mail containing it. Two plans, chosen by how common the term is among e-mail addresses:
+ * - rare ("ada@"): a UNION of index-backed lookups (trigram indexes), each limited to the manager's customers — an OR
+ *   across them would scan every customer;
+ * - common ("gmail"): the UNION would collect most customers before sorting and keeping 25, so the list walks its
+ *   sort index and tests each row (the member test as a scalar subquery: PostgreSQL would hash an EXISTS over all).
  */
-function customerSearch(partnerId: string, q: string): SQL {
+async function customerSearch(ex: Executor, scope: SQL, q: string): Promise<SQL> {
   const p = containsPattern(q.toLowerCase());
-  const managed = managedCustomerIds(partnerId);
-  // Every branch is limited to this partner's customers: a common term ("gmail") must not walk the installation's
-  // memberships, only this partner's.
+  const [{ n }] = (await ex.execute(
+    sql`select count(*)::int as n from (select 1 from users u where lower(u.email) like ${p} limit ${COMMON_TERM_EMAILS}) x`,
+  )) as unknown as { n: number }[];
+  if (n >= COMMON_TERM_EMAILS)
+    return sql`(c.name ilike ${p} or c.identifier ilike ${p} or lower(c.contact_email) like ${p}
+      or coalesce((select bool_or(lower(u.email) like ${p}) from memberships m join users u on u.id = m.user_id where m.customer_id = c.id), false))`;
   return sql`c.id in (
-    select id from customers where id in ${managed} and name ilike ${p}
-    union select id from customers where id in ${managed} and identifier ilike ${p}
-    union select m.customer_id from memberships m join users u on u.id = m.user_id where m.customer_id in ${managed} and lower(u.email) like ${p})`;
+    select id from customers c where ${scope} and c.name ilike ${p}
+    union select id from customers c where ${scope} and c.identifier ilike ${p}
+    union select id from customers c where ${scope} and lower(c.contact_email) like ${p}
+    union select m.customer_id from memberships m join users u on u.id = m.user_id join customers c on c.id = m.customer_id
+      where ${scope} and lower(u.email) like ${p})`;
 }
 
 /**
- * One page of a partner's managed customers, keyset-paginated on (sort key, id) so a deep page costs what the first
- * does. Counts are computed for the page's rows only.
+ * One page of the customers an Administration area covers (a partner's, or a self-managed customer's subtree),
+ * filtered and sorted as asked, keyset-paginated on (sort key, id) so a deep page costs what the first does. Counts come
+ * from the counters kept on each customer, so a page reads its 25 rows and nothing more.
  */
-export async function listManagedCustomers(principal: Principal, partnerIdentifier: string, opts: CustomerListOptions = {}) {
+export async function listManagedCustomers(principal: Principal, managerIdentifier: string, opts: CustomerListOptions = {}) {
   return db.transaction(async (tx) => {
-    const { customer: partner } = await authorizeAccount(tx, principal, partnerIdentifier, "VIEW_ADMINISTRATION");
-    return managedCustomerPage(tx, partner.id, opts);
+    const { customer: manager } = await authorizeAccount(tx, principal, managerIdentifier, "VIEW_ADMINISTRATION");
+    return managedCustomerPage(tx, manager, opts);
   });
 }
 
-async function managedCustomerPage(ex: Executor, partnerId: string, opts: CustomerListOptions) {
+async function managedCustomerPage(ex: Executor, manager: Manager & Pick<Customer, "path">, opts: CustomerListOptions) {
   const limit = Math.min(100, Math.max(1, opts.limit ?? 25));
-  const sort = SORTS[opts.sort ?? "name"] ? (opts.sort ?? "name") : "name";
-  const key = SORTS[sort].key;
+  const sort: SortKey = opts.sort && Object.hasOwn(SORTS, opts.sort) ? opts.sort : "name";
+  const { key, cast } = SORTS[sort];
   const dir = opts.dir === "desc" ? "desc" : "asc";
   const backwards = Boolean(opts.before) && !opts.after;
   const cursor = decodeCursor(backwards ? opts.before : opts.after);
@@ -182,17 +255,39 @@ async function managedCustomerPage(ex: Executor, partnerId: string, opts: Custom
   const ascending = (dir === "asc") !== backwards;
   const cmp = ascending ? sql`>` : sql`<`;
   const order = ascending ? sql`asc` : sql`desc`;
-  const cast = sort === "created" ? sql`::timestamptz` : sql``;
-  const conditions: SQL[] = [isManagedBy(sql`c`, partnerId)];
-  if (opts.q) conditions.push(customerSearch(partnerId, opts.q));
+  const scope = isInScopeOf(sql`c`, manager);
+  const conditions: SQL[] = [scope];
+  const q = (opts.q ?? "").trim().slice(0, 100);
+  if (q) conditions.push(await customerSearch(ex, scope, q));
+  if (opts.group) {
+    // A group id that isn't this partner's (or isn't an id) matches nothing.
+    const group = z.uuid().safeParse(opts.group).success ? opts.group : "00000000-0000-0000-0000-000000000000";
+    conditions.push(sql`c.id in (select gm.customer_id from customer_group_members gm join customer_groups g on g.id = gm.group_id
+      where gm.group_id = ${group} and g.partner_id = ${manager.id})`);
+  }
+  if (opts.parent) {
+    // Looked up first, so the planner sees the id and takes the path index for a small subtree. An identifier that
+    // can't be one (a hand-edited URL), or one outside this area, names nothing.
+    const parentIdentifier = identifierRefSchema.safeParse(opts.parent).data ?? "";
+    const [parent] = (await ex.execute(
+      sql`select p.id from customers p where p.identifier = ${parentIdentifier} and (p.id = ${manager.id} or ${isInScopeOf(sql`p`, manager)})`,
+    )) as unknown as { id: string }[];
+    conditions.push(parent ? sql`c.path @> array[${parent.id}::uuid]` : sql`false`);
+  }
+  if (opts.quota && Object.hasOwn(QUOTA_STATES, opts.quota)) conditions.push(sql`c.quota_state = ${opts.quota}`);
   if (cursor) conditions.push(sql`(${key}, c.id) ${cmp} (${cursor.v}${cast}, ${cursor.id}::uuid)`);
   const rows = (await ex.execute(sql`
-    select c.id, c.identifier, c.name, c.created_at, c.project_quota,
-      (select count(*)::int from projects p where p.customer_id = c.id) as projects,
-      (select count(*)::int from memberships m where m.customer_id = c.id) as users,
-      (select count(*)::int from invitations i where i.customer_id = c.id and i.accepted_at is null) as pending_invitations,
+    select c.id, c.identifier, c.name, c.created_at, c.project_quota, c.projects_count as projects, c.members_count as users,
+      c.pending_invitations_count as pending_invitations, c.quota_state, c.self_managed,
+      cardinality(c.path) - ${manager.path.length}::int as depth,
+      parent.identifier as parent_identifier, parent.name as parent_name,
+      (select count(*)::int from customers k where k.parent_id = c.id and k.deleting_at is null) as children,
+      coalesce((select array_agg(g.name order by lower(g.name)) from (select g.name from customer_group_members gm join customer_groups g on g.id = gm.group_id
+        where gm.customer_id = c.id order by lower(g.name) limit 3) g), '{}') as group_names,
+      (select count(*)::int from customer_group_members gm where gm.customer_id = c.id) as group_count,
       ${key}::text as sort_value
     from customers c
+    left join customers parent on parent.id = c.parent_id
     where ${sql.join(conditions, sql` and `)}
     order by ${key} ${order}, c.id ${order}
     limit ${limit + 1}`)) as unknown as ManagedCustomerRow[];
@@ -204,7 +299,7 @@ async function managedCustomerPage(ex: Executor, partnerId: string, opts: Custom
   // The key as PostgreSQL printed it: a JS Date would drop the microseconds and repeat a row.
   const cursorOf = (r: ManagedCustomerRow) => encodeCursor({ v: r.sort_value, id: r.id });
   return {
-    rows: page.map((r) => ({ ...r, created_at: new Date(r.created_at) })),
+    rows: page.map((r) => ({ ...r, created_at: new Date(r.created_at), depth: Number(r.depth) })),
     sort,
     dir,
     next: last && (backwards ? Boolean(cursor) : more) ? cursorOf(last) : null,
@@ -213,37 +308,47 @@ async function managedCustomerPage(ex: Executor, partnerId: string, opts: Custom
 }
 
 /**
- * Counts for the top of Administration > Customers, in two queries run side by side: one pass over the partner's
- * customers with their project and invitation counts, and the distinct users across them.
+ * What Administration > Customers shows, in one transaction and one authorization: the overview numbers and one page
+ * of the list (the page's server time is then the list query plus one row).
  */
-export async function getPartnerOverview(principal: Principal, partnerIdentifier: string) {
+export async function getCustomersPage(principal: Principal, managerIdentifier: string, opts: CustomerListOptions = {}) {
   return db.transaction(async (tx) => {
-    const { customer: partner } = await authorizeAccount(tx, principal, partnerIdentifier, "VIEW_ADMINISTRATION");
-    return partnerOverview(tx, partner.id);
+    const { customer: manager } = await authorizeAccount(tx, principal, managerIdentifier, "VIEW_ADMINISTRATION");
+    const overview = await overviewOf(tx, manager);
+    return { overview, list: await managedCustomerPage(tx, manager, opts) };
   });
 }
 
-async function partnerOverview(ex: Executor, partnerId: string) {
-  const managed = managedCustomerIds(partnerId);
-  const [[counts], [users]] = (await Promise.all([
-    ex.execute(sql`
-      select count(*)::int as customers,
-        coalesce(sum(i.n), 0)::int as pending_invitations,
-        count(*) filter (where coalesce(p.n, 0) >= c.project_quota)::int as at_quota,
-        count(*) filter (where coalesce(p.n, 0) < c.project_quota and coalesce(p.n, 0) >= 0.8 * c.project_quota)::int as near_quota
-      from customers c
-      left join (select customer_id, count(*) as n from projects where customer_id in ${managed} group by customer_id) p on p.customer_id = c.id
-      left join (select customer_id, count(*) as n from invitations where accepted_at is null and customer_id in ${managed} group by customer_id) i on i.customer_id = c.id
-      where ${isManagedBy(sql`c`, partnerId)}`),
-    ex.execute(sql`select count(*)::int as users from (select distinct m.user_id from memberships m where m.customer_id in ${managed}) u`),
-  ])) as unknown as [{ customers: number; pending_invitations: number; at_quota: number; near_quota: number }[], { users: number }[]];
-  return {
-    customers: counts.customers,
-    users: users.users,
-    pending_invitations: counts.pending_invitations,
-    at_quota: counts.at_quota,
-    near_quota: counts.near_quota,
-  };
+export type PartnerOverview = { customers: number; users: number; pending_invitations: number; at_quota: number; near_quota: number };
+
+/**
+ * The numbers at the top of Administration > Customers. A partner's are kept up to date by the database in the
+ * transactions that change them (partner_stats), so reading them is one row; a self-managed customer's subtree is
+ * small and counted from the per-customer counters.
+ */
+export async function getPartnerOverview(principal: Principal, managerIdentifier: string): Promise<PartnerOverview> {
+  return db.transaction(async (tx) => {
+    const { customer: manager } = await authorizeAccount(tx, principal, managerIdentifier, "VIEW_ADMINISTRATION");
+    return overviewOf(tx, manager);
+  });
+}
+
+async function overviewOf(ex: Executor, manager: Manager): Promise<PartnerOverview> {
+  if (manager.kind === "partner") {
+    const [row] = (await ex.execute(
+      sql`select customers, users, pending_invitations, at_quota, near_quota from partner_stats where partner_id = ${manager.id}`,
+    )) as unknown as PartnerOverview[];
+    return row ?? { customers: 0, users: 0, pending_invitations: 0, at_quota: 0, near_quota: 0 };
+  }
+  const scope = isInScopeOf(sql`c`, manager);
+  const [row] = (await ex.execute(sql`
+    select count(*)::int as customers,
+      coalesce(sum(c.pending_invitations_count), 0)::int as pending_invitations,
+      count(*) filter (where c.quota_state = 'at')::int as at_quota,
+      count(*) filter (where c.quota_state = 'near')::int as near_quota,
+      (select count(distinct m.user_id)::int from memberships m join customers c on c.id = m.customer_id where ${scope}) as users
+    from customers c where ${scope}`)) as unknown as PartnerOverview[];
+  return row;
 }
 
 // ---- operator commands ---------------------------------------------------------------------------------------------
@@ -279,3 +384,5 @@ export async function setAccountKind(principal: Principal, identifier: string, k
     return updated;
   });
 }
+
+export * from "./hierarchy";

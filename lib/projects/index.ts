@@ -4,7 +4,7 @@ import { z } from "zod";
 import { db, type Executor } from "@/db/client";
 import { customers, memberships, projectAccess, projects, users, type ProjectRole } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
-import { authorizeAccount, authorizeProject, userIdOf, type Principal } from "@/lib/authz";
+import { authorizeAccount, authorizeManagedCustomer, authorizeProject, userIdOf, type Principal } from "@/lib/authz";
 import { ConflictError, fieldConflict, fieldError, identifierSchema, nameSchema, parseInput, searchAny, violatedConstraint } from "@/lib/core";
 
 export const createProjectSchema = z.object({ name: nameSchema, identifier: identifierSchema });
@@ -95,6 +95,48 @@ export async function listProjects(principal: Principal, identifier: string, opt
         .where(where),
     ]);
     return { rows, total: count, seesAll: account.can("VIEW_PROJECT") };
+  });
+}
+
+/**
+ * A managed customer's projects as those who manage it see them (read-only: working in them takes Add Myself), with
+ * how many people may use each, and which one is the customer's home page.
+ */
+export async function listCustomerProjects(
+  principal: Principal,
+  managerIdentifier: string,
+  customerIdentifier: string,
+  opts: { q: string; limit: number; offset: number },
+) {
+  return db.transaction(async (tx) => {
+    const { customer } = await authorizeManagedCustomer(tx, principal, managerIdentifier, customerIdentifier, "VIEW_CUSTOMER");
+    const where = and(eq(projects.customerId, customer.id), searchAny(opts.q, projects.name, projects.identifier));
+    const [rows, [{ count }], [home]] = await Promise.all([
+      tx
+        .select({
+          id: projects.id,
+          identifier: projects.identifier,
+          name: projects.name,
+          createdAt: projects.createdAt,
+          members: sql<number>`(select count(*)::int from project_access pa where pa.project_id = "projects"."id")`,
+        })
+        .from(projects)
+        .where(where)
+        .orderBy(asc(projects.name), asc(projects.identifier))
+        .limit(opts.limit)
+        .offset(opts.offset),
+      tx
+        .select({ count: sql<number>`count(*)::int` })
+        .from(projects)
+        .where(where),
+      customer.homeProjectId
+        ? tx
+            .select({ id: projects.id, identifier: projects.identifier, name: projects.name })
+            .from(projects)
+            .where(and(eq(projects.id, customer.homeProjectId), eq(projects.customerId, customer.id)))
+        : [],
+    ]);
+    return { rows, total: count, home: home ?? null };
   });
 }
 

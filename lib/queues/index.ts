@@ -8,7 +8,9 @@ import { z } from "zod";
 import { db } from "@/db/client";
 import { authorizeInstallation, type Principal } from "@/lib/authz";
 import { ConflictError, NotFoundError } from "@/lib/core";
+import { DELETION_QUEUE } from "@/lib/deletions";
 import { EMAIL_QUEUE, requeueEmail } from "@/lib/email";
+import { NOTICES_QUEUE } from "@/lib/notices";
 import { probeDatabase, probeQueueBackend, withQueue, type Reachability } from "./backend";
 
 export { QUEUE_UNAVAILABLE, type Reachability } from "./backend";
@@ -17,7 +19,7 @@ export { QUEUE_UNAVAILABLE, type Reachability } from "./backend";
  * Every queue the worker serves (jobs/registry.ts; tests/integration/queues.test.ts checks the two lists agree). A
  * domain can't import jobs/, so a new queue adds its name here too.
  */
-export const QUEUE_NAMES: readonly string[] = [EMAIL_QUEUE];
+export const QUEUE_NAMES: readonly string[] = [EMAIL_QUEUE, DELETION_QUEUE, NOTICES_QUEUE];
 
 /** After this long still queued, an e-mail counts as stuck: listed for operators, and retryable. */
 export const EMAIL_STUCK_AFTER_MINUTES = 10;

@@ -4,6 +4,11 @@ import { notFound } from "next/navigation";
 import { cache } from "react";
 import { getAccount } from "@/lib/accounts";
 import { isRefusal } from "@/lib/core";
+
+/** Whether a URL segment could be an identifier at all (they are matched case-insensitively). */
+export function isIdentifierLike(segment: string): boolean {
+  return /^[a-z0-9-]{1,40}$/i.test(segment);
+}
 import { requirePrincipal } from "./session";
 import { asUnavailable } from "./unavailable";
 
@@ -22,6 +27,8 @@ export async function orNotFound<T>(work: Promise<T>): Promise<T> {
 
 export const getAccountContext = cache(async (identifier: string) => {
   const decoded = decodeURIComponent(identifier);
+  // Something no identifier can be (a NUL, a slash, 5,000 characters) names no account: a 404, before any query.
+  if (!isIdentifierLike(decoded)) notFound();
   const principal = await requirePrincipal(`/${decoded}`);
   const access = await orNotFound(getAccount(principal, decoded));
   return { principal, ...access };

@@ -13,6 +13,8 @@ export type ActionState = {
   error?: string;
   fieldErrors?: Record<string, string>;
   values?: Record<string, string>;
+  /** What the action answers besides a message, for the form to show (a preview). */
+  data?: Record<string, string | number | boolean | string[]>;
 };
 
 /** The form's text fields (React's own `$ACTION…` fields left out): what the action parses. */

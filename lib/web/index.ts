@@ -6,3 +6,4 @@ export * from "./auth-options";
 export * from "./session";
 export * from "./session-cookie";
 export * from "./unavailable";
+export * from "./notice-events";

@@ -22,7 +22,10 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { closeDb, db, rawSql } from "@/db/client";
 import { emailVerifications, passwordResets, type Customer, type Project, type User } from "@/db/schema";
+import { createCustomerGroup, setCustomerGroupMembership } from "@/lib/customer-groups";
+import { requestCustomerDeletion } from "@/lib/deletions";
 import { inviteMember } from "@/lib/invitations";
+import { sendNotice } from "@/lib/notices";
 import { setOperator } from "@/lib/operators";
 import { createManagedCustomer, setAccountKind, setCustomerQuota } from "@/lib/partners";
 import { createProject, setProjectAccess } from "@/lib/projects";
@@ -46,8 +49,9 @@ type Snap = { rows: Record<string, Map<string, Row>>; max: Record<string, string
 
 // Whole tables, minus what the worker writes on its own (delivery status, rendered bodies, attempts, relay times).
 const TABLES: Record<string, string> = {
-  customers: `select id, identifier, name, kind, parent_id, tax_id, billing_street, billing_postal_code, billing_city, billing_country,
-    payment_method, sepa_account_holder, sepa_iban, project_quota, updated_at from customers`,
+  customers: `select id, identifier, name, kind, parent_id, self_managed, deleting_at, deletion_id, tax_id, billing_street, billing_postal_code, billing_city, billing_country,
+    payment_method, sepa_account_holder, sepa_iban, project_quota, description, contact_email, contact_phone, country, state, city, postal_code,
+    address_line1, address_line2, home_project_id, updated_at from customers`,
   users: `select id, email, name, password_hash, is_operator, email_verified_at, session_version, updated_at from users`,
   memberships: `select id, user_id, customer_id, "group" from memberships`,
   invitations: `select id, customer_id, email, full_name, "group", token_hash, invited_by, sent_at, expires_at, accepted_at, accepted_by from invitations`,
@@ -55,11 +59,22 @@ const TABLES: Record<string, string> = {
   project_access: `select project_id || '/' || user_id as id, project_id, user_id, role from project_access`,
   password_resets: `select id, user_id, token_hash, expires_at, used_at from password_resets`,
   email_verifications: `select id, user_id, email, token_hash, expires_at, used_at from email_verifications`,
-  outbound_emails: `select id, template, "to", customer_id, invitation_id from outbound_emails`,
+  // The worker's own e-mail to a notice's sender (everyone acknowledged) follows a form's write later, not from it.
+  outbound_emails: `select id, template, "to", customer_id, invitation_id from outbound_emails where template <> 'notice-complete'`,
+  customer_groups: `select id, partner_id, name, description from customer_groups`,
+  customer_deletions: `select id, manager_id, status, cancelled_by from customer_deletions`,
+  customer_group_members: `select group_id || '/' || customer_id as id, group_id, customer_id from customer_group_members`,
+  // Minus what the worker writes (completed_revision) and the bookkeeping time.
+  notices: `select id, partner_id, title, body_md, mode, audience, revision, withdrawn_at, reminders_sent, last_reminded_at, targets_count from notices`,
+  notice_targets: `select notice_id || '/' || customer_id as id, notice_id, customer_id, live_from, live_until from notice_targets`,
+  notice_acknowledgements: `select notice_id || '/' || user_id || '/' || customer_id || '/' || revision as id, notice_id, user_id, customer_id, revision, mode from notice_acknowledgements`,
 };
 // Append-only tables: the rows after the last one seen (the worker's own delivery-failure events aside).
 const APPENDED: Record<string, string> = {
-  outbox: `select id::text as id, queue, job_id from outbox where id > $1::bigint order by id`,
+  // Minus what the worker enqueues on its own: a notice's automatic reminder and expiry, and the note to its sender.
+  outbox: `select o.id::text as id, o.queue, o.job_id from outbox o where o.id > $1::bigint and o.job_id not like 'notice-autoremind-%' and o.job_id not like 'notice-expire-%'
+    and not exists (select 1 from outbound_emails e where o.queue = 'email' and e.id::text = o.payload->>'emailId' and e.template = 'notice-complete')
+    order by o.id`,
   audit_events: `select id::text as id, customer_id, actor_id, action from audit_events where id > $1::bigint and action <> 'invitation.delivery_failed' order by id`,
 };
 
@@ -476,6 +491,15 @@ async function buildWorld() {
     name: "Foreign Customer",
     identifier: unique("fmc"),
   });
+  const foreignGroup = await createCustomerGroup(SYSTEM, foreignPartner.customer.identifier, { name: "Foreign group" });
+  // Another partner's deletion, waiting in its undo window (of a customer of its own: foreignManaged stays, for notices).
+  const foreignDoomed = await createManagedCustomer(SYSTEM, foreignPartner.customer.identifier, { name: "Foreign Doomed", identifier: unique("fdoom") });
+  const foreignDeletion = await requestCustomerDeletion(
+    SYSTEM,
+    foreignPartner.customer.identifier,
+    { customers: [foreignDoomed.identifier] },
+    { confirmation: foreignDoomed.identifier },
+  );
 
   // The operator's targets: an account to turn into a partner and back (with a member and a pending invitation whose
   // groups follow), a managed customer with one project whose quota is set, a user to name operator and revoke.
@@ -529,9 +553,45 @@ async function buildWorld() {
   const managed: Customer[] = [];
   for (const n of [1, 2])
     managed.push(await createManagedCustomer(as(partner.user), partner.customer.identifier, { name: `Managed ${n}`, identifier: unique(`mc${n}`) }));
-  await createProject(SYSTEM, managed[0].identifier, { name: "Managed project", identifier: "managed-project" });
+  const managedProject = await createProject(SYSTEM, managed[0].identifier, { name: "Managed project", identifier: "managed-project" });
+  // Users of the first managed customer for its Users tab: two who belong to it alone, one who also works elsewhere.
+  const managedUsers: User[] = [];
+  for (const name of ["Mia Managed", "Max Managed", "Moe Elsewhere"]) {
+    const u = await newUser(name);
+    await addMember(u.id, managed[0].id, "customer_employee");
+    managedUsers.push(u);
+  }
+  await addMember(managedUsers[2].id, victim.customer.id, "customer_employee");
+  // Its customer groups: one holding the first customer, one empty.
+  const groups = [
+    await createCustomerGroup(SYSTEM, partner.customer.identifier, { name: "North" }),
+    await createCustomerGroup(SYSTEM, partner.customer.identifier, { name: "South" }),
+  ];
+  await setCustomerGroupMembership(SYSTEM, partner.customer.identifier, { groupId: groups[0].id, customers: [managed[0].identifier], member: true });
 
   // Accounts that invite: someone signed in accepts; people without an account accept by signing up.
+  // Notices: a recipient in the partner's first customer with notices open for them, one of them to withdraw, and the
+  // foreign partner's notice to its own customer.
+  const recipient = await newUser("Rhea Recipient");
+  await addMember(recipient.id, managed[0].id, "customer_employee");
+  const noticeTo = (title: string, mode: "all_must_read" | "single_read_only") =>
+    sendNotice(as(partner.user), partner.customer.identifier, {
+      title,
+      body: "Please read.",
+      mode,
+      to: "customers",
+      customers: managed.map((m) => m.identifier),
+    });
+  const notices = [await noticeTo("Fuzz all", "all_must_read"), await noticeTo("Fuzz single", "single_read_only")];
+  const withdrawable = await noticeTo("Fuzz withdraw", "all_must_read");
+  const foreignNotice = await sendNotice(as(foreignPartner.user), foreignPartner.customer.identifier, {
+    title: "Foreign notice",
+    body: "Not yours.",
+    mode: "all_must_read",
+    to: "customers",
+    customers: [foreignManaged.identifier],
+  });
+
   const invitee = await newUser("Ivy Invitee");
   const inviting = [await newAccount({ fullName: "Ian Inviter" }), await newAccount({ fullName: "Ina Inviter" })];
 
@@ -546,6 +606,7 @@ async function buildWorld() {
     foreignPartner.customer.identifier,
     foreignManaged.id,
     foreignManaged.identifier,
+    foreignNotice.id,
   ];
   privilegedValues = [
     "partner",
@@ -561,6 +622,8 @@ async function buildWorld() {
     victim.user.id,
     victim.customer.identifier,
     foreignPartner.customer.id,
+    foreignGroup.id,
+    foreignManaged.identifier,
   ];
 
   return {
@@ -586,6 +649,20 @@ async function buildWorld() {
     removable,
     partner,
     managed,
+    groups,
+    foreignGroup,
+    foreignManaged,
+    foreignDeletion,
+    deletableGroups: [] as string[],
+    doomed: [] as Customer[],
+    undoable: [] as string[],
+    managedProject,
+    managedUsers,
+    deletableUsers: [] as User[],
+    recipient,
+    notices,
+    withdrawable,
+    foreignNotice,
     invitee,
     inviting,
   };
@@ -615,6 +692,15 @@ const customersOf = (snap: Snap, customerId: string, table: "memberships" | "pro
   [...snap.rows[table].values()].filter((r) => r.customer_id === customerId);
 /** The account an identifier field names, as the identifier schema reads it (trimmed). */
 const named = (snap: Snap, identifier: string | undefined) => [...snap.rows.customers.values()].find((r) => r.identifier === identifier?.trim());
+/** Whether the customer sits below `ancestorId` in the hierarchy (other forms create customers under the partner too). */
+function below(snap: Snap, customerId: string, ancestorId: string): boolean {
+  let row = snap.rows.customers.get(customerId);
+  for (let depth = 0; row && depth < 20; depth++) {
+    if (row.parent_id === ancestorId) return true;
+    row = row.parent_id ? snap.rows.customers.get(row.parent_id as string) : undefined;
+  }
+  return false;
+}
 const admins = (snap: Snap, customerId: string) =>
   customersOf(snap, customerId, "memberships").filter((m) => ["customer_admin", "partner_admin"].includes(m.group as string)).length;
 
@@ -997,17 +1083,306 @@ const specs: Spec[] = [
     jar: () => jars.partner,
     path: () => `/${w.partner.customer.identifier}/admin/customers`,
     form: 'form[aria-label="New customer"]',
-    valid: () => ({ account: oneOf(w.partner.customer.identifier), name: aName, identifier: freshIdentifier }),
-    allow: (c, { diff }) =>
-      (is(c, "customers", "insert") &&
-        c.after!.parent_id === w.partner.customer.id &&
-        c.after!.kind === "customer" &&
-        c.after!.project_quota === DEFAULT_QUOTA) ||
-      auditedFor(w.partner.customer.id, ...inserted(diff, "customers").map((r) => r.id as string))(c),
-    consistent: ({ diff }) => {
-      const created = count(diff, "customers", "insert");
+    valid: () => ({
+      account: oneOf(w.partner.customer.identifier),
+      name: aName,
+      identifier: freshIdentifier,
+      groups: oneOf("", ...w.groups.map((g) => g.id), w.foreignGroup.id),
+      parent: oneOf("", w.managed[1].identifier, w.foreignManaged.identifier),
+    }),
+    allow: (c, { diff }) => {
+      const created = inserted(diff, "customers").map((r) => r.id as string);
+      return (
+        (is(c, "customers", "insert") &&
+          [w.partner.customer.id, w.managed[1].id].includes(c.after!.parent_id as string) &&
+          c.after!.kind === "customer" &&
+          c.after!.self_managed === false &&
+          c.after!.project_quota === DEFAULT_QUOTA) ||
+        (is(c, "customer_group_members", "insert") && w.groups.some((g) => g.id === c.after!.group_id) && created.includes(c.after!.customer_id as string)) ||
+        auditedFor(w.partner.customer.id, w.managed[1].id, ...created)(c)
+      );
+    },
+    consistent: ({ diff, sent }) => {
+      const created = inserted(diff, "customers");
       const audits = count(diff, "audit_events", "insert");
-      return created <= 1 && audits === 2 * created ? null : `${created} customers with ${audits} audit events`;
+      // The partner's, the customer's own, and the parent's when it is a sub-customer.
+      const expected = created.length === 0 ? 0 : created[0].parent_id === w.partner.customer.id ? 2 : 3;
+      if (created.length > 1 || audits !== expected) return `${created.length} customers with ${audits} audit events`;
+      const grouped = count(diff, "customer_group_members", "insert");
+      const asked = w.groups.some((g) => g.id === sent.get("groups")) ? 1 : 0;
+      return created.length === 0 || grouped === asked ? null : `${grouped} group memberships for ${asked} groups asked`;
+    },
+  },
+  {
+    action: "changeGroupMembershipAction",
+    jar: () => jars.partner,
+    path: () => `/${w.partner.customer.identifier}/admin/customers`,
+    form: 'form[aria-label="Change the groups of the selected customers"]',
+    valid: () => ({
+      account: oneOf(w.partner.customer.identifier),
+      groupId: oneOf(...w.groups.map((g) => g.id), w.foreignGroup.id),
+      customers: oneOf(...w.managed.map((m) => m.identifier), w.foreignManaged.identifier),
+      change: oneOf("add", "remove"),
+    }),
+    allow: (c) =>
+      ((is(c, "customer_group_members", "insert") || is(c, "customer_group_members", "delete")) &&
+        w.groups.some((g) => g.id === rowOf(c).group_id) &&
+        w.managed.some((m) => m.id === rowOf(c).customer_id)) ||
+      auditedFor(w.partner.customer.id)(c),
+    consistent: ({ diff }) => {
+      const changed = count(diff, "customer_group_members", "insert") + count(diff, "customer_group_members", "delete");
+      const audits = count(diff, "audit_events", "insert");
+      return changed <= 1 && audits === changed ? null : `${changed} group memberships changed with ${audits} audit events`;
+    },
+  },
+  {
+    action: "createGroupAction",
+    jar: () => jars.partner,
+    path: () => `/${w.partner.customer.identifier}/admin/groups`,
+    form: 'form[aria-label="New group"]',
+    valid: () => ({ account: oneOf(w.partner.customer.identifier), name: aName, description: oneOf("", "Customers in the north") }),
+    allow: (c) => (is(c, "customer_groups", "insert") && c.after!.partner_id === w.partner.customer.id) || auditedFor(w.partner.customer.id)(c),
+    consistent: ({ diff }) => {
+      const created = count(diff, "customer_groups", "insert");
+      const audits = count(diff, "audit_events", "insert");
+      return created <= 1 && audits === created ? null : `${created} groups with ${audits} audit events`;
+    },
+  },
+  {
+    action: "updateGroupAction",
+    jar: () => jars.partner,
+    path: () => `/${w.partner.customer.identifier}/admin/groups`,
+    form: 'form[aria-label="Edit North"]',
+    valid: () => ({
+      account: oneOf(w.partner.customer.identifier),
+      groupId: oneOf(w.groups[1].id, w.foreignGroup.id),
+      name: aName,
+      description: oneOf("", "Customers in the south"),
+    }),
+    allow: (c) =>
+      (is(c, "customer_groups", "update") && c.before!.partner_id === w.partner.customer.id && only(c, "name", "description")) ||
+      auditedFor(w.partner.customer.id)(c),
+    consistent: ({ diff }) => {
+      const changed = count(diff, "customer_groups", "update");
+      const audits = count(diff, "audit_events", "insert");
+      return changed <= 1 && audits === changed ? null : `${changed} groups changed with ${audits} audit events`;
+    },
+  },
+  {
+    action: "deleteGroupAction",
+    jar: () => jars.partner,
+    path: () => `/${w.partner.customer.identifier}/admin/groups`,
+    form: 'form[aria-label="Delete North"]',
+    prepare: async () => {
+      // Groups to delete, each holding a customer: the customer must stay.
+      for (let i = 0; i < 3; i++) {
+        const g = await createCustomerGroup(SYSTEM, w.partner.customer.identifier, { name: `Doomed ${i}` });
+        await setCustomerGroupMembership(SYSTEM, w.partner.customer.identifier, { groupId: g.id, customers: [w.managed[1].identifier], member: true });
+        w.deletableGroups.push(g.id);
+      }
+    },
+    valid: () => ({ account: oneOf(w.partner.customer.identifier), groupId: oneOf(...w.deletableGroups, w.foreignGroup.id) }),
+    allow: (c, { diff }) => {
+      const deleted = diff.filter((d) => is(d, "customer_groups", "delete")).map((d) => d.id);
+      return (
+        (is(c, "customer_groups", "delete") && w.deletableGroups.includes(c.id)) ||
+        (is(c, "customer_group_members", "delete") && deleted.includes(c.before!.group_id as string)) ||
+        auditedFor(w.partner.customer.id)(c)
+      );
+    },
+    consistent: ({ diff }) => {
+      const deleted = count(diff, "customer_groups", "delete");
+      const audits = count(diff, "audit_events", "insert");
+      return deleted <= 1 && audits === deleted ? null : `${deleted} groups deleted with ${audits} audit events`;
+    },
+  },
+  // ---- notices ------------------------------------------------------------------------------------------------------
+  {
+    action: "composeNoticeAction",
+    jar: () => jars.partner,
+    path: () => `/${w.partner.customer.identifier}/admin/notices/new`,
+    form: 'form[aria-label="New notice"]',
+    valid: () => ({
+      account: oneOf(w.partner.customer.identifier),
+      intent: oneOf("preview", "send"),
+      title: aName,
+      body: oneOf("Please **read** this.", "Line one\nLine two", "- a\n- b"),
+      mode: oneOf("all_must_read", "single_read_only"),
+      audience: oneOf("all", "admins"),
+      importance: oneOf("information", "action_required"),
+      to: oneOf("customers", "groups", "all"),
+      customers: oneOf(...w.managed.map((m) => m.identifier), w.managed.map((m) => m.identifier).join(", "), w.foreignManaged.identifier),
+      groups: oneOf(...w.groups.map((g) => g.id), w.foreignGroup.id),
+      descendants: oneOf("", "on"),
+      emailCopy: oneOf("", "on"),
+      remindAfterDays: oneOf("", "3", "90"),
+      dueAt: oneOf("", "2030-01-01T10:00"),
+      startsAt: oneOf("", "2030-01-01T09:00"),
+      expiresAt: oneOf("", "2031-01-01T09:00"),
+    }),
+    allow: (c, { diff, after }) => {
+      const sent = inserted(diff, "notices").map((n) => n.id);
+      return (
+        (is(c, "notices", "insert") && c.after!.partner_id === w.partner.customer.id) ||
+        (is(c, "notice_targets", "insert") && sent.includes(c.after!.notice_id) && below(after, c.after!.customer_id as string, w.partner.customer.id)) ||
+        is(c, "outbox", "insert") ||
+        auditedFor(w.partner.customer.id)(c)
+      );
+    },
+    consistent: ({ diff }) => {
+      const sent = count(diff, "notices", "insert");
+      const targets = count(diff, "notice_targets", "insert");
+      const audits = count(diff, "audit_events", "insert");
+      const intents = count(diff, "outbox", "insert");
+      return sent <= 1 && audits === sent && intents === sent && (sent === 0 ? targets === 0 : targets >= 1)
+        ? null
+        : `${sent} notices with ${targets} targets, ${intents} intents and ${audits} audit events`;
+    },
+  },
+  {
+    action: "editNoticeAction",
+    jar: () => jars.partner,
+    path: () => `/${w.partner.customer.identifier}/admin/notices/${w.notices[0].id}`,
+    form: 'form[aria-label="Edit the notice"]',
+    valid: () => ({
+      account: oneOf(w.partner.customer.identifier),
+      noticeId: oneOf(w.notices[0].id, w.foreignNotice.id),
+      title: aName,
+      body: oneOf("Corrected **text**.", "Please read."),
+      reissue: oneOf("", "on"),
+    }),
+    allow: (c) =>
+      (is(c, "notices", "update") && c.before!.id === w.notices[0].id && only(c, "title", "body_md", "revision")) ||
+      (is(c, "outbox", "insert") && String(rowOf(c).job_id).startsWith(`notice-publish-${w.notices[0].id}-r`)) ||
+      auditedFor(w.partner.customer.id)(c),
+    consistent: ({ diff }) => {
+      const changed = count(diff, "notices", "update");
+      const audits = count(diff, "audit_events", "insert");
+      return changed <= 1 && audits === changed ? null : `${changed} notices changed with ${audits} audit events`;
+    },
+  },
+  {
+    action: "remindNoticeAction",
+    jar: () => jars.partner,
+    path: () => `/${w.partner.customer.identifier}/admin/notices/${w.notices[1].id}`,
+    form: 'form[aria-label="Remind those still open"]',
+    valid: () => ({ account: oneOf(w.partner.customer.identifier), noticeId: oneOf(w.notices[1].id, w.foreignNotice.id) }),
+    allow: (c) =>
+      (is(c, "notices", "update") && c.before!.id === w.notices[1].id && only(c, "reminders_sent", "last_reminded_at")) ||
+      (is(c, "outbox", "insert") && String(rowOf(c).job_id).startsWith(`notice-remind-${w.notices[1].id}-`)) ||
+      auditedFor(w.partner.customer.id)(c),
+    consistent: ({ diff }) => {
+      const reminded = count(diff, "notices", "update");
+      const intents = count(diff, "outbox", "insert");
+      const audits = count(diff, "audit_events", "insert");
+      return reminded <= 1 && audits === reminded && intents === reminded ? null : `${reminded} reminders with ${intents} intents and ${audits} audit events`;
+    },
+  },
+  {
+    action: "withdrawNoticeAction",
+    jar: () => jars.partner,
+    path: () => `/${w.partner.customer.identifier}/admin/notices/${w.withdrawable.id}`,
+    form: 'form[aria-label="Withdraw the notice"]',
+    valid: () => ({ account: oneOf(w.partner.customer.identifier), noticeId: oneOf(w.withdrawable.id, w.foreignNotice.id) }),
+    allow: (c) =>
+      (is(c, "notices", "update") && c.before!.id === w.withdrawable.id && only(c, "withdrawn_at")) ||
+      (is(c, "notice_targets", "update") && c.before!.notice_id === w.withdrawable.id && only(c, "live_until")) ||
+      auditedFor(w.partner.customer.id)(c),
+    consistent: ({ diff }) => {
+      const withdrawn = count(diff, "notices", "update");
+      const targets = count(diff, "notice_targets", "update");
+      const audits = count(diff, "audit_events", "insert");
+      return withdrawn <= 1 && audits === withdrawn && (withdrawn === 0) === (targets === 0)
+        ? null
+        : `${withdrawn} withdrawn, ${targets} targets, ${audits} audits`;
+    },
+  },
+  {
+    action: "acknowledgeNoticeAction",
+    jar: () => jars.recipient,
+    path: () => `/${w.managed[0].identifier}/notices`,
+    form: 'form[aria-label^="Acknowledge"]',
+    valid: () => ({
+      account: oneOf(w.managed[0].identifier, w.managed[1].identifier, w.foreignManaged.identifier),
+      noticeId: oneOf(...w.notices.map((n) => n.id), w.foreignNotice.id),
+    }),
+    allow: (c) =>
+      (is(c, "notice_acknowledgements", "insert") &&
+        c.after!.user_id === w.recipient.id &&
+        c.after!.customer_id === w.managed[0].id &&
+        w.notices.some((n) => n.id === c.after!.notice_id)) ||
+      (is(c, "outbox", "insert") && String(rowOf(c).job_id).startsWith("notice-check-")) ||
+      auditedFor(w.managed[0].id)(c),
+    consistent: ({ diff }) => {
+      const acks = count(diff, "notice_acknowledgements", "insert");
+      const audits = count(diff, "audit_events", "insert");
+      const intents = count(diff, "outbox", "insert");
+      return acks <= 1 && audits === acks && intents === acks ? null : `${acks} acknowledgements with ${audits} audit events and ${intents} intents`;
+    },
+  },
+  {
+    action: "requestDeletionAction",
+    jar: () => jars.partner,
+    path: () => `/${w.partner.customer.identifier}/admin/deletions/new?customers=${w.managed[0].identifier}`,
+    form: 'form[aria-label="Confirm the deletion"]',
+    prepare: async () => {
+      // Customers of its own to delete: the other specs' customers must stay.
+      for (let i = 0; i < 4; i++)
+        w.doomed.push(await createManagedCustomer(SYSTEM, w.partner.customer.identifier, { name: `Doomed ${i}`, identifier: unique(`doomed${i}`) }));
+    },
+    valid: () => ({
+      account: oneOf(w.partner.customer.identifier),
+      customers: oneOf(...w.doomed.map((c) => c.identifier), w.foreignManaged.identifier),
+      confirmation: oneOf(...w.doomed.map((c) => c.identifier), "1", ""),
+    }),
+    allow: (c, { diff }) => {
+      const deletions = diff.filter((d) => is(d, "customer_deletions", "insert")).map((d) => d.id);
+      return (
+        (is(c, "customer_deletions", "insert") && c.after!.manager_id === w.partner.customer.id && c.after!.status === "pending") ||
+        (is(c, "customers", "update") &&
+          w.doomed.some((d) => d.id === c.id) &&
+          only(c, "deleting_at", "deletion_id") &&
+          deletions.includes(c.after!.deletion_id as string)) ||
+        (is(c, "outbox", "insert") && String(c.after!.job_id).startsWith("deletion-")) ||
+        auditedFor(w.partner.customer.id)(c)
+      );
+    },
+    consistent: ({ diff }) => {
+      const made = count(diff, "customer_deletions", "insert");
+      const marked = count(diff, "customers", "update");
+      const audits = count(diff, "audit_events", "insert");
+      const jobs = count(diff, "outbox", "insert");
+      return made <= 1 && (made === 0 ? marked + audits + jobs === 0 : marked === 1 && audits === 1 && jobs === 1)
+        ? null
+        : `${made} deletions, ${marked} customers marked, ${audits} audit events, ${jobs} jobs`;
+    },
+  },
+  {
+    action: "cancelDeletionAction",
+    jar: () => jars.partner,
+    path: () => `/${w.partner.customer.identifier}/admin/deletions/${w.undoable[0]}`,
+    form: 'form[aria-label="Undo the deletion"]',
+    prepare: async () => {
+      for (let i = 0; i < 3; i++) {
+        const c = await createManagedCustomer(SYSTEM, w.partner.customer.identifier, { name: `Undo ${i}`, identifier: unique(`undo${i}`) });
+        const d = await requestCustomerDeletion(SYSTEM, w.partner.customer.identifier, { customers: [c.identifier] }, { confirmation: c.identifier });
+        w.undoable.push(d.id);
+      }
+    },
+    valid: () => ({ account: oneOf(w.partner.customer.identifier), deletionId: oneOf(...w.undoable, w.foreignDeletion.id) }),
+    allow: (c, { before }) =>
+      (is(c, "customer_deletions", "update") && w.undoable.includes(c.id) && only(c, "status", "cancelled_by")) ||
+      (is(c, "customers", "update") &&
+        only(c, "deleting_at", "deletion_id") &&
+        w.undoable.includes(c.before!.deletion_id as string) &&
+        c.after!.deletion_id === null &&
+        before.rows.customers.has(c.id)) ||
+      auditedFor(w.partner.customer.id)(c),
+    consistent: ({ diff }) => {
+      const undone = count(diff, "customer_deletions", "update");
+      const back = count(diff, "customers", "update");
+      const audits = count(diff, "audit_events", "insert");
+      return undone <= 1 && back === undone && audits === undone ? null : `${undone} deletions undone, ${back} customers back, ${audits} audit events`;
     },
   },
   {
@@ -1048,6 +1423,137 @@ const specs: Spec[] = [
       const c = changed[0];
       const used = c ? customersOf(after, c.id, "projects").length : 0;
       return c && (c.after!.project_quota as number) < used ? `quota ${c.after!.project_quota} below ${used} projects` : null;
+    },
+  },
+  {
+    action: "setSelfManagedAction",
+    jar: () => jars.partner,
+    path: () => `/${w.partner.customer.identifier}/admin/customers/${w.managed[1].identifier}/sub-customers`,
+    form: 'form[aria-label="Self-managed"]',
+    valid: () => ({
+      account: oneOf(w.partner.customer.identifier),
+      customer: oneOf(...w.managed.map((m) => m.identifier)),
+      selfManaged: oneOf("on", "off"),
+    }),
+    allow: (c) =>
+      (is(c, "customers", "update") && w.managed.some((m) => m.id === c.id) && only(c, "self_managed", "updated_at")) ||
+      auditedFor(w.partner.customer.id, ...w.managed.map((m) => m.id))(c),
+    consistent: ({ diff, sent }) => {
+      const changed = diff.filter((c) => is(c, "customers", "update"));
+      const audits = count(diff, "audit_events", "insert");
+      if (changed.length > 1 || audits !== 2 * changed.length) return `${changed.length} customers changed with ${audits} audit events`;
+      const c = changed[0];
+      return c && c.after!.self_managed !== (sent.get("selfManaged") === "on")
+        ? `self_managed is ${c.after!.self_managed} after "${sent.get("selfManaged")}"`
+        : null;
+    },
+  },
+  {
+    action: "updateCustomerDetailsAction",
+    jar: () => jars.partner,
+    path: () => `/${w.partner.customer.identifier}/admin/customers/${w.managed[0].identifier}/details`,
+    form: 'form[aria-label="Customer details"]',
+    valid: () => ({
+      account: oneOf(...w.managed.map((m) => m.identifier)),
+      name: aName,
+      description: oneOf("Makes everything.", ""),
+      contactEmail: fc.oneof({ weight: 3, arbitrary: oneOf("office@example.test", "") }, oneOf("not-an-address")),
+      contactPhone: oneOf("+49 30 1234567", "(555) 0100", ""),
+      country: oneOf("Germany", ""),
+      state: oneOf("Berlin", ""),
+      city: oneOf("Berlin", ""),
+      postalCode: oneOf("10115", ""),
+      addressLine1: oneOf("Hauptstraße 1", ""),
+      addressLine2: oneOf("Hinterhaus", ""),
+      homeProject: fc.oneof({ weight: 3, arbitrary: oneOf("", w.managedProject.id) }, oneOf(w.victimProject.id)),
+    }),
+    good: () => ({ account: w.managed[0].identifier, name: "Managed 1", contactEmail: "office@example.test", homeProject: w.managedProject.id }),
+    allow: (c, { before }) => {
+      const managed = w.managed.map((m) => m.id);
+      const home = c.after?.home_project_id as string | null | undefined;
+      return (
+        (is(c, "customers", "update") &&
+          managed.includes(c.id) &&
+          only(
+            c,
+            "name",
+            "description",
+            "contact_email",
+            "contact_phone",
+            "country",
+            "state",
+            "city",
+            "postal_code",
+            "address_line1",
+            "address_line2",
+            "home_project_id",
+            "updated_at",
+          ) &&
+          (!home || customersOf(before, c.id, "projects").some((p) => p.id === home))) ||
+        auditedFor(w.partner.customer.id, ...managed)(c)
+      );
+    },
+    consistent: ({ diff }) => {
+      const changed = count(diff, "customers", "update");
+      const audits = count(diff, "audit_events", "insert");
+      const actions = inserted(diff, "audit_events").map((a) => `${a.action} on ${a.customer_id}`);
+      return changed <= 1 && audits === 2 * changed ? null : `${changed} customers changed with ${audits} audit events: ${actions.join(", ")}`;
+    },
+  },
+  {
+    action: "renameCustomerUserAction",
+    jar: () => jars.partner,
+    path: () => `/${w.partner.customer.identifier}/admin/customers/${w.managed[0].identifier}/users`,
+    form: 'form:has(input[name="name"]):has(input[name="userId"])',
+    valid: () => ({
+      account: oneOf(w.partner.customer.identifier),
+      customer: oneOf(...w.managed.map((m) => m.identifier)),
+      userId: fc.oneof({ weight: 3, arbitrary: oneOf(w.managedUsers[0].id, w.managedUsers[1].id) }, oneOf(w.managedUsers[2].id, w.victimEmployee.id)),
+      name: aName,
+    }),
+    good: () => ({ account: w.partner.customer.identifier, customer: w.managed[0].identifier, userId: w.managedUsers[0].id, name: "Mia Renamed" }),
+    allow: (c) =>
+      (is(c, "users", "update") && [w.managedUsers[0].id, w.managedUsers[1].id].includes(c.id) && only(c, "name", "updated_at")) ||
+      auditedFor(w.managed[0].id)(c),
+    consistent: ({ diff }) => {
+      const renamed = count(diff, "users", "update");
+      const audits = count(diff, "audit_events", "insert");
+      return renamed <= 1 && audits === renamed ? null : `${renamed} people renamed with ${audits} audit events`;
+    },
+  },
+  {
+    action: "deleteCustomerUserAction",
+    jar: () => jars.partner,
+    path: () => `/${w.partner.customer.identifier}/admin/customers/${w.managed[0].identifier}/users`,
+    form: 'form[aria-label^="Delete user"]',
+    prepare: async () => {
+      // One who belongs to this customer alone (their user goes), one who also works for the victim (they stay there).
+      for (const name of ["Dee Alone", "Dan Elsewhere"]) {
+        const u = await newUser(name);
+        await addMember(u.id, w.managed[0].id, "customer_employee");
+        w.deletableUsers.push(u);
+      }
+      await addMember(w.deletableUsers[1].id, w.victim.customer.id, "customer_employee");
+    },
+    valid: () => ({
+      account: oneOf(w.partner.customer.identifier),
+      customer: oneOf(w.managed[0].identifier),
+      userId: oneOf(...w.deletableUsers.map((u) => u.id), w.victimEmployee.id),
+    }),
+    allow: (c) => {
+      const mine = w.deletableUsers.map((u) => u.id);
+      return (
+        (is(c, "memberships", "delete") && c.before!.customer_id === w.managed[0].id && mine.includes(c.before!.user_id as string)) ||
+        (is(c, "users", "delete") && c.id === w.deletableUsers[0].id) ||
+        (is(c, "project_access", "delete") && mine.includes(c.before!.user_id as string)) ||
+        auditedFor(w.managed[0].id)(c)
+      );
+    },
+    consistent: ({ diff }) => {
+      const left = count(diff, "memberships", "delete");
+      const audits = count(diff, "audit_events", "insert");
+      const deleted = count(diff, "users", "delete");
+      return left <= 1 && audits === left && deleted <= left ? null : `${left} people left with ${audits} audit events and ${deleted} users deleted`;
     },
   },
   // ---- a Customer Admin -----------------------------------------------------------------------------------------
@@ -1292,6 +1798,7 @@ beforeAll(async () => {
   jars.admin = await signIn(b, w.admin.user.email);
   jars.remover = await signIn(b, w.remover.user.email);
   jars.invitee = await signIn(b, w.invitee.email);
+  jars.recipient = await signIn(b, w.recipient.email);
 }, 300_000);
 
 afterAll(async () => {

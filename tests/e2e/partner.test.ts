@@ -28,7 +28,8 @@ async function openAdministrationCustomers(page: Page, partner: string) {
 async function switchAccount(page: Page, name: string, identifier: string) {
   const switcher = page.getByTestId("account-switcher");
   await switcher.locator("summary").click();
-  await switcher.getByRole("link", { name }).click();
+  // A customer's entry also names its partner ("under …"): the account's own entry starts with its name.
+  await switcher.getByRole("link", { name: new RegExp(`^${name}`) }).click();
   await page.waitForURL(`${baseUrl}/${identifier}`);
 }
 
@@ -131,12 +132,13 @@ it("creates a customer, adds the partner to it, invites its first user there, an
   await invite.getByRole("button", { name: "Invite", exact: true }).click();
   await expect.poll(() => invite.getByRole("status").textContent()).toBe(`Invitation sent to ${inviteeEmail}.`);
 
-  // Back in the partner account's Administration the list counts them; Customer Users shows both, read-only.
+  // Back in the partner account's Administration the list counts them; Customer Users shows both.
   await switchAccount(page, partnerName, partner);
   await openAdministrationCustomers(page, partner);
   const row = customerRow(page, customerId);
   const cells = async () => (await row.locator("td").allTextContents()).map((t) => t.trim());
-  expect((await cells()).slice(0, 4)).toEqual([customerName, customerId, "1", "1"]);
+  // A selection box, then name, identifier, parent (none: directly under the partner), groups (All only), users, pending invitations.
+  expect((await cells()).slice(1, 7)).toEqual([customerName, customerId, "—", "All only", "1", "1"]);
   expect(await overview(page, "Users")).toBe("1");
   expect(await overview(page, "Pending invitations")).toBe("1");
 
@@ -158,7 +160,9 @@ it("creates a customer, adds the partner to it, invites its first user there, an
   const invitationRow = page.getByTestId("invitation-row").filter({ hasText: inviteeEmail });
   expect(await invitationRow.textContent()).toContain("Carla Customer");
   expect(await invitationRow.textContent()).toContain("Pat Partner");
-  expect(await page.getByRole("button", { name: /Resend|Revoke|Remove/ }).count()).toBe(0);
+  // The Partner Admin manages the customer's invitations from here too; removing its users stays inside the account.
+  expect(await page.getByRole("button", { name: `Resend invitation to ${inviteeEmail}` }).count()).toBe(1);
+  expect(await page.getByRole("button", { name: /^Remove/ }).count()).toBe(0);
   await screenshot(page, "admin-customer-users");
 
   // Quota icon: raise it from the default to 8.
@@ -338,7 +342,8 @@ it("pages through many customers with keyset links that keep the search and the 
   expect(await overview(page, "Customers")).toBe("27");
   expect(await overview(page, "At quota")).toBe("1");
   expect(await overview(page, "Near quota")).toBe("1");
-  const names = () => page.getByTestId("customer-row").locator("td:first-child").allTextContents();
+  // The first cell is the row's selection box; the name comes next.
+  const names = () => page.getByTestId("customer-row").locator("td:nth-child(2)").allTextContents();
 
   expect(await names()).toHaveLength(25);
   expect((await names())[0]).toBe("Customer 01");
@@ -353,14 +358,17 @@ it("pages through many customers with keyset links that keep the search and the 
   expect((await names())[0]).toBe("Customer 01");
   expect((await names())[24]).toBe("Customer 25");
 
-  // Sort by identifier, descending; the next page keeps search and sort.
+  // Sort by identifier (its column heading, twice: ascending, then descending); the next page keeps search and sort.
   await page.getByRole("searchbox").fill(`c${tag}`);
   await page.getByRole("searchbox").press("Enter");
   await page.waitForURL((url) => url.searchParams.get("q") === `c${tag}`);
-  await page.getByLabel("Sort by").selectOption("identifier");
-  await page.getByLabel("Order").selectOption("desc");
-  await page.getByRole("button", { name: "Sort", exact: true }).click();
+  const identifierHeading = page.getByRole("columnheader", { name: "Identifier" });
+  await identifierHeading.getByRole("link").click();
+  await page.waitForURL((url) => url.searchParams.get("sort") === "identifier" && !url.searchParams.has("dir"));
+  expect(await identifierHeading.getAttribute("aria-sort")).toBe("ascending");
+  await identifierHeading.getByRole("link").click();
   await page.waitForURL((url) => url.searchParams.get("sort") === "identifier" && url.searchParams.get("dir") === "desc");
+  await expect.poll(() => identifierHeading.getAttribute("aria-sort")).toBe("descending");
   expect(new URL(page.url()).searchParams.get("q")).toBe(`c${tag}`);
   await expect.poll(async () => (await names())[0]).toBe("Customer 27");
   await page.getByRole("link", { name: "Next" }).click();

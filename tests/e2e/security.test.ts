@@ -10,7 +10,9 @@ import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { closeDb, db } from "@/db/client";
 import { customers } from "@/db/schema";
+import { requestCustomerDeletion } from "@/lib/deletions";
 import { addMyself, createManagedCustomer, setAccountKind } from "@/lib/partners";
+import { sendNotice } from "@/lib/notices";
 import { setOperator } from "@/lib/operators";
 import { createProject } from "@/lib/projects";
 import { DESKTOP, useBrowser } from "../support/browser";
@@ -159,7 +161,10 @@ describe("every page under the CSP", () => {
     const customer = await createManagedCustomer(as(owner.user), account, { name: `CSP Customer ${tag}`, identifier: `cspc-${tag}` });
     await addMyself(as(owner.user), account, customer.identifier);
     const project = await createProject(as(owner.user), account, { name: `CSP Project ${tag}`, identifier: `cspp-${tag}` });
+    const doomed = await createManagedCustomer(as(owner.user), account, { name: `CSP Doomed ${tag}`, identifier: `cspd-${tag}` });
+    const deletion = await requestCustomerDeletion(as(owner.user), account, { customers: [doomed.identifier] }, { confirmation: doomed.identifier });
     await setOperator(SYSTEM, owner.user.email, true);
+    const notice = await sendNotice(as(owner.user), account, { title: `CSP notice ${tag}`, body: "**Read** me.", mode: "all_must_read", to: "all" });
 
     // Every page as it is on disk; a parameter this test has no value for gets one that names nothing (a 404 page,
     // rendered under the same layout and policy).
@@ -169,6 +174,8 @@ describe("every page under the CSP", () => {
         .replace("[account]", account)
         .replace("[customer]", customer.identifier)
         .replace("[project]", project.identifier)
+        .replace("[deletion]", deletion.id)
+        .replace("[notice]", notice.id)
         .replace(/\[[^\]]+\]/g, `no-such-${tag}`);
     const accountPages = routes.filter((r) => r.startsWith("/[account]"));
     expect(accountPages.length).toBeGreaterThanOrEqual(10);

@@ -119,5 +119,5 @@ describe("authorization matrix", () => {
       })),
     );
     expect(failures).toEqual([]);
-  }, 300_000);
+  }, 600_000);
 });

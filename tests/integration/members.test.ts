@@ -158,7 +158,7 @@ describe("removing a member", () => {
     expect(await findAccountAccess(db, as(person), a.customer.identifier)).not.toBeNull();
 
     const result = await removeMember(as(a.user), a.customer.identifier, person.id);
-    expect(result).toEqual({ projectsLeft: 2 });
+    expect(result).toMatchObject({ projectsLeft: 2, userDeleted: false });
 
     expect(await groupOf(person.id, a.customer.id)).toBeNull();
     expect(await findAccountAccess(db, as(person), a.customer.identifier)).toBeNull();

@@ -7,11 +7,14 @@ import { db } from "@/db/client";
 import { emailVerifications, passwordResets, users } from "@/db/schema";
 import * as accounts from "@/lib/accounts";
 import * as audit from "@/lib/audit";
+import * as customerGroups from "@/lib/customer-groups";
+import * as deletions from "@/lib/deletions";
 import { hashPassword } from "@/lib/auth";
 import { hashToken } from "@/lib/core";
 import type { Permission, Principal } from "@/lib/authz";
 import * as invitations from "@/lib/invitations";
 import * as mailbox from "@/lib/mailbox";
+import * as notices from "@/lib/notices";
 import * as members from "@/lib/members";
 import * as operators from "@/lib/operators";
 import * as partners from "@/lib/partners";
@@ -21,7 +24,21 @@ import * as queues from "@/lib/queues";
 import type { Side, World } from "./world";
 
 /** The domain entries whose exported functions are operations. */
-export const DOMAIN_MODULES = { accounts, audit, invitations, mailbox, members, operators, partners, profile, projects, queues } as const;
+export const DOMAIN_MODULES = {
+  accounts,
+  audit,
+  "customer-groups": customerGroups,
+  deletions,
+  invitations,
+  mailbox,
+  members,
+  notices,
+  operators,
+  partners,
+  profile,
+  projects,
+  queues,
+} as const;
 
 /** The shared parts of lib/: building blocks called inside an operation's authorized transaction, not operations. */
 export const SHARED_LIB_FOLDERS = ["auth", "authz", "core", "email", "limits", "outbox", "web"];
@@ -34,6 +51,9 @@ export const NOT_OPERATIONS: Record<string, string> = {
   "profile.queueEmailVerification": "writes the verification link and its e-mail inside the calling operation's transaction (sign-up)",
   "operators.lockOperators": "takes a lock inside the calling operation's transaction",
   "accounts.maskIban": "formats a string",
+  "deletions.deletionJobId": "names a job",
+  "notices.noticePlainText": "formats a string",
+  "notices.renderNoticeMarkdown": "formats a string",
 };
 
 /**
@@ -137,10 +157,19 @@ export const OPERATIONS: Operation[] = [
   {
     name: "accounts.listMyAccounts",
     fn: accounts.listMyAccounts,
-    reachedBy: ["app/[account]/layout.tsx", "app/page.tsx"],
+    reachedBy: ["app/[account]/layout.tsx"],
     target: "none",
     rule: "anyone",
     run: (_w, p) => accounts.listMyAccounts(p),
+  },
+  // Where a person lands: their own accounts only (a principal with none, or not allowed in the one named, gets null).
+  {
+    name: "accounts.findHomePage",
+    fn: accounts.findHomePage,
+    reachedBy: ["app/page.tsx", "app/invitations/[token]/actions.ts"],
+    target: "none",
+    rule: "anyone",
+    run: (w, p, s) => accounts.findHomePage(p, w[s].customer),
   },
   {
     name: "accounts.getAccount",
@@ -157,6 +186,14 @@ export const OPERATIONS: Operation[] = [
     target: "account",
     permission: "EDIT_SETTINGS",
     run: (w, p, s) => accounts.updateSettings(p, w[s].customer, { name: "Renamed", paymentMethod: "invoice" } as never),
+  },
+  {
+    name: "accounts.updateCustomerDetails",
+    fn: accounts.updateCustomerDetails,
+    reachedBy: ["app/[account]/settings/actions.ts"],
+    target: "account",
+    permission: "EDIT_CUSTOMER",
+    run: (w, p, s) => accounts.updateCustomerDetails(p, w[s].customer, { name: "Renamed", contactEmail: "office@matrix.test", homeProject: w[s].projectId }),
   },
   // members
   {
@@ -190,6 +227,15 @@ export const OPERATIONS: Operation[] = [
     target: "account",
     permission: "MANAGE_USERS",
     run: (w, p, s) => members.removeMember(p, w[s].customer, w[s].victimId),
+  },
+  // The victim belongs to the customer alone, so renaming them is allowed to whoever may manage its users.
+  {
+    name: "members.renameMember",
+    fn: members.renameMember,
+    reachedBy: ["app/[account]/admin/customers/[customer]/users/actions.ts"],
+    target: "account",
+    permission: "MANAGE_USERS",
+    run: (w, p, s) => members.renameMember(p, w[s].customer, w[s].victimId, { name: "Renamed Victim" }),
   },
   // invitations
   {
@@ -270,10 +316,18 @@ export const OPERATIONS: Operation[] = [
   {
     name: "projects.listProjects",
     fn: projects.listProjects,
-    reachedBy: ["app/[account]/projects/page.tsx"],
+    reachedBy: ["app/[account]/projects/page.tsx", "app/[account]/settings/page.tsx"],
     target: "account",
     permission: "VIEW_ACCOUNT",
     run: (w, p, s) => projects.listProjects(p, w[s].customer, { q: "", limit: 20, offset: 0 }),
+  },
+  {
+    name: "projects.listCustomerProjects",
+    fn: projects.listCustomerProjects,
+    reachedBy: ["app/[account]/admin/customers/[customer]/projects/page.tsx", "app/[account]/admin/customers/[customer]/details/page.tsx"],
+    target: "account",
+    permission: "VIEW_CUSTOMER",
+    run: (w, p, s) => projects.listCustomerProjects(p, w[s].partner, w[s].customer, { q: "", limit: 20, offset: 0 }),
   },
   {
     name: "projects.getProject",
@@ -295,7 +349,7 @@ export const OPERATIONS: Operation[] = [
   {
     name: "partners.listManagedCustomers",
     fn: partners.listManagedCustomers,
-    reachedBy: ["app/[account]/admin/customers/page.tsx"],
+    reachedBy: ["bench/partner-customers.bench.ts"],
     target: "partner",
     permission: "VIEW_ADMINISTRATION",
     run: (w, p, s) => partners.listManagedCustomers(p, w[s].partner, { q: "" }),
@@ -303,10 +357,18 @@ export const OPERATIONS: Operation[] = [
   {
     name: "partners.getPartnerOverview",
     fn: partners.getPartnerOverview,
-    reachedBy: ["app/[account]/admin/customers/page.tsx"],
+    reachedBy: ["bench/partner-customers.bench.ts"],
     target: "partner",
     permission: "VIEW_ADMINISTRATION",
     run: (w, p, s) => partners.getPartnerOverview(p, w[s].partner),
+  },
+  {
+    name: "partners.getCustomersPage",
+    fn: partners.getCustomersPage,
+    reachedBy: ["app/[account]/admin/customers/page.tsx"],
+    target: "partner",
+    permission: "VIEW_ADMINISTRATION",
+    run: (w, p, s) => partners.getCustomersPage(p, w[s].partner, { q: "" }),
   },
   {
     name: "partners.createManagedCustomer",
@@ -341,6 +403,31 @@ export const OPERATIONS: Operation[] = [
     permission: "SET_QUOTA",
     run: (w, p, s) => partners.setCustomerQuota(p, w[s].customer, 7),
   },
+  // the hierarchy: sub-customers, where a customer sits, self-managed customers
+  {
+    name: "partners.listSubCustomers",
+    fn: partners.listSubCustomers,
+    reachedBy: ["app/[account]/admin/customers/[customer]/sub-customers/page.tsx"],
+    target: "account",
+    permission: "VIEW_CUSTOMER",
+    run: (w, p, s) => partners.listSubCustomers(p, w[s].partner, w[s].customer, { q: "" }),
+  },
+  {
+    name: "partners.getCustomerPath",
+    fn: partners.getCustomerPath,
+    reachedBy: ["app/[account]/admin/customers/[customer]/sub-customers/page.tsx"],
+    target: "account",
+    permission: "VIEW_CUSTOMER",
+    run: (w, p, s) => partners.getCustomerPath(p, w[s].partner, w[s].customer),
+  },
+  {
+    name: "partners.setSelfManaged",
+    fn: partners.setSelfManaged,
+    reachedBy: ["app/[account]/admin/customers/[customer]/sub-customers/actions.ts"],
+    target: "account",
+    permission: "SET_SELF_MANAGED",
+    run: (w, p, s) => partners.setSelfManaged(p, w[s].partner, w[s].customer, true),
+  },
   {
     name: "partners.setAccountKind",
     fn: partners.setAccountKind,
@@ -348,6 +435,214 @@ export const OPERATIONS: Operation[] = [
     target: "installation",
     permission: "CHANGE_ACCOUNT_KIND",
     run: (w, p, s) => partners.setAccountKind(p, w[s].customer, "partner"),
+  },
+  // customer groups (the partner's own; the customer's side is its Groups tab)
+  {
+    name: "customer-groups.listCustomerGroups",
+    fn: customerGroups.listCustomerGroups,
+    reachedBy: ["app/[account]/admin/groups/page.tsx", "app/[account]/admin/layout.tsx"],
+    target: "partner",
+    permission: "VIEW_ADMINISTRATION",
+    run: (w, p, s) => customerGroups.listCustomerGroups(p, w[s].partner),
+  },
+  {
+    name: "customer-groups.getCustomerGroup",
+    fn: customerGroups.getCustomerGroup,
+    reachedBy: ["app/[account]/admin/customers/page.tsx"],
+    target: "partner",
+    permission: "VIEW_ADMINISTRATION",
+    run: (w, p, s) => customerGroups.getCustomerGroup(p, w[s].partner, w[s].groupId),
+  },
+  {
+    name: "customer-groups.createCustomerGroup",
+    fn: customerGroups.createCustomerGroup,
+    reachedBy: ["app/[account]/admin/groups/actions.ts"],
+    target: "partner",
+    permission: "MANAGE_CUSTOMER_GROUPS",
+    run: (w, p, s) => customerGroups.createCustomerGroup(p, w[s].partner, { name: `Group ${unique()}` }),
+  },
+  {
+    name: "customer-groups.updateCustomerGroup",
+    fn: customerGroups.updateCustomerGroup,
+    reachedBy: ["app/[account]/admin/groups/actions.ts"],
+    target: "partner",
+    permission: "MANAGE_CUSTOMER_GROUPS",
+    run: (w, p, s) => customerGroups.updateCustomerGroup(p, w[s].partner, w[s].groupId, { name: `Renamed ${unique()}`, description: "Changed" }),
+  },
+  {
+    name: "customer-groups.deleteCustomerGroup",
+    fn: customerGroups.deleteCustomerGroup,
+    reachedBy: ["app/[account]/admin/groups/actions.ts"],
+    target: "partner",
+    permission: "MANAGE_CUSTOMER_GROUPS",
+    run: async (w, p, s) => customerGroups.deleteCustomerGroup(p, w[s].partner, w[s].groupId),
+  },
+  {
+    name: "customer-groups.setCustomerGroupMembership",
+    fn: customerGroups.setCustomerGroupMembership,
+    reachedBy: ["app/[account]/admin/customers/actions.ts"],
+    target: "partner",
+    permission: "MANAGE_CUSTOMER_GROUPS",
+    run: (w, p, s) => customerGroups.setCustomerGroupMembership(p, w[s].partner, { groupId: w[s].groupId, customers: [w[s].customer], member: false }),
+  },
+  {
+    name: "customer-groups.listGroupsOfCustomer",
+    fn: customerGroups.listGroupsOfCustomer,
+    reachedBy: ["app/[account]/admin/customers/[customer]/groups/page.tsx"],
+    target: "account",
+    permission: "VIEW_CUSTOMER",
+    run: (w, p, s) => customerGroups.listGroupsOfCustomer(p, w[s].partner, w[s].customer),
+  },
+  // deletions of customers
+  {
+    name: "deletions.previewCustomerDeletion",
+    fn: deletions.previewCustomerDeletion,
+    reachedBy: ["app/[account]/admin/deletions/new/page.tsx"],
+    target: "partner",
+    permission: "DELETE_CUSTOMERS",
+    run: (w, p, s) => deletions.previewCustomerDeletion(p, w[s].partner, { customers: [w[s].customer] }),
+  },
+  {
+    name: "deletions.requestCustomerDeletion",
+    fn: deletions.requestCustomerDeletion,
+    reachedBy: ["app/[account]/admin/deletions/actions.ts"],
+    target: "partner",
+    permission: "DELETE_CUSTOMERS",
+    run: (w, p, s) => deletions.requestCustomerDeletion(p, w[s].partner, { customers: [w[s].customer] }, { confirmation: w[s].customer }),
+  },
+  {
+    name: "deletions.listCustomerDeletions",
+    fn: deletions.listCustomerDeletions,
+    reachedBy: ["app/[account]/admin/deletions/page.tsx"],
+    target: "partner",
+    permission: "VIEW_ADMINISTRATION",
+    run: (w, p, s) => deletions.listCustomerDeletions(p, w[s].partner),
+  },
+  {
+    name: "deletions.getCustomerDeletion",
+    fn: deletions.getCustomerDeletion,
+    reachedBy: ["app/[account]/admin/deletions/[deletion]/page.tsx"],
+    target: "partner",
+    permission: "VIEW_ADMINISTRATION",
+    run: (w, p, s) => deletions.getCustomerDeletion(p, w[s].partner, w[s].deletionId),
+  },
+  {
+    name: "deletions.cancelCustomerDeletion",
+    fn: deletions.cancelCustomerDeletion,
+    reachedBy: ["app/[account]/admin/deletions/actions.ts"],
+    target: "partner",
+    permission: "DELETE_CUSTOMERS",
+    run: (w, p, s) => deletions.cancelCustomerDeletion(p, w[s].partner, w[s].deletionId),
+  },
+  {
+    name: "deletions.runCustomerDeletionStep",
+    fn: deletions.runCustomerDeletionStep,
+    reachedBy: ["jobs/deletion.ts"],
+    target: "installation",
+    permission: "RUN_DELETIONS",
+    run: (w, p, s) => deletions.runCustomerDeletionStep(p, w[s].deletionId),
+  },
+  // notices: the partner sends and follows them; the customers' users receive and acknowledge them
+  {
+    name: "notices.previewNotice",
+    fn: notices.previewNotice,
+    reachedBy: ["app/[account]/admin/notices/new/actions.ts"],
+    target: "partner",
+    permission: "SEND_NOTICES",
+    run: (w, p, s) =>
+      notices.previewNotice(p, w[s].partner, { title: "Hello", body: "Read me", mode: "all_must_read", to: "customers", customers: [w[s].customer] }),
+  },
+  {
+    name: "notices.sendNotice",
+    fn: notices.sendNotice,
+    reachedBy: ["app/[account]/admin/notices/new/actions.ts"],
+    target: "partner",
+    permission: "SEND_NOTICES",
+    run: (w, p, s) =>
+      notices.sendNotice(p, w[s].partner, { title: "Hello", body: "Read me", mode: "single_read_only", to: "customers", customers: [w[s].customer] }),
+  },
+  {
+    name: "notices.editNotice",
+    fn: notices.editNotice,
+    reachedBy: ["app/[account]/admin/notices/[notice]/actions.ts"],
+    target: "partner",
+    permission: "SEND_NOTICES",
+    run: (w, p, s) => notices.editNotice(p, w[s].partner, w[s].noticeId, { title: "Corrected", body: "Read me", reissue: true }),
+  },
+  {
+    name: "notices.withdrawNotice",
+    fn: notices.withdrawNotice,
+    reachedBy: ["app/[account]/admin/notices/[notice]/actions.ts"],
+    target: "partner",
+    permission: "SEND_NOTICES",
+    run: (w, p, s) => notices.withdrawNotice(p, w[s].partner, w[s].noticeId),
+  },
+  {
+    name: "notices.remindNotice",
+    fn: notices.remindNotice,
+    reachedBy: ["app/[account]/admin/notices/[notice]/actions.ts"],
+    target: "partner",
+    permission: "SEND_NOTICES",
+    run: (w, p, s) => notices.remindNotice(p, w[s].partner, w[s].noticeId),
+  },
+  {
+    name: "notices.listNotices",
+    fn: notices.listNotices,
+    reachedBy: ["app/[account]/admin/notices/page.tsx"],
+    target: "partner",
+    permission: "VIEW_NOTICE_TRACKING",
+    run: (w, p, s) => notices.listNotices(p, w[s].partner),
+  },
+  {
+    name: "notices.getNoticeTracking",
+    fn: notices.getNoticeTracking,
+    reachedBy: ["app/[account]/admin/notices/[notice]/page.tsx"],
+    target: "partner",
+    permission: "VIEW_NOTICE_TRACKING",
+    run: (w, p, s) => notices.getNoticeTracking(p, w[s].partner, w[s].noticeId),
+  },
+  {
+    name: "notices.exportNoticeTracking",
+    fn: notices.exportNoticeTracking,
+    reachedBy: ["app/[account]/admin/notices/[notice]/export/route.ts"],
+    target: "partner",
+    permission: "VIEW_NOTICE_TRACKING",
+    run: (w, p, s) => notices.exportNoticeTracking(p, w[s].partner, w[s].noticeId),
+  },
+  {
+    name: "notices.listOpenNotices",
+    fn: notices.listOpenNotices,
+    reachedBy: ["app/[account]/layout.tsx"],
+    target: "account",
+    permission: "RECEIVE_NOTICES",
+    rule: "person",
+    run: (w, p, s) => notices.listOpenNotices(p, w[s].customer),
+  },
+  {
+    name: "notices.listMyNotices",
+    fn: notices.listMyNotices,
+    reachedBy: ["app/[account]/notices/page.tsx"],
+    target: "account",
+    permission: "RECEIVE_NOTICES",
+    rule: "person",
+    run: (w, p, s) => notices.listMyNotices(p, w[s].customer),
+  },
+  {
+    name: "notices.acknowledgeNotice",
+    fn: notices.acknowledgeNotice,
+    reachedBy: ["app/[account]/notices/actions.ts"],
+    target: "account",
+    permission: "RECEIVE_NOTICES",
+    rule: "person",
+    run: (w, p, s) => notices.acknowledgeNotice(p, w[s].customer, w[s].noticeId),
+  },
+  {
+    name: "notices.getNoticeEventScope",
+    fn: notices.getNoticeEventScope,
+    reachedBy: ["app/[account]/notices/events/route.ts"],
+    target: "account",
+    permission: "VIEW_ACCOUNT",
+    run: (w, p, s) => notices.getNoticeEventScope(p, w[s].customer),
   },
   // operators
   {
@@ -410,7 +705,7 @@ export const OPERATIONS: Operation[] = [
   {
     name: "audit.listAuditEvents",
     fn: audit.listAuditEvents,
-    reachedBy: ["app/[account]/activity/page.tsx"],
+    reachedBy: ["app/[account]/activity/page.tsx", "app/[account]/admin/customers/[customer]/activity/page.tsx"],
     target: "account",
     permission: "VIEW_ACTIVITY",
     run: (w, p, s) => audit.listAuditEvents(p, w[s].customer),

@@ -35,11 +35,14 @@ export async function waitFor<T>(probe: () => Promise<T | null | undefined | fal
 }
 
 /**
- * Marks every pending outbox row as relayed and every unsent e-mail as failed, so a test starts from a quiet outbox:
- * e-mails other test files queued without a worker are neither relayed nor found again by the sweep.
+ * Marks every pending outbox row as relayed, every unsent e-mail as failed and every waiting deletion as cancelled, so a
+ * test starts from a quiet outbox: work other test files queued without a worker is neither relayed nor found again by
+ * the sweep.
  */
 export async function quietOutbox(): Promise<void> {
   await db.execute(sql`update outbox set relayed_at = now() where relayed_at is null and set_aside_at is null`);
+  // Deletions other test files asked for and left waiting: the sweep would enqueue them again.
+  await db.execute(sql`update customer_deletions set status = 'cancelled', cancelled_by = 'set aside by a test' where status in ('pending', 'running')`);
   await db.execute(
     sql`update outbound_emails set status = 'failed', last_error = 'not sent: set aside by a test', lease_until = null where status in ('queued', 'sending')`,
   );

@@ -1,5 +1,6 @@
-// A small installation for the authorization matrix, written in one round trip: a partner P managing customer C, another
-// partner P2 managing C2, an unrelated account X, the people in them, and one principal of every kind.
+// A small installation for the authorization matrix, written in one round trip: a partner P managing customer C (which
+// sits under P's self-managed customer S), another partner P2 managing C2, an unrelated account X, the people in them,
+// and one principal of every kind.
 import { randomUUID } from "node:crypto";
 import { rawSql } from "@/db/client";
 import type { MemberGroup, ProjectRole } from "@/db/schema";
@@ -19,13 +20,14 @@ export const PRINCIPALS = [
   "partnerAdmin",
   "partnerEmployee",
   "otherPartnerAdmin",
+  "selfManagedAdmin",
   "operator",
   "system",
   "apiKey",
 ] as const;
 export type PrincipalName = (typeof PRINCIPALS)[number];
 
-type AccountKey = "X" | "P" | "C" | "P2" | "C2";
+type AccountKey = "X" | "P" | "S" | "C" | "P2" | "C2";
 
 /** Who belongs where, in which group: the fixture's truth, from which the expected outcomes are derived. */
 const MEMBERSHIPS: Partial<Record<PrincipalName, Partial<Record<AccountKey, MemberGroup>>>> = {
@@ -38,6 +40,8 @@ const MEMBERSHIPS: Partial<Record<PrincipalName, Partial<Record<AccountKey, Memb
   partnerAdmin: { P: "partner_admin" },
   partnerEmployee: { P: "partner_employee" },
   otherPartnerAdmin: { P2: "partner_admin" },
+  // A Customer Admin of the self-managed customer above C: manages C as the partner's admins do, bar quotas and self-management.
+  selfManagedAdmin: { S: "customer_admin" },
 };
 // The Customer Reader holds a Project Admin role, which must not let it change anything.
 const PROJECT_ROLES: Partial<Record<PrincipalName, ProjectRole>> = {
@@ -61,6 +65,12 @@ type SideData = {
   token: string;
   inviteeToken: string;
   emailId: string;
+  /** A customer group of the partner, holding the customer. */
+  groupId: string;
+  /** A pending deletion requested in the partner's Administration (of no customer: it marks nothing). */
+  deletionId: string;
+  /** A shown All must read notice from the partner to the customer's users. */
+  noticeId: string;
 };
 
 export type World = Record<Side, SideData> & { principals: Record<PrincipalName, Principal>; configuredOperatorEmail: string };
@@ -70,10 +80,11 @@ const q = (v: string) => `'${v.replace(/'/g, "''")}'`;
 export async function createWorld(): Promise<World> {
   const tag = randomUUID().slice(0, 8);
   const id = () => randomUUID();
-  const acc: Record<AccountKey, { id: string; identifier: string; kind: "customer" | "partner"; parent: AccountKey | null }> = {
+  const acc: Record<AccountKey, { id: string; identifier: string; kind: "customer" | "partner"; parent: AccountKey | null; selfManaged?: boolean }> = {
     X: { id: id(), identifier: `x-${tag}`, kind: "customer", parent: null },
     P: { id: id(), identifier: `p-${tag}`, kind: "partner", parent: null },
-    C: { id: id(), identifier: `c-${tag}`, kind: "customer", parent: "P" },
+    S: { id: id(), identifier: `s-${tag}`, kind: "customer", parent: "P", selfManaged: true },
+    C: { id: id(), identifier: `c-${tag}`, kind: "customer", parent: "S" },
     P2: { id: id(), identifier: `pp-${tag}`, kind: "partner", parent: null },
     C2: { id: id(), identifier: `cc-${tag}`, kind: "customer", parent: "P2" },
   };
@@ -107,10 +118,17 @@ export async function createWorld(): Promise<World> {
   const tokens = { own: [randomUUID() + "a", randomUUID() + "b"], foreign: [randomUUID() + "c", randomUUID() + "d"] };
   const inv = { own: [id(), id()], foreign: [id(), id()] };
   const mail = { own: id(), foreign: id() };
+  const group = { own: id(), foreign: id() };
+  const deletion = { own: id(), foreign: id() };
+  const notice = { own: id(), foreign: id() };
 
   const statements = [
-    `insert into customers (id, identifier, name, kind, parent_id) values ${(["X", "P", "C", "P2", "C2"] as AccountKey[])
-      .map((k) => `(${q(acc[k].id)}, ${q(acc[k].identifier)}, ${q(`Account ${k}`)}, ${q(acc[k].kind)}, ${acc[k].parent ? q(acc[acc[k].parent!].id) : "null"})`)
+    // Parents first: each row's trigger reads its parent's path.
+    `insert into customers (id, identifier, name, kind, parent_id, self_managed) values ${(["X", "P", "S", "C", "P2", "C2"] as AccountKey[])
+      .map(
+        (k) =>
+          `(${q(acc[k].id)}, ${q(acc[k].identifier)}, ${q(`Account ${k}`)}, ${q(acc[k].kind)}, ${acc[k].parent ? q(acc[acc[k].parent!].id) : "null"}, ${acc[k].selfManaged === true})`,
+      )
       .join(", ")}`,
     // The configured operator's address is verified: OPERATOR_EMAILS grants only proven addresses.
     `insert into users (id, email, name, is_operator, email_verified_at) values ${Object.entries(users)
@@ -137,6 +155,22 @@ export async function createWorld(): Promise<World> {
     `insert into outbound_emails (id, template, props, "to", customer_id) values ${(["own", "foreign"] as Side[])
       .map((s) => `(${q(mail[s])}, 'welcome', '{}', ${q(`mail-${s}-${tag}@matrix.test`)}, ${q(acc[s === "own" ? "C" : "C2"].id)})`)
       .join(", ")}`,
+    `insert into customer_groups (id, partner_id, name) values (${q(group.own)}, ${q(acc.P.id)}, 'Own group'), (${q(group.foreign)}, ${q(acc.P2.id)}, 'Foreign group')`,
+    `insert into customer_group_members (group_id, customer_id) values (${q(group.own)}, ${q(acc.C.id)}), (${q(group.foreign)}, ${q(acc.C2.id)})`,
+    `insert into customer_deletions (id, manager_id, requested_by_label, label, undo_until, customers_total, users_total, impact, customer_list) values ${(
+      ["own", "foreign"] as Side[]
+    )
+      .map((s) => `(${q(deletion[s])}, ${q(acc[s === "own" ? "P" : "P2"].id)}, 'Matrix', 'Nothing', now() + interval '1 hour', 0, 0, '{}', '[]')`)
+      .join(", ")}`,
+    `insert into notices (id, partner_id, title, body_md, mode, addressed, sender_name, targets_count, starts_at) values ${(["own", "foreign"] as Side[])
+      .map(
+        (s) =>
+          `(${q(notice[s])}, ${q(acc[s === "own" ? "P" : "P2"].id)}, 'Notice', 'Please read.', 'all_must_read', '{"kind":"customers","names":[],"descendants":false}', 'Sender', 1, now() - interval '1 minute')`,
+      )
+      .join(", ")}`,
+    `insert into notice_targets (notice_id, customer_id, live_from) values ${(["own", "foreign"] as Side[])
+      .map((s) => `(${q(notice[s])}, ${q(acc[s === "own" ? "C" : "C2"].id)}, now() - interval '1 minute')`)
+      .join(", ")}`,
   ];
   await rawSql().unsafe(statements.join(";\n"));
 
@@ -154,6 +188,9 @@ export async function createWorld(): Promise<World> {
       token: tokens[s][0],
       inviteeToken: tokens[s][1],
       emailId: mail[s],
+      groupId: group[s],
+      deletionId: deletion[s],
+      noticeId: notice[s],
     };
   };
   const principals = Object.fromEntries(
@@ -183,6 +220,8 @@ export function relationOf(name: PrincipalName, side: Side, target: "account" | 
     memberGroup: groups[account] ?? null,
     accountKind: account.startsWith("P") ? "partner" : "customer",
     managingPartnerGroup: target === "partner" ? null : (groups[own ? "P" : "P2"] ?? null),
+    // S, self-managed, sits above C (not above C2).
+    managingAncestorGroup: target !== "partner" && own ? (groups.S ?? null) : null,
     projectRole: target === "project" && own && groups.C ? (PROJECT_ROLES[name] ?? null) : null,
   };
 }

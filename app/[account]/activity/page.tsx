@@ -1,27 +1,9 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { Timestamp } from "@/app/components/day";
-import { TableCard } from "@/app/components/list-section";
-import { ACTION_LABELS, listAuditEvents } from "@/lib/audit";
+import { ActivityTable } from "@/app/components/activity-table";
+import { listAuditEvents } from "@/lib/audit";
 import { getAccountContext } from "@/lib/web";
-import { GROUP_LABELS, PROJECT_ROLE_LABELS } from "@/lib/authz";
 
 export const metadata: Metadata = { title: "Activity" };
-
-const LABELS: Record<string, string> = { ...GROUP_LABELS, ...PROJECT_ROLE_LABELS };
-
-function describeDetails(details: unknown): string | null {
-  if (!details || typeof details !== "object") return null;
-  const d = details as Record<string, unknown>;
-  const label = (v: unknown) => LABELS[String(v)] ?? String(v);
-  if (d.from && d.to) return `${label(d.from)} → ${label(d.to)}`;
-  if (d.role) return label(d.role);
-  if (d.group) return label(d.group);
-  if (Array.isArray(d.changed)) return d.changed.length ? `changed: ${d.changed.join(", ")}` : null;
-  if (typeof d.error === "string") return d.error;
-  if (d.quota !== undefined) return `quota ${String(d.quota)}`;
-  return null;
-}
 
 export default async function ActivityPage({ params, searchParams }: { params: Promise<{ account: string }>; searchParams: Promise<{ before?: string }> }) {
   const { account } = await params;
@@ -38,40 +20,7 @@ export default async function ActivityPage({ params, searchParams }: { params: P
   return (
     <section className="space-y-4">
       <h1 className="text-2xl font-semibold">Activity</h1>
-      <TableCard
-        columns={["When", "Who", "What"]}
-        empty={events.length === 0 && "Nothing has happened yet."}
-        footer={
-          <nav aria-label="Activity pages" className="flex justify-end gap-2 px-3 py-2">
-            {before ? (
-              <Link className="btn btn-secondary" href={`/${customer.identifier}/activity`}>
-                Newest
-              </Link>
-            ) : null}
-            {nextBefore ? (
-              <Link className="btn btn-secondary" href={`/${customer.identifier}/activity?before=${nextBefore}`} rel="next">
-                Older
-              </Link>
-            ) : null}
-          </nav>
-        }
-      >
-        {events.map((e) => {
-          const extra = describeDetails(e.details);
-          return (
-            <tr key={e.id} data-testid="audit-row">
-              <td className="whitespace-nowrap text-xs text-slate-600">
-                <Timestamp at={e.createdAt} />
-              </td>
-              <td>{e.actorName ?? e.actorLabel ?? "Tenancy"}</td>
-              <td>
-                {ACTION_LABELS[e.action] ?? e.action} {e.targetLabel ? <span className="font-medium">{e.targetLabel}</span> : null}
-                {extra ? <span className="text-slate-500"> ({extra})</span> : null}
-              </td>
-            </tr>
-          );
-        })}
-      </TableCard>
+      <ActivityTable events={events} path={`/${customer.identifier}/activity`} before={before} nextBefore={nextBefore} />
     </section>
   );
 }

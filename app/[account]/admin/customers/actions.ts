@@ -1,13 +1,34 @@
 "use server";
 import { z } from "zod";
-import { userAction } from "@/lib/web";
-import { createManagedCustomer, createManagedCustomerSchema } from "@/lib/partners";
 import { identifierSchema } from "@/lib/core";
+import { setCustomerGroupMembership } from "@/lib/customer-groups";
+import { createManagedCustomer, createManagedCustomerSchema } from "@/lib/partners";
+import { userAction } from "@/lib/web";
 
-// `account` is the partner's identifier; the domain function authorizes against it.
-const partner = z.object({ account: identifierSchema });
+// `account` is the manager's identifier (a partner, or a self-managed customer); the domain function authorizes against it.
+const manager = z.object({ account: identifierSchema });
 
-export const createCustomerAction = userAction(partner.and(createManagedCustomerSchema), async ({ account, ...input }, principal) => {
-  const customer = await createManagedCustomer(principal, account, input);
-  return { ok: true, message: `Customer ${customer.name} (${customer.identifier}) created.` };
+// Groups are a repeated field (one checkbox each), which the form's single-value input leaves out.
+const repeated = (formData: FormData, name: string) => formData.getAll(name).filter((v): v is string => typeof v === "string" && v !== "");
+
+export const createCustomerAction = userAction(
+  manager.and(createManagedCustomerSchema.omit({ groups: true })),
+  async ({ account, ...input }, principal, formData) => {
+    const customer = await createManagedCustomer(principal, account, { ...input, parent: input.parent || undefined, groups: repeated(formData, "groups") });
+    return { ok: true, message: `Customer ${customer.name} (${customer.identifier}) created.` };
+  },
+);
+
+const membership = manager.extend({ groupId: z.uuid("Pick a group."), change: z.enum(["add", "remove"], "Choose to add or remove.") });
+
+/** The list's selection bar: the checked rows into or out of one group. */
+export const changeGroupMembershipAction = userAction(membership, async ({ account, groupId, change }, principal, formData) => {
+  const result = await setCustomerGroupMembership(principal, account, { groupId, customers: repeated(formData, "customers"), member: change === "add" });
+  const n = result.changed;
+  const customers = (k: number) => `${k} customer${k === 1 ? "" : "s"}`;
+  const message =
+    change === "add"
+      ? `${customers(n)} added to ${result.group.name}${result.unchanged ? ` (${result.unchanged} already in it)` : ""}.`
+      : `${customers(n)} taken out of ${result.group.name}${result.unchanged ? ` (${result.unchanged} weren't in it)` : ""}.`;
+  return { ok: true, message };
 });

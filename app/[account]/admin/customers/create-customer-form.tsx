@@ -1,19 +1,34 @@
 "use client";
-import { FormMessage, SubmitButton } from "@/app/components/form";
+import { FieldError, FormMessage, SubmitButton } from "@/app/components/form";
 import { PlusIcon } from "@/app/components/icons";
 import { NameIdentifierFields } from "@/app/components/name-identifier-fields";
 import { useActionForm } from "@/app/components/use-action-form";
 import { createCustomerAction } from "./actions";
 
-/** The row at the top of the customers table: name, identifier (suggested from the name until edited) and "+". */
-export function CreateCustomerForm({ account }: { account: string }) {
+/**
+ * The row at the top of a customers table: name, identifier (suggested from the name until edited) and "+". With
+ * `parent` it creates a sub-customer of that customer; with `groups` it offers the partner's groups to start in.
+ */
+export function CreateCustomerForm({
+  account,
+  parent,
+  groups = [],
+  defaultGroup,
+}: {
+  account: string;
+  parent?: string;
+  groups?: { id: string; name: string }[];
+  defaultGroup?: string;
+}) {
   const { state, pending, formProps } = useActionForm(createCustomerAction, { resetOnSuccess: true });
+  const noun = parent ? "Sub-customer" : "Customer";
   return (
-    <form {...formProps} className="space-y-3 border-b border-slate-200 bg-slate-50 p-3" aria-label="New customer">
+    <form {...formProps} className="space-y-3 border-b border-slate-200 bg-slate-50 p-3" aria-label={parent ? "New sub-customer" : "New customer"}>
       <input type="hidden" name="account" value={account} />
+      {parent ? <input type="hidden" name="parent" value={parent} /> : null}
       <div className="grid gap-3 sm:grid-cols-[minmax(0,1fr)_minmax(0,1fr)_auto] sm:items-start">
         <NameIdentifierFields
-          noun="Customer"
+          noun={noun}
           state={state}
           autoComplete="off"
           identifierHint={
@@ -22,13 +37,32 @@ export function CreateCustomerForm({ account }: { account: string }) {
             </span>
           }
         />
-        <SubmitButton pending={pending} className="btn btn-primary w-full sm:mt-6 sm:w-auto" aria-label="Create customer" title="Create customer">
+        <SubmitButton
+          pending={pending}
+          className="btn btn-primary w-full sm:mt-6 sm:w-auto"
+          aria-label={`Create ${noun.toLowerCase()}`}
+          title={`Create ${noun.toLowerCase()}`}
+        >
           <PlusIcon />
           <span className="sm:hidden" aria-hidden>
-            Create customer
+            Create {noun.toLowerCase()}
           </span>
         </SubmitButton>
       </div>
+      {groups.length > 0 ? (
+        <fieldset className="text-sm">
+          <legend className="mb-1 font-medium text-slate-700">Groups (optional; every customer is in All)</legend>
+          <div className="flex max-h-28 flex-wrap gap-x-4 gap-y-1 overflow-y-auto">
+            {groups.map((g) => (
+              <label key={g.id} className="inline-flex items-center gap-1.5">
+                <input type="checkbox" name="groups" value={g.id} defaultChecked={g.id === defaultGroup} className="h-4 w-4" />
+                {g.name}
+              </label>
+            ))}
+          </div>
+          <FieldError name="groups" state={state} />
+        </fieldset>
+      ) : null}
       <FormMessage state={state} />
     </form>
   );

@@ -1,110 +1,227 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Day } from "@/app/components/day";
-import { GaugeIcon, UsersIcon } from "@/app/components/icons";
-import { SearchBox, withParams } from "@/app/components/list-controls";
-import { ListSection, TableCard } from "@/app/components/list-section";
-import { firstParams, type SearchParams } from "@/lib/core";
-import { SORTS, getPartnerOverview, listManagedCustomers, type SortKey } from "@/lib/partners";
+import { EnvelopeIcon, GaugeIcon, InfoIcon, TrashIcon, UsersIcon } from "@/app/components/icons";
+import { withParams } from "@/app/components/list-controls";
+import { ListSection, TableCard, type Column } from "@/app/components/list-section";
+import { firstParams, isRefusal, type SearchParams } from "@/lib/core";
+import { getCustomerGroup, listCustomerGroups } from "@/lib/customer-groups";
+import { QUOTA_STATES, SORTS, getCustomersPage, type QuotaState, type SortKey } from "@/lib/partners";
 import { getAdminContext } from "../admin-context";
 import { CreateCustomerForm } from "./create-customer-form";
 import { QuotaMeter } from "./quota-meter";
+import { SELECTION_FORM, SelectPage, SelectionBar } from "./selection-bar";
 
 export const metadata: Metadata = { title: "Customers · Administration" };
 
+const PARAMS = ["q", "sort", "dir", "after", "before", "group", "parent", "quota"] as const;
 const isSortKey = (v: string | undefined): v is SortKey => v !== undefined && Object.hasOwn(SORTS, v);
+const isQuotaState = (v: string | undefined): v is QuotaState => v !== undefined && Object.hasOwn(QUOTA_STATES, v);
 
 export default async function CustomersPage({
   params,
   searchParams,
 }: {
   params: Promise<{ account: string }>;
-  searchParams: Promise<SearchParams<"q" | "sort" | "dir" | "after" | "before">>;
+  searchParams: Promise<SearchParams<(typeof PARAMS)[number]>>;
 }) {
   const { account } = await params;
-  const sp = firstParams(await searchParams, ["q", "sort", "dir", "after", "before"]);
-  const { principal, customer: partner, can } = await getAdminContext(account);
+  const sp = firstParams(await searchParams, PARAMS);
+  const { principal, customer: manager, can } = await getAdminContext(account);
+  const isPartner = manager.kind === "partner";
   const q = (sp.q ?? "").trim().slice(0, 100);
   const sort: SortKey = isSortKey(sp.sort) ? sp.sort : "name";
   const dir = sp.dir === "desc" ? "desc" : "asc";
+  const quota = isQuotaState(sp.quota) ? sp.quota : undefined;
+  const group = isPartner && sp.group ? sp.group : undefined;
+  const parent = sp.parent?.trim().toLowerCase() || undefined;
   const { after, before } = sp;
-  const [overview, list] = await Promise.all([
-    getPartnerOverview(principal, partner.identifier),
-    listManagedCustomers(principal, partner.identifier, { q, sort, dir, after, before }),
+  const [{ overview, list }, groups, currentGroup] = await Promise.all([
+    getCustomersPage(principal, manager.identifier, { q, sort, dir, after, before, group, parent, quota }),
+    isPartner ? listCustomerGroups(principal, manager.identifier, { limit: 200 }) : null,
+    // A group deleted since the link was made shows an empty list under its own heading, not an error page.
+    group ? getCustomerGroup(principal, manager.identifier, group).catch((err) => (isRefusal(err) ? null : Promise.reject(err))) : null,
   ]);
   const manage = can("CREATE_CUSTOMERS");
-  const base = `/${partner.identifier}/admin/customers`;
+  const canDelete = can("DELETE_CUSTOMERS");
+  // Rows get checkboxes when there is something to do with a selection: group them, or delete them.
+  const selectable = (isPartner && can("MANAGE_CUSTOMER_GROUPS") && (groups?.rows.length ?? 0) > 0) || canDelete;
+  const base = `/${manager.identifier}/admin/customers`;
   // Only non-default values go into links, so the plain first page stays a plain URL.
-  const listParams = { q: q || undefined, sort: sort === "name" ? undefined : sort, dir: dir === "asc" ? undefined : dir };
+  const listParams = {
+    q: q || undefined,
+    sort: sort === "name" ? undefined : sort,
+    dir: dir === "asc" ? undefined : dir,
+    group,
+    parent,
+    quota,
+  };
+  const filtered = Boolean(q || group || parent || quota);
   const paged = Boolean(after || before);
+  const sortHeader = (key: SortKey, label: string = SORTS[key].label): Column => {
+    const active = sort === key;
+    const next = active && dir === "asc" ? "desc" : "asc";
+    return {
+      label,
+      sort: active ? (dir === "asc" ? "ascending" : "descending") : undefined,
+      header: (
+        <Link
+          href={withParams(base, listParams, { sort: key === "name" ? undefined : key, dir: next === "asc" ? undefined : next })}
+          className="inline-flex items-center gap-1 hover:underline"
+        >
+          {label}
+          <span aria-hidden className={active ? "text-slate-700" : "text-slate-300"}>
+            {active && dir === "desc" ? "▼" : "▲"}
+          </span>
+        </Link>
+      ),
+    };
+  };
 
   return (
     <div className="space-y-6">
       <div>
-        <h1 className="text-2xl font-semibold">Customers</h1>
-        <p className="mt-1 text-sm text-slate-600">The customer accounts {partner.name} manages: their users, invitations and project quotas.</p>
+        <h1 className="text-2xl font-semibold break-words">{currentGroup ? currentGroup.name : group ? "A group that no longer exists" : "Customers"}</h1>
+        <p className="mt-1 text-sm text-slate-600">
+          {currentGroup
+            ? currentGroup.description || `A group of ${manager.name}'s customers.`
+            : isPartner
+              ? `The customer accounts ${manager.name} manages, with their sub-customers: their users, invitations and project quotas.`
+              : `The sub-customers of ${manager.name}, all the way down: their users and invitations.`}
+        </p>
       </div>
 
       <section aria-label="Overview" className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-5">
-        <OverviewCard label="Customers" value={overview.customers} hint="managed by you" />
-        <OverviewCard label="Users" value={overview.users} hint="in your customers" />
+        <OverviewCard label="Customers" value={overview.customers} hint={isPartner ? "managed by you" : "below this account"} href={base} />
+        <OverviewCard label="Users" value={overview.users} hint="in these customers" />
         <OverviewCard label="Pending invitations" value={overview.pending_invitations} />
-        <OverviewCard label="At quota" value={overview.at_quota} hint="can't create projects" tone={overview.at_quota > 0 ? "red" : undefined} />
-        <OverviewCard label="Near quota" value={overview.near_quota} hint="80 % or more used" tone={overview.near_quota > 0 ? "amber" : undefined} />
+        <OverviewCard
+          label="At quota"
+          value={overview.at_quota}
+          hint="can't create projects"
+          tone={overview.at_quota > 0 ? "red" : undefined}
+          href={withParams(base, {}, { quota: "at" })}
+        />
+        <OverviewCard
+          label="Near quota"
+          value={overview.near_quota}
+          hint="80 % or more used"
+          tone={overview.near_quota > 0 ? "amber" : undefined}
+          href={withParams(base, {}, { quota: "near" })}
+        />
       </section>
 
       <ListSection
         id="customers-heading"
-        title="Managed customers"
+        title={parent ? `Below ${parent}` : currentGroup ? "Customers in this group" : isPartner ? "Managed customers" : "Sub-customers"}
         description={
           <>
             {manage
               ? "Enter the new customer's name and identifier and press + to create it. "
-              : "Only Partner Admins can create customers and change quotas. "}
-            Search finds names, identifiers and members&apos; e-mail addresses.
+              : isPartner
+                ? "Only Partner Admins can create customers and change quotas. "
+                : "Only Customer Admins can create sub-customers. "}
+            Search finds names, identifiers, contact e-mails and members&apos; e-mail addresses; the column headings sort.
           </>
         }
         tools={
-          <div className="flex flex-wrap items-center gap-2">
-            <SearchBox q={q} label="Search customers" keep={{ sort: listParams.sort, dir: listParams.dir }} />
-            <form action="" className="flex items-center gap-2" aria-label="Sort customers">
-              {q ? <input type="hidden" name="q" value={q} /> : null}
-              <label htmlFor="customers-sort" className="sr-only">
-                Sort by
-              </label>
-              <select id="customers-sort" name="sort" defaultValue={sort} className="input w-auto">
-                {Object.entries(SORTS).map(([key, s]) => (
-                  <option key={key} value={key}>
-                    {s.label}
-                  </option>
-                ))}
-              </select>
-              <label htmlFor="customers-dir" className="sr-only">
-                Order
-              </label>
-              <select id="customers-dir" name="dir" defaultValue={dir} className="input w-auto">
-                <option value="asc">Ascending</option>
-                <option value="desc">Descending</option>
-              </select>
-              <button type="submit" className="btn btn-secondary">
-                Sort
-              </button>
-            </form>
-          </div>
+          <form role="search" action="" className="flex flex-wrap items-center gap-2" aria-label="Search and filter customers">
+            {listParams.sort ? <input type="hidden" name="sort" value={listParams.sort} /> : null}
+            {listParams.dir ? <input type="hidden" name="dir" value={listParams.dir} /> : null}
+            {parent ? <input type="hidden" name="parent" value={parent} /> : null}
+            <label className="sr-only" htmlFor="search-q">
+              Search customers
+            </label>
+            <input id="search-q" name="q" type="search" defaultValue={q} placeholder="Search customers" className="input w-full max-w-xs sm:w-56" />
+            {isPartner && groups ? (
+              <>
+                <label htmlFor="filter-group" className="sr-only">
+                  Group
+                </label>
+                <select id="filter-group" name="group" defaultValue={group ?? ""} className="input w-48">
+                  <option value="">All groups</option>
+                  {groups.rows.map((g) => (
+                    <option key={g.id} value={g.id}>
+                      {g.name}
+                    </option>
+                  ))}
+                </select>
+              </>
+            ) : null}
+            <label htmlFor="filter-quota" className="sr-only">
+              Quota
+            </label>
+            <select id="filter-quota" name="quota" defaultValue={quota ?? ""} className="input w-48">
+              <option value="">Any quota use</option>
+              {Object.entries(QUOTA_STATES).map(([key, label]) => (
+                <option key={key} value={key}>
+                  {label}
+                </option>
+              ))}
+            </select>
+            <button type="submit" className="btn btn-secondary">
+              Apply
+            </button>
+          </form>
         }
       >
+        {parent || filtered ? (
+          <p className="flex flex-wrap items-center gap-2 text-sm text-slate-600" data-testid="active-filters">
+            {parent ? (
+              <span className="rounded-full bg-slate-100 px-2 py-0.5">
+                subtree of <span className="font-mono">{parent}</span>
+              </span>
+            ) : null}
+            {currentGroup ? <span className="rounded-full bg-slate-100 px-2 py-0.5">group {currentGroup.name}</span> : null}
+            {quota ? <span className="rounded-full bg-slate-100 px-2 py-0.5">{QUOTA_STATES[quota].toLowerCase()}</span> : null}
+            {q ? <span className="rounded-full bg-slate-100 px-2 py-0.5">“{q}”</span> : null}
+            <Link href={withParams(base, { sort: listParams.sort, dir: listParams.dir }, {})} className="text-blue-700 hover:underline">
+              Clear filters
+            </Link>
+          </p>
+        ) : null}
         <TableCard
-          columns={["Name", "Identifier", "Users", "Pending invitations", "Projects", "Created", { label: "Actions", className: "text-right" }]}
-          tableClassName="min-w-[52rem]"
-          top={manage ? <CreateCustomerForm account={partner.identifier} /> : null}
+          columns={[
+            selectable ? { label: "Select", header: <SelectPage label="Select all customers on this page" />, className: "w-8" } : null,
+            sortHeader("name"),
+            sortHeader("identifier"),
+            "Parent",
+            isPartner ? "Groups" : null,
+            sortHeader("users"),
+            sortHeader("invitations", "Pending"),
+            sortHeader("projects"),
+            sortHeader("created"),
+            { label: "Actions", className: "text-right" },
+          ]}
+          tableClassName="min-w-[64rem]"
+          top={
+            <>
+              {manage ? <CreateCustomerForm account={manager.identifier} groups={groups?.rows ?? []} defaultGroup={group} /> : null}
+              {selectable ? (
+                <SelectionBar
+                  account={manager.identifier}
+                  groups={isPartner && can("MANAGE_CUSTOMER_GROUPS") ? (groups?.rows ?? []) : []}
+                  currentGroup={group}
+                  canDelete={canDelete}
+                  deleteAllHref={
+                    filtered
+                      ? withParams(`/${manager.identifier}/admin/deletions/new`, {}, { all: "1", q: q || undefined, filterGroup: group, parent, quota })
+                      : undefined
+                  }
+                />
+              ) : null}
+            </>
+          }
           empty={
             list.rows.length === 0 && (
               <EmptyState
                 q={q}
+                isPartner={isPartner}
+                filtered={filtered}
                 paged={paged}
                 manage={manage}
                 firstPage={withParams(base, listParams, {})}
-                clearSearch={withParams(base, { ...listParams, q: undefined }, {})}
+                clearFilters={withParams(base, { sort: listParams.sort, dir: listParams.dir }, {})}
               />
             )
           }
@@ -127,8 +244,48 @@ export default async function CustomersPage({
         >
           {list.rows.map((c) => (
             <tr key={c.id} data-testid="customer-row">
-              <td className="font-medium">{c.name}</td>
+              {selectable ? (
+                <td>
+                  <input type="checkbox" name="customers" value={c.identifier} form={SELECTION_FORM} aria-label={`Select ${c.name}`} className="h-4 w-4" />
+                </td>
+              ) : null}
+              <td className="max-w-[16rem] min-w-[11rem] font-medium break-words">
+                <Link href={`${base}/${c.identifier}`} className="text-blue-800 hover:underline">
+                  {c.name}
+                </Link>
+                {c.self_managed ? <span className="ml-2 rounded bg-violet-50 px-1.5 py-0.5 text-xs font-normal text-violet-800">self-managed</span> : null}
+                {c.children > 0 ? (
+                  <Link href={withParams(base, {}, { parent: c.identifier })} className="block text-xs font-normal text-blue-700 hover:underline">
+                    {c.children} sub-customer{c.children === 1 ? "" : "s"} ›
+                  </Link>
+                ) : null}
+              </td>
               <td className="font-mono text-xs whitespace-nowrap">{c.identifier}</td>
+              <td className="text-sm">
+                {c.depth > 1 && c.parent_identifier ? (
+                  <Link href={`${base}/${c.parent_identifier}`} className="hover:underline" title={`Level ${c.depth} below ${manager.name}`}>
+                    {c.parent_name}
+                  </Link>
+                ) : (
+                  <span className="text-slate-400">—</span>
+                )}
+              </td>
+              {isPartner ? (
+                <td className="text-xs">
+                  {c.group_names.length === 0 ? (
+                    <span className="text-slate-400">All only</span>
+                  ) : (
+                    <span className="flex flex-wrap gap-1">
+                      {c.group_names.map((g) => (
+                        <span key={g} className="rounded bg-slate-100 px-1.5 py-0.5">
+                          {g}
+                        </span>
+                      ))}
+                      {c.group_count > c.group_names.length ? <span className="text-slate-500">+{c.group_count - c.group_names.length}</span> : null}
+                    </span>
+                  )}
+                </td>
+              ) : null}
               <td className="tabular-nums">{c.users}</td>
               <td className="tabular-nums">{c.pending_invitations}</td>
               <td>
@@ -138,14 +295,38 @@ export default async function CustomersPage({
                 <Day at={c.created_at} />
               </td>
               <td>
-                {/* Room for the message and delete actions to come. */}
                 <div className="flex justify-end gap-1">
                   <Link href={`${base}/${c.identifier}/users`} className="btn-icon" aria-label={`Users of ${c.name}`} title="Users">
                     <UsersIcon />
                   </Link>
-                  <Link href={`${base}/${c.identifier}/quota`} className="btn-icon" aria-label={`Quota of ${c.name}`} title="Quota">
-                    <GaugeIcon />
+                  {isPartner ? (
+                    <Link href={`${base}/${c.identifier}/quota`} className="btn-icon" aria-label={`Quota of ${c.name}`} title="Quota">
+                      <GaugeIcon />
+                    </Link>
+                  ) : null}
+                  <Link href={`${base}/${c.identifier}`} className="btn-icon" aria-label={`Details of ${c.name}`} title="Details">
+                    <InfoIcon />
                   </Link>
+                  {isPartner && can("SEND_NOTICES") ? (
+                    <Link
+                      href={`/${manager.identifier}/admin/notices/new?customer=${c.identifier}`}
+                      className="btn-icon"
+                      aria-label={`Send a notice to ${c.name}`}
+                      title="Send a notice"
+                    >
+                      <EnvelopeIcon />
+                    </Link>
+                  ) : null}
+                  {canDelete ? (
+                    <Link
+                      href={`/${manager.identifier}/admin/deletions/new?customers=${encodeURIComponent(c.identifier)}`}
+                      className="btn-icon text-red-700"
+                      aria-label={`Delete ${c.name}`}
+                      title="Delete…"
+                    >
+                      <TrashIcon />
+                    </Link>
+                  ) : null}
                 </div>
               </td>
             </tr>
@@ -156,20 +337,45 @@ export default async function CustomersPage({
   );
 }
 
-function OverviewCard({ label, value, hint, tone }: { label: string; value: number; hint?: string; tone?: "red" | "amber" }) {
+function OverviewCard({ label, value, hint, tone, href }: { label: string; value: number; hint?: string; tone?: "red" | "amber"; href?: string }) {
   const color = tone === "red" ? "text-red-700" : tone === "amber" ? "text-amber-700" : "text-slate-900";
-  return (
-    <div className="card p-4" data-testid="overview-card">
+  const body = (
+    <>
       <div className="text-sm font-medium text-slate-600">{label}</div>
       <div className={`mt-1 text-2xl font-semibold tabular-nums ${color}`} data-testid="overview-value">
         {value}
       </div>
       {hint ? <div className="text-xs text-slate-500">{hint}</div> : null}
+    </>
+  );
+  return href ? (
+    <Link href={href} className="card block p-4 hover:border-blue-300" data-testid="overview-card">
+      {body}
+    </Link>
+  ) : (
+    <div className="card p-4" data-testid="overview-card">
+      {body}
     </div>
   );
 }
 
-function EmptyState({ q, paged, manage, firstPage, clearSearch }: { q: string; paged: boolean; manage: boolean; firstPage: string; clearSearch: string }) {
+function EmptyState({
+  q,
+  isPartner,
+  filtered,
+  paged,
+  manage,
+  firstPage,
+  clearFilters,
+}: {
+  q: string;
+  isPartner: boolean;
+  filtered: boolean;
+  paged: boolean;
+  manage: boolean;
+  firstPage: string;
+  clearFilters: string;
+}) {
   if (paged)
     return (
       <>
@@ -179,19 +385,19 @@ function EmptyState({ q, paged, manage, firstPage, clearSearch }: { q: string; p
         </Link>
       </>
     );
-  if (q)
+  if (filtered)
     return (
       <>
-        No customer&apos;s name, identifier or member e-mail contains “{q}”.{" "}
-        <Link href={clearSearch} className="text-blue-700 hover:underline">
-          Clear the search
+        {q ? `No customer's name, identifier or e-mail contains “${q}” here.` : "No customer matches these filters."}{" "}
+        <Link href={clearFilters} className="text-blue-700 hover:underline">
+          {q ? "Clear the search" : "Clear the filters"}
         </Link>
       </>
     );
   return (
     <>
-      <span className="block font-medium text-slate-700">No managed customers yet.</span>
-      {manage ? "Enter a name and an identifier above and press + to create the first one." : "A Partner Admin of your account can create them."}
+      <span className="block font-medium text-slate-700">{isPartner ? "No managed customers yet." : "No sub-customers yet."}</span>
+      {manage ? "Enter a name and an identifier above and press + to create the first one." : "An admin of your account can create them."}
     </>
   );
 }

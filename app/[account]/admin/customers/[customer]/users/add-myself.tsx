@@ -31,7 +31,7 @@ export function AddMyself({ account, customer, isAdmin }: { account: string; cus
       <SubmitButton pending={pending} pendingLabel="Adding you…" className="btn btn-primary w-full sm:w-auto">
         Add Myself
       </SubmitButton>
-      <p className="text-xs text-slate-500">Makes you a Customer Admin, so you can invite the customer&apos;s users.</p>
+      <p className="text-xs text-slate-500">Makes you a Customer Admin, so you can work in its projects and settings.</p>
       <FormMessage state={state} />
     </form>
   );

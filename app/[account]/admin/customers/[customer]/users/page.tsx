@@ -1,8 +1,12 @@
 import type { Metadata } from "next";
-import { Day, formatUtc } from "@/app/components/day";
+import { Day } from "@/app/components/day";
 import { Pagination, SearchBox, withParams } from "@/app/components/list-controls";
-import { ListSection, TableCard } from "@/app/components/list-section";
-import { GROUP_LABELS } from "@/lib/authz";
+import { LiveRefresh } from "@/app/components/live-refresh";
+import { ACTIONS_COLUMN, ListSection, TableCard } from "@/app/components/list-section";
+import { InvitationRow } from "@/app/[account]/users/invitation-row";
+import { InviteForm } from "@/app/[account]/users/invite-form";
+import { ListFeedback } from "@/app/[account]/users/row-feedback";
+import { GROUP_DESCRIPTIONS, GROUP_LABELS, groupsFor, isAdminGroup } from "@/lib/authz";
 import { listInvitations } from "@/lib/invitations";
 import { listMembers } from "@/lib/members";
 import { PAGE_SIZE, firstParams, pageParams, type SearchParams } from "@/lib/core";
@@ -10,6 +14,7 @@ import { orNotFound } from "@/lib/web";
 import { getManagedCustomerContext } from "../../../admin-context";
 import { CustomerHeader } from "../customer-header";
 import { AddMyself } from "./add-myself";
+import { CustomerUserRow } from "./customer-user-row";
 
 export const metadata: Metadata = { title: "Customer Users · Administration" };
 
@@ -23,6 +28,7 @@ export default async function CustomerUsersPage({
   const { account, customer: customerParam } = await params;
   const current = firstParams(await searchParams, ["q", "page", "iq", "ipage"]);
   const { principal, customer: partner, managed, alreadyAdmin, canManage } = await getManagedCustomerContext(account, customerParam);
+  const manage = canManage("MANAGE_USERS");
   const memberList = pageParams({ q: current.q, page: current.page });
   const invitationList = pageParams({ q: current.iq, page: current.ipage });
   const [members, invitations] = await Promise.all([
@@ -30,6 +36,7 @@ export default async function CustomerUsersPage({
     orNotFound(listInvitations(principal, managed.identifier, invitationList)),
   ]);
   const path = `/${partner.identifier}/admin/customers/${managed.identifier}/users`;
+  const groups = groupsFor(managed.kind).map((g) => ({ value: g, label: GROUP_LABELS[g] }));
   const now = Date.now();
 
   return (
@@ -46,85 +53,137 @@ export default async function CustomerUsersPage({
       />
 
       <ListSection
-        id="customer-users-heading"
-        title="Users"
-        description={<>Who can use {managed.name}. Customer Admins manage them from the account&apos;s own Users page.</>}
-        tools={<SearchBox q={memberList.q} label="Search users" keep={{ iq: current.iq, ipage: current.ipage }} />}
+        id="customer-invitations-heading"
+        title="Pending Invitations"
+        description={
+          manage ? (
+            <>Invite {managed.name}&apos;s users here, without joining it yourself: enter a full name and e-mail address and press +.</>
+          ) : (
+            "Sent, not yet accepted."
+          )
+        }
+        tools={<SearchBox q={invitationList.q} label="Search invitations" param="iq" keep={{ q: current.q, page: current.page }} />}
       >
-        <TableCard
-          columns={["Name", "E-mail", "Group", "Joined"]}
-          tableClassName="min-w-[36rem] whitespace-nowrap"
-          empty={
-            members.rows.length === 0 &&
-            (memberList.q ? "No user matches your search." : "No users yet. Add yourself, then invite the customer's users from its Users page.")
-          }
-          footer={
-            <Pagination
-              label="Users"
-              page={memberList.page}
-              pageSize={PAGE_SIZE}
-              total={members.total}
-              hrefFor={(p) => withParams(path, current, { page: p })}
-            />
-          }
-        >
-          {members.rows.map((m) => (
-            <tr key={m.userId} data-testid="member-row">
-              <td className="font-medium">
-                {m.name}
-                {m.userId === principal.userId ? <span className="ml-1.5 text-xs font-normal text-slate-500">(you)</span> : null}
-              </td>
-              <td>{m.email}</td>
-              <td>{GROUP_LABELS[m.group]}</td>
-              <td>
-                <Day at={m.joinedAt} />
-              </td>
-            </tr>
-          ))}
-        </TableCard>
+        <LiveRefresh active={manage && invitations.rows.some((inv) => inv.deliveryStatus === "queued")} />
+        <ListFeedback>
+          <TableCard
+            columns={["Full name", "E-mail", "Group", "Invited by", "Sent", "Expires", manage && "Delivery", manage && ACTIONS_COLUMN]}
+            tableClassName="min-w-[44rem] whitespace-nowrap"
+            top={
+              manage ? (
+                <InviteForm account={managed.identifier} groups={groups} defaultGroup={groups.find((g) => isAdminGroup(g.value))?.value ?? groups[0].value} />
+              ) : null
+            }
+            empty={invitations.rows.length === 0 && (invitationList.q ? "No pending invitation matches your search." : "No pending invitations.")}
+            footer={
+              <Pagination
+                label="Pending invitations"
+                page={invitationList.page}
+                pageSize={PAGE_SIZE}
+                total={invitations.total}
+                hrefFor={(p) => withParams(path, current, { ipage: p })}
+              />
+            }
+          >
+            {invitations.rows.map((inv) =>
+              manage ? (
+                <InvitationRow
+                  key={inv.id}
+                  account={managed.identifier}
+                  invitation={{
+                    id: inv.id,
+                    fullName: inv.fullName,
+                    email: inv.email,
+                    groupLabel: GROUP_LABELS[inv.group],
+                    invitedBy: inv.invitedByName ?? "—",
+                    sentAt: <Day at={inv.sentAt} />,
+                    expiresAt: <Day at={inv.expiresAt} />,
+                    expired: inv.expiresAt.getTime() < now,
+                    deliveryStatus: inv.deliveryStatus,
+                    deliveryError: inv.deliveryError,
+                  }}
+                />
+              ) : (
+                <tr key={inv.id} data-testid="invitation-row">
+                  <td className="font-medium">{inv.fullName}</td>
+                  <td>{inv.email}</td>
+                  <td>{GROUP_LABELS[inv.group]}</td>
+                  <td>{inv.invitedByName ?? "—"}</td>
+                  <td>
+                    <Day at={inv.sentAt} />
+                  </td>
+                  <td>
+                    {inv.expiresAt.getTime() < now ? (
+                      <span className="rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900">expired</span>
+                    ) : (
+                      <Day at={inv.expiresAt} />
+                    )}
+                  </td>
+                </tr>
+              ),
+            )}
+          </TableCard>
+        </ListFeedback>
       </ListSection>
 
       <ListSection
-        id="customer-invitations-heading"
-        title="Pending Invitations"
-        description="Sent, not yet accepted."
-        tools={<SearchBox q={invitationList.q} label="Search invitations" param="iq" keep={{ q: current.q, page: current.page }} />}
+        id="customer-users-heading"
+        title="Users"
+        description={
+          manage ? (
+            <>Who can use {managed.name}. Change a name or a group and save it with the disc beside it.</>
+          ) : (
+            <>Who can use {managed.name}. Only Partner Admins can invite them and change their names and groups.</>
+          )
+        }
+        tools={<SearchBox q={memberList.q} label="Search users" keep={{ iq: current.iq, ipage: current.ipage }} />}
       >
-        <TableCard
-          columns={["Full name", "E-mail", "Group", "Invited by", "Sent", "Expires"]}
-          tableClassName="min-w-[44rem] whitespace-nowrap"
-          empty={invitations.rows.length === 0 && (invitationList.q ? "No pending invitation matches your search." : "No pending invitations.")}
-          footer={
-            <Pagination
-              label="Pending invitations"
-              page={invitationList.page}
-              pageSize={PAGE_SIZE}
-              total={invitations.total}
-              hrefFor={(p) => withParams(path, current, { ipage: p })}
-            />
-          }
-        >
-          {invitations.rows.map((inv) => (
-            <tr key={inv.id} data-testid="invitation-row">
-              <td className="font-medium">{inv.fullName}</td>
-              <td>{inv.email}</td>
-              <td>{GROUP_LABELS[inv.group]}</td>
-              <td>{inv.invitedByName ?? "—"}</td>
-              <td>
-                <Day at={inv.sentAt} />
-              </td>
-              <td>
-                {inv.expiresAt.getTime() < now ? (
-                  <span className="rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900" title={`Expired ${formatUtc(inv.expiresAt)}`}>
-                    expired
-                  </span>
-                ) : (
-                  <Day at={inv.expiresAt} />
-                )}
-              </td>
-            </tr>
+        <dl className="grid gap-x-3 gap-y-1 text-sm text-slate-600 sm:grid-cols-[max-content_1fr]" aria-label="What each group may do">
+          {groups.map((g) => (
+            <div key={g.value} className="contents">
+              <dt className="font-medium text-slate-800">{g.label}</dt>
+              <dd>{GROUP_DESCRIPTIONS[g.value]}</dd>
+            </div>
           ))}
-        </TableCard>
+        </dl>
+        <ListFeedback>
+          <TableCard
+            columns={["Name", "E-mail", "Group", "Joined", manage ? { label: "Actions", className: "text-right" } : null]}
+            tableClassName="min-w-[40rem] whitespace-nowrap"
+            empty={
+              members.rows.length === 0 &&
+              (memberList.q ? "No user matches your search." : manage ? "No users yet. Invite the first ones above." : "No users yet.")
+            }
+            footer={
+              <Pagination
+                label="Users"
+                page={memberList.page}
+                pageSize={PAGE_SIZE}
+                total={members.total}
+                hrefFor={(p) => withParams(path, current, { page: p })}
+              />
+            }
+          >
+            {members.rows.map((m) => (
+              <CustomerUserRow
+                key={m.userId}
+                manage={manage}
+                account={partner.identifier}
+                customer={managed.identifier}
+                groups={groups}
+                member={{
+                  userId: m.userId,
+                  name: m.name,
+                  email: m.email,
+                  group: m.group,
+                  groupLabel: GROUP_LABELS[m.group],
+                  joined: <Day at={m.joinedAt} />,
+                  isYou: m.userId === principal.userId,
+                }}
+              />
+            ))}
+          </TableCard>
+        </ListFeedback>
       </ListSection>
     </div>
   );

@@ -1,0 +1,108 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { firstParams, isRefusal, type SearchParams } from "@/lib/core";
+import { getCustomerGroup } from "@/lib/customer-groups";
+import { previewCustomerDeletion, type DeletionSelection } from "@/lib/deletions";
+import { orNotFound } from "@/lib/web";
+import { getAdminContext } from "../../admin-context";
+import { ConfirmDeletionForm } from "./confirm-deletion-form";
+
+export const metadata: Metadata = { title: "Delete customers · Administration" };
+
+const PARAMS = ["customers", "group", "all", "q", "filterGroup", "parent", "quota"] as const;
+
+/**
+ * The one confirmation of every deletion: one customer, a selection, a group, or all that a filter matches. It shows
+ * the summed impact (sub-customers included) and asks to type the identifier (one) or the number (several).
+ */
+export default async function NewDeletionPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ account: string }>;
+  searchParams: Promise<SearchParams<(typeof PARAMS)[number]>>;
+}) {
+  const { account } = await params;
+  const raw = await searchParams;
+  const sp = firstParams(raw, PARAMS);
+  const { principal, customer: manager } = await getAdminContext(account);
+  const customers = ([] as string[])
+    .concat(raw.customers ?? [])
+    .filter(Boolean)
+    .slice(0, 1000);
+  const all = sp.all === "1";
+  const quota = (["at", "near", "under"] as const).find((s) => s === sp.quota);
+  const selection: DeletionSelection = {
+    customers: customers.length ? customers : undefined,
+    group: sp.group || undefined,
+    filter: all ? { q: sp.q || undefined, group: sp.filterGroup || undefined, parent: sp.parent || undefined, quota } : undefined,
+  };
+  const back = `/${manager.identifier}/admin/customers`;
+  const preview = await orNotFound(previewCustomerDeletion(principal, manager.identifier, selection));
+  const group = sp.group ? await getCustomerGroup(principal, manager.identifier, sp.group).catch((e) => (isRefusal(e) ? null : Promise.reject(e))) : null;
+  const { impact } = preview;
+  const one = impact.selected === 1 && impact.sample[0];
+  const label = group ? `the customers of the group ${group.name}` : all ? `${impact.selected} customers matching a filter` : undefined;
+  return (
+    <div className="max-w-2xl space-y-6">
+      <Link href={back} className="text-sm text-blue-700 hover:underline">
+        ← Customers
+      </Link>
+      <div>
+        <h1 className="text-2xl font-semibold break-words">
+          {impact.selected === 0 ? "Nothing to delete" : one ? `Delete ${impact.sample[0].name}?` : `Delete ${impact.selected} customers?`}
+        </h1>
+        <p className="mt-1 text-sm text-slate-600">
+          {group
+            ? `Every customer in the group ${group.name}, with its sub-customers. `
+            : all
+              ? "Every customer the list's filter matches, with its sub-customers. "
+              : ""}
+          They disappear at once; for a few minutes you (or another admin) can undo it, then they are deleted for good.
+        </p>
+      </div>
+      {impact.selected === 0 ? (
+        <p className="card p-4 text-sm text-slate-700">None of these customers can be deleted from here: they may be gone already, or being deleted.</p>
+      ) : (
+        <>
+          <section aria-labelledby="impact-heading" className="card space-y-3 p-5" data-testid="deletion-impact">
+            <h2 id="impact-heading" className="text-lg font-semibold">
+              What will be deleted
+            </h2>
+            <dl className="grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-3">
+              <Figure label="Customers" value={impact.selected} />
+              <Figure label="Sub-customers below them" value={impact.subCustomers} />
+              <Figure label="Users (who belong nowhere else)" value={impact.users} tone="red" />
+              <Figure label="Projects and their access" value={impact.projects} />
+              <Figure label="Pending invitations" value={impact.pendingInvitations} />
+              <Figure label="People who stay (they belong elsewhere too)" value={impact.usersKept} />
+            </dl>
+            <p className="text-sm text-slate-600">
+              {impact.sample.map((c) => c.name).join(", ")}
+              {impact.customers > impact.sample.length ? ` and ${impact.customers - impact.sample.length} more` : ""}.
+            </p>
+            <p className="text-sm text-slate-600">Their identifiers stay reserved afterwards, so nobody can take them again for a while.</p>
+          </section>
+          <ConfirmDeletionForm
+            account={manager.identifier}
+            customers={customers}
+            group={sp.group}
+            filter={all ? { q: sp.q, filterGroup: sp.filterGroup, parent: sp.parent, quota } : undefined}
+            expected={one ? one.identifier : String(impact.selected)}
+            label={label}
+            buttonLabel={one ? `Delete ${one.name}` : `Delete ${impact.customers} customers`}
+          />
+        </>
+      )}
+    </div>
+  );
+}
+
+function Figure({ label, value, tone }: { label: string; value: number; tone?: "red" }) {
+  return (
+    <div>
+      <dt className="text-slate-600">{label}</dt>
+      <dd className={`text-xl font-semibold tabular-nums ${tone === "red" && value > 0 ? "text-red-700" : ""}`}>{value}</dd>
+    </div>
+  );
+}

@@ -1,0 +1,173 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { formatUtc } from "@/app/components/day";
+import { withParams } from "@/app/components/list-controls";
+import { ListSection, TableCard } from "@/app/components/list-section";
+import { NoticeEvents } from "@/app/components/notice-events";
+import { ProgressBar } from "@/app/components/progress-bar";
+import { firstParams, type SearchParams } from "@/lib/core";
+import { AUDIENCE_LABELS, IMPORTANCE_LABELS, MODE_LABELS, getNoticeTracking } from "@/lib/notices";
+import { orNotFound } from "@/lib/web";
+import { getAdminContext } from "../../admin-context";
+import { STATE_LABELS, addressedText } from "../notice-labels";
+import { TrackingTools } from "./tracking-tools";
+
+export const metadata: Metadata = { title: "Notice · Administration" };
+
+export default async function NoticeTrackingPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ account: string; notice: string }>;
+  searchParams: Promise<SearchParams<"page" | "people" | "q">>;
+}) {
+  const { account, notice: noticeId } = await params;
+  const sp = firstParams(await searchParams, ["page", "people", "q"]);
+  const { principal, customer: partner, can } = await getAdminContext(account);
+  if (partner.kind !== "partner" || !can("VIEW_NOTICE_TRACKING")) notFound();
+  const customersPage = Number(sp.page) > 0 ? Math.floor(Number(sp.page)) : 1;
+  const t = await orNotFound(getNoticeTracking(principal, partner.identifier, noticeId, { customersPage, peopleAfter: sp.people, q: sp.q }));
+  const n = t.notice;
+  const base = `/${partner.identifier}/admin/notices/${n.id}`;
+  const single = n.mode === "single_read_only";
+  const open = n.progress.expected - n.progress.acknowledged;
+  const done = n.progress.expected > 0 && open === 0;
+  const current = { q: sp.q || undefined, page: customersPage > 1 ? String(customersPage) : undefined };
+  return (
+    <div className="space-y-6">
+      <NoticeEvents account={partner.identifier} />
+      <div>
+        <Link href={`/${partner.identifier}/admin/notices`} className="text-sm text-blue-800 hover:underline">
+          ‹ Notices
+        </Link>
+        <div className="mt-1 flex flex-wrap items-center gap-2">
+          <h1 className="text-2xl font-semibold break-words">{n.title}</h1>
+          <span className={`rounded px-1.5 py-0.5 text-xs ${STATE_LABELS[n.state].className}`}>{STATE_LABELS[n.state].label}</span>
+        </div>
+        <p className="mt-1 text-sm text-slate-600">
+          {MODE_LABELS[n.mode]} · {AUDIENCE_LABELS[n.audience]} · {IMPORTANCE_LABELS[n.importance]}
+          {n.due_at ? ` · due ${formatUtc(n.due_at)}` : ""} · to {addressedText(n.addressed, n.targets_count)} · sent by {n.sender_name}, shown from{" "}
+          {formatUtc(n.starts_at)}
+          {n.expires_at ? ` until ${formatUtc(n.expires_at)}` : ""}
+          {n.revision > 1 ? ` · re-issued (revision ${n.revision})` : ""}
+        </p>
+      </div>
+
+      <section aria-labelledby="progress-heading" className="card space-y-3 p-4">
+        <h2 id="progress-heading" className="text-sm font-semibold text-slate-700">
+          {single ? "Customers closed" : "Recipients who acknowledged"}
+        </h2>
+        <ProgressBar done={n.progress.acknowledged} total={n.progress.expected} label={single ? "Customers closed" : "Acknowledgements"} />
+        {done ? (
+          <p role="status" className="text-sm font-medium text-green-800">
+            {single ? "Every customer has closed it." : "Everyone has acknowledged it."}
+          </p>
+        ) : null}
+        <div className="flex flex-wrap items-start justify-between gap-2">
+          {can("SEND_NOTICES") && n.state !== "withdrawn" ? (
+            <TrackingTools account={partner.identifier} notice={{ id: n.id, title: n.title, body: n.body_md }} open={open} shown={n.state === "shown"} />
+          ) : (
+            <span />
+          )}
+          <a href={`${base}/export`} className="btn btn-secondary" download>
+            Export CSV
+          </a>
+        </div>
+        <details>
+          <summary className="cursor-pointer text-sm text-blue-800">The message</summary>
+          <div className="notice-body mt-2 text-sm break-words" dangerouslySetInnerHTML={{ __html: n.bodyHtml }} />
+        </details>
+      </section>
+
+      <ListSection
+        id="customers-heading"
+        title="Per customer"
+        description={
+          single ? "Closed by the first acknowledgement in the customer: by whom and when." : "Acknowledgements against the recipients each customer has now."
+        }
+      >
+        <TableCard
+          columns={["Customer", single ? "Status" : "Acknowledged"]}
+          tableClassName="min-w-[32rem]"
+          empty={t.customers.length === 0 && "No customers on this page."}
+          footer={
+            customersPage > 1 || t.customersHasMore ? (
+              <nav aria-label="Customers pages" className="flex justify-end gap-2 px-3 py-2 text-sm">
+                {customersPage > 1 ? (
+                  <Link className="btn btn-secondary" href={withParams(base, current, { page: customersPage - 1 })} rel="prev">
+                    Previous
+                  </Link>
+                ) : null}
+                {t.customersHasMore ? (
+                  <Link className="btn btn-secondary" href={withParams(base, current, { page: customersPage + 1 })} rel="next">
+                    Next
+                  </Link>
+                ) : null}
+              </nav>
+            ) : null
+          }
+        >
+          {t.customers.map((c) => (
+            <tr key={c.id} data-testid="tracking-customer">
+              <td className="max-w-[18rem] break-words">
+                <span className="font-medium">{c.name}</span> <span className="font-mono text-xs text-slate-500">{c.identifier}</span>
+              </td>
+              <td className="text-sm">
+                {single ? (
+                  c.closed_at ? (
+                    <span className="text-green-800">
+                      Closed by {c.closed_by_name} ({c.closed_by_email}) on {formatUtc(c.closed_at)}
+                    </span>
+                  ) : c.expected === 0 ? (
+                    <span className="text-slate-500">Open · nobody to receive it</span>
+                  ) : (
+                    <span className="text-amber-800">Open · {c.expected} can close it</span>
+                  )
+                ) : (
+                  <ProgressBar done={c.acknowledged} total={c.expected} label={`Acknowledgements in ${c.name}`} />
+                )}
+              </td>
+            </tr>
+          ))}
+        </TableCard>
+      </ListSection>
+
+      <ListSection
+        id="open-heading"
+        title="Still open"
+        description={single ? "The users of customers nobody has closed it for." : "Recipients who haven't acknowledged it yet."}
+      >
+        <TableCard
+          columns={["Name", "E-mail", "Customer"]}
+          tableClassName="min-w-[32rem]"
+          empty={t.openPeople.length === 0 && (sp.people ? "Nobody further." : "Nobody: all done.")}
+          footer={
+            sp.people || t.openPeopleNext ? (
+              <nav aria-label="Open people pages" className="flex justify-end gap-2 px-3 py-2 text-sm">
+                {sp.people ? (
+                  <Link className="btn btn-secondary" href={withParams(base, current, {})}>
+                    First page
+                  </Link>
+                ) : null}
+                {t.openPeopleNext ? (
+                  <Link className="btn btn-secondary" href={withParams(base, current, { people: t.openPeopleNext })} rel="next">
+                    Next
+                  </Link>
+                ) : null}
+              </nav>
+            ) : null
+          }
+        >
+          {t.openPeople.map((p) => (
+            <tr key={`${p.user_id}-${p.customer_identifier}`} data-testid="open-person">
+              <td className="break-words">{p.name}</td>
+              <td className="text-sm break-all">{p.email}</td>
+              <td className="text-sm">{p.customer_name}</td>
+            </tr>
+          ))}
+        </TableCard>
+      </ListSection>
+    </div>
+  );
+}

@@ -1,0 +1,43 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { firstParams, type SearchParams } from "@/lib/core";
+import { listCustomerGroups } from "@/lib/customer-groups";
+import { getAdminContext } from "../../admin-context";
+import { ComposeNoticeForm } from "./compose-form";
+
+export const metadata: Metadata = { title: "New notice · Administration" };
+
+export default async function NewNoticePage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ account: string }>;
+  searchParams: Promise<SearchParams<"customer">>;
+}) {
+  const { account } = await params;
+  const sp = firstParams(await searchParams, ["customer"]);
+  const { principal, customer: partner, can } = await getAdminContext(account);
+  if (partner.kind !== "partner" || !can("SEND_NOTICES")) notFound();
+  const groups = await listCustomerGroups(principal, partner.identifier, { limit: 200 });
+  const customer = /^[a-z0-9-]{1,40}$/.test(sp.customer ?? "") ? sp.customer! : "";
+  return (
+    <div className="space-y-6">
+      <div>
+        <Link href={`/${partner.identifier}/admin/notices`} className="text-sm text-blue-800 hover:underline">
+          ‹ Notices
+        </Link>
+        <h1 className="mt-1 text-2xl font-semibold">New notice</h1>
+        <p className="mt-1 max-w-2xl text-sm text-slate-600">
+          Recipients see it on every page of their account, right after they sign in, until it is acknowledged. Preview it to see how it reads and whom it
+          reaches.
+        </p>
+      </div>
+      <ComposeNoticeForm
+        account={partner.identifier}
+        groups={groups.rows.map((g) => ({ id: g.id, name: g.name, customers: g.customers }))}
+        customer={customer}
+      />
+    </div>
+  );
+}

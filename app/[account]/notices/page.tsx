@@ -1,0 +1,59 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { withParams } from "@/app/components/list-controls";
+import { firstParams, type SearchParams } from "@/lib/core";
+import { listMyNotices } from "@/lib/notices";
+import { getAccountContext, orNotFound } from "@/lib/web";
+import { NoticeCard } from "./notice-card";
+
+export const metadata: Metadata = { title: "Notices" };
+
+export default async function NoticeCentrePage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ account: string }>;
+  searchParams: Promise<SearchParams<"page">>;
+}) {
+  const { account } = await params;
+  const sp = firstParams(await searchParams, ["page"]);
+  const ctx = await getAccountContext(account);
+  if (!ctx.can("RECEIVE_NOTICES") || !ctx.membership) notFound();
+  const page = Number(sp.page) > 0 ? Number(sp.page) : 1;
+  const list = await orNotFound(listMyNotices(ctx.principal, ctx.customer.identifier, { page }));
+  const base = `/${ctx.customer.identifier}/notices`;
+  return (
+    <div className="space-y-4">
+      <div>
+        <h1 className="text-2xl font-semibold">Notices</h1>
+        <p className="mt-1 text-sm text-slate-600">
+          Messages for you in {ctx.customer.name}: the open ones first, then those acknowledged, by you or, where one acknowledgement is enough, by a teammate.
+        </p>
+      </div>
+      {list.rows.length === 0 ? (
+        <p className="card p-4 text-sm text-slate-600">{page > 1 ? "No more notices." : "No notices for you here."}</p>
+      ) : (
+        <div className="space-y-3">
+          {list.rows.map((n) => (
+            <NoticeCard key={n.id} account={ctx.customer.identifier} notice={n} headingLevel={2} />
+          ))}
+        </div>
+      )}
+      {page > 1 || list.hasMore ? (
+        <nav aria-label="Notices pages" className="flex justify-end gap-2 text-sm">
+          {page > 1 ? (
+            <Link className="btn btn-secondary" href={withParams(base, {}, { page: page - 1 })} rel="prev">
+              Previous
+            </Link>
+          ) : null}
+          {list.hasMore ? (
+            <Link className="btn btn-secondary" href={withParams(base, {}, { page: page + 1 })} rel="next">
+              Next
+            </Link>
+          ) : null}
+        </nav>
+      ) : null}
+    </div>
+  );
+}

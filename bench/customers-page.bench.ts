@@ -1,0 +1,273 @@
+// Administration > Customers over HTTP at 100,000 managed customers (1,000 groups, a hierarchy five deep), ten clients at
+// once: the production build served by `next start`, signed in as a Partner Admin through the sign-in endpoint, beside a
+// bare Node route in this process that runs the same two statements and answers JSON. Also the page's data alone (the
+// two domain calls in-process) beside the same statements run bare: the figure a page's server time is held to.
+//
+// Build: `.next` is reused when it is newer than every build input (scripts/build-freshness.ts, the launcher's rule);
+// otherwise this runs `next build` first, which takes minutes on two cores. BENCH_REBUILD=1 forces a build.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Sql } from "postgres";
+import path from "node:path";
+import { rawSql } from "@/db/client";
+import { userPrincipal } from "@/lib/authz";
+import { getCustomersPage, type CustomerListOptions } from "@/lib/partners";
+import { staleBuildReason } from "../scripts/build-freshness";
+import { bareCustomerPage, bareOverview, openBarePool, sameRows, type BarePageOptions } from "./customers-sql";
+import { latencies, type Benchmark, type BenchRow, type Latencies } from "./harness";
+import { ADMIN_PASSWORD, COMMON_TERM, CUSTOMERS, describeSeed, seedCustomers, type SeededCustomers } from "./seed-customers";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const CLIENTS = 10;
+/** Requests per measurement, unless its time budget runs out first (then at least MIN_REQUESTS). */
+const REQUESTS = Number(process.env.BENCH_REQUESTS || 100);
+const MIN_REQUESTS = 30;
+const BUDGET_MS = Number(process.env.BENCH_BUDGET_MS || 30_000);
+const WARMUP = 3;
+const DEEP_ROW = 90_000;
+
+type Scenario = { name: string; url: Record<string, string>; ours: CustomerListOptions; bare: BarePageOptions };
+
+const log = (msg: string) => console.error(`  customers page: ${msg}`);
+
+function scenarios(s: SeededCustomers, deep: { v: string; id: string }): Scenario[] {
+  const deepCursor = Buffer.from(JSON.stringify(deep)).toString("base64url");
+  return [
+    { name: "first page", url: {}, ours: {}, bare: {} },
+    { name: `page at row ${DEEP_ROW.toLocaleString("en")}`, url: { after: deepCursor }, ours: { after: deepCursor }, bare: { after: deep } },
+    { name: `search "${COMMON_TERM}"`, url: { q: COMMON_TERM }, ours: { q: COMMON_TERM }, bare: { q: COMMON_TERM } },
+    { name: `group (${s.group.customers} customers)`, url: { group: s.group.id }, ours: { group: s.group.id }, bare: { group: s.group.id } },
+    {
+      name: `subtree (${s.subtreeRoot.descendants} customers)`,
+      url: { parent: s.subtreeRoot.identifier },
+      ours: { parent: s.subtreeRoot.identifier },
+      bare: { parent: s.subtreeRoot.identifier },
+    },
+    {
+      name: "sorted by projects, desc",
+      url: { sort: "projects", dir: "desc" },
+      ours: { sort: "projects", dir: "desc" },
+      bare: { sort: "projects", dir: "desc" },
+    },
+  ];
+}
+
+function ensureBuild(): string {
+  const reason = process.env.BENCH_REBUILD ? "BENCH_REBUILD is set" : staleBuildReason(ROOT);
+  if (!reason) return "reused .next (newer than every build input)";
+  log(`${reason}: running next build`);
+  const started = Date.now();
+  const build = spawnSync(path.join(ROOT, "node_modules/.bin/next"), ["build"], {
+    cwd: ROOT,
+    stdio: ["ignore", process.stderr, process.stderr],
+    env: { ...process.env, NEXTAUTH_SECRET: "build", NEXT_TELEMETRY_DISABLED: "1" },
+  });
+  if (build.status !== 0) throw new Error("next build failed");
+  return `built .next (${reason}) in ${((Date.now() - started) / 1000).toFixed(0)} s`;
+}
+
+function listen(server: http.Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+async function freePort(): Promise<number> {
+  const probe = http.createServer();
+  const port = await listen(probe);
+  await new Promise((r) => probe.close(r));
+  return port;
+}
+
+async function startWeb(): Promise<{ baseUrl: string; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    NEXTAUTH_URL: baseUrl,
+    APP_URL: baseUrl,
+    PORT: String(port),
+    NEXT_TELEMETRY_DISABLED: "1",
+    REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+  };
+  // The web app runs with its own statement timeout, not the one the seeding needs.
+  delete env.DATABASE_STATEMENT_TIMEOUT_MS;
+  const web: ChildProcess = spawn(path.join(ROOT, "node_modules/.bin/next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: ROOT,
+    env,
+    stdio: ["ignore", process.stderr, process.stderr],
+  });
+  const exited = new Promise<void>((r) => (web.exitCode !== null ? r() : web.once("exit", () => r())));
+  const stop = async () => {
+    web.kill("SIGTERM");
+    const timer = setTimeout(() => web.kill("SIGKILL"), 10_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  try {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (web.exitCode !== null) throw new Error(`next start exited with ${web.exitCode}`);
+      if (Date.now() > deadline) throw new Error(`next start did not answer on ${baseUrl} within 60 s`);
+      const up = await fetch(`${baseUrl}/sign-in`).then(
+        (r) => r.status < 500,
+        () => false,
+      );
+      if (up) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { baseUrl, stop };
+}
+
+/** Signs in the way the sign-in form does (next-auth's credentials callback, with its CSRF token); returns the Cookie header. */
+async function signIn(baseUrl: string, email: string, password: string): Promise<string> {
+  const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const jar = new Map(csrf.headers.getSetCookie().map((c) => c.split(";")[0].split("=", 2) as [string, string]));
+  const res = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: [...jar].map(([k, v]) => `${k}=${v}`).join("; ") },
+    body: new URLSearchParams({ csrfToken, email, password, callbackUrl: `${baseUrl}/`, json: "true" }),
+  });
+  for (const c of res.headers.getSetCookie()) {
+    const [k, v] = c.split(";")[0].split("=", 2);
+    jar.set(k, v);
+  }
+  if (!jar.get("next-auth.session-token")) throw new Error(`signing in as ${email} gave no session (status ${res.status})`);
+  return [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
+}
+
+/** The bare route: the same two statements as the page's data, answered as JSON by a plain Node server. */
+async function startBareRoute(sql: Sql, s: SeededCustomers, all: Scenario[]): Promise<{ url: (i: number) => string; stop: () => Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const i = Number(new URL(req.url ?? "/", "http://x").searchParams.get("scenario"));
+    Promise.all([bareOverview(sql, s.partnerId), bareCustomerPage(sql, s.partnerId, 0, all[i].bare)]).then(
+      ([overview, rows]) => {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ overview, rows: rows.slice(0, 25), more: rows.length > 25 }));
+      },
+      (err: unknown) => {
+        res.writeHead(500);
+        res.end(String(err));
+      },
+    );
+  });
+  const port = await listen(server);
+  return { url: (i) => `http://127.0.0.1:${port}/customers?scenario=${i}`, stop: () => new Promise((r) => server.close(() => r())) };
+}
+
+async function get(url: string, cookie?: string): Promise<string> {
+  const res = await fetch(url, { headers: cookie ? { cookie } : {}, redirect: "manual" });
+  const body = await res.text();
+  if (res.status !== 200) throw new Error(`GET ${url} answered ${res.status}`);
+  return body;
+}
+
+/** Whether the page's HTML shows these identifiers in this order, and these overview numbers. */
+function pageShows(html: string, identifiers: string[], overview: Record<string, number>): string | null {
+  let at = 0;
+  for (const identifier of identifiers) {
+    const found = html.indexOf(`>${identifier}<`, at);
+    if (found < 0) return `the page does not show ${identifier} where the bare query has it`;
+    at = found;
+  }
+  const values = [...html.matchAll(/data-testid="overview-value"[^>]*>([\d,]+)</g)].map((m) => Number(m[1].replace(/,/g, "")));
+  const expected = [overview.customers, overview.users, overview.pending_invitations, overview.at_quota, overview.near_quota];
+  if (values.length > 0 && expected.some((v) => !values.includes(v)))
+    return `the page's overview shows ${values.join(", ")}, partner_stats has ${expected.join(", ")}`;
+  return null;
+}
+
+const fmt = (l: Latencies) => `${l.p50.toFixed(1)}/${l.p95.toFixed(1)} ms`;
+
+const bench: Benchmark = {
+  name: "customers page",
+  async run() {
+    const buildNote = ensureBuild();
+    const s = await seedCustomers();
+    log(describeSeed(s));
+    const [deep] = await rawSql()<{ v: string; id: string }[]>`
+      select lower(name) as v, id from customers where partner_id = ${s.partnerId} and deleting_at is null order by lower(name), id offset ${DEEP_ROW} limit 1`;
+    const all = scenarios(s, { v: deep.v, id: deep.id });
+    const principal = userPrincipal({ ...s.admin, isOperator: false });
+
+    // The page's data as the page asks for it, and the same statements bare; both must give the same rows.
+    const ourData = async (sc: Scenario) => {
+      const { overview, list } = await getCustomersPage(principal, s.partnerIdentifier, sc.ours);
+      return [overview, list] as const;
+    };
+    const sql = openBarePool();
+    const bareData = (sc: Scenario) => Promise.all([bareOverview(sql, s.partnerId), bareCustomerPage(sql, s.partnerId, 0, sc.bare)]);
+    const expected: { identifiers: string[]; overview: Record<string, number> }[] = [];
+    for (const sc of all) {
+      const [[overview, page], [bareOv, bareRows]] = await Promise.all([ourData(sc), bareData(sc)]);
+      if (page.rows.length === 0 || !sameRows(page.rows, bareRows.slice(0, 25)) || Boolean(page.next) !== bareRows.length > 25)
+        throw new Error(`${sc.name}: getCustomersPage and the bare statement disagree`);
+      if (JSON.stringify(overview) !== JSON.stringify(bareOv)) throw new Error(`${sc.name}: getCustomersPage's overview and partner_stats disagree`);
+      expected.push({ identifiers: page.rows.map((r) => r.identifier), overview: bareOv });
+    }
+
+    const rows: BenchRow[] = [];
+    let web: Awaited<ReturnType<typeof startWeb>> | undefined;
+    let bare: Awaited<ReturnType<typeof startBareRoute>> | undefined;
+    try {
+      web = await startWeb();
+      bare = await startBareRoute(sql, s, all);
+      const [baseUrl, route] = [web.baseUrl, bare];
+      const cookie = await signIn(baseUrl, s.admin.email, ADMIN_PASSWORD);
+      const pageUrl = (sc: Scenario) => {
+        const u = new URL(`${baseUrl}/${s.partnerIdentifier}/admin/customers`);
+        for (const [k, v] of Object.entries(sc.url)) u.searchParams.set(k, v);
+        return u.toString();
+      };
+      const opts = { n: REQUESTS, concurrency: CLIENTS, warmup: WARMUP, budgetMs: BUDGET_MS, minN: MIN_REQUESTS };
+      for (const [i, sc] of all.entries()) {
+        const shown = pageShows(await get(pageUrl(sc), cookie), expected[i].identifiers, expected[i].overview);
+        log(`${sc.name}: measuring${shown ? ` (${shown})` : ""}`);
+        const page = await latencies(() => get(pageUrl(sc), cookie), opts);
+        const routeMs = await latencies(() => get(route.url(i)), opts);
+        const data = await latencies(() => ourData(sc), opts);
+        const statements = await latencies(() => bareData(sc), opts);
+        log(`${sc.name}: page ${fmt(page)}, bare route ${fmt(routeMs)}, data ${fmt(data)}, bare statements ${fmt(statements)} (p50/p95)`);
+        const first = i === 0;
+        const httpNote = [
+          first
+            ? `GET /{partner}/admin/customers from the production build (${buildNote}), ${CLIENTS} clients in flight, ${page.n} requests; ` +
+              "the page also reads the session and the user, authorizes (account, Administration), reads the account switcher's accounts and renders the layout and table to HTML with React; " +
+              "the bare route is a Node http server in the bench process running the same two statements and answering JSON"
+            : null,
+          shown ? `ROWS DIFFER: ${shown}` : null,
+        ]
+          .filter(Boolean)
+          .join("; ");
+        const dataNote = first
+          ? `getCustomersPage in-process as the Partner Admin (one transaction: authorization, the overview row, the list), ${CLIENTS} in flight, ` +
+            "beside the same two statements without transaction or authorization: issue 10 asks this ratio to stay within 1.5× at 100,000 customers; " +
+            describeSeed(s)
+          : undefined;
+        const add = (name: string, ours: number, raw: number, rawLabel: string, note?: string) =>
+          rows.push({ name: `customers ${sc.name}: ${name}`, unit: "ms", ours, raw, rawLabel, higherIsBetter: false, note: note || undefined });
+        add("page p50", page.p50, routeMs.p50, "bare route p50", httpNote);
+        add("page p95", page.p95, routeMs.p95, "bare route p95");
+        add("data p50", data.p50, statements.p50, "same SQL bare p50", dataNote);
+        add("data p95", data.p95, statements.p95, "same SQL bare p95");
+      }
+    } finally {
+      await bare?.stop();
+      await web?.stop();
+      await sql.end();
+    }
+    if (s.counts.customers < CUSTOMERS) throw new Error("seeding fell short");
+    return rows;
+  },
+};
+
+export default bench;

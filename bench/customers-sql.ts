@@ -1,0 +1,115 @@
+// The Customers list's statements written out by hand, for a partner: the same SELECT, conditions, order and limit that
+// `listManagedCustomers` sends, and the one-row overview `getPartnerOverview` reads, run bare (no transaction, no
+// authorization, no session). Benchmarks compare our figures with these and check that both return the same rows.
+import postgres, { type Sql } from "postgres";
+import { containsPattern, getEnv } from "@/lib/core";
+
+/**
+ * A pool of its own for the bare side, as large as the app's (10), planning every statement for its actual values as
+ * ours is planned: the domain's statements go unprepared, while postgres.js prepares tagged queries, and PostgreSQL may
+ * switch a prepared statement to its generic plan after five runs (about ten times slower for a common search term).
+ */
+export function openBarePool(): Sql {
+  return postgres(getEnv().DATABASE_URL, { max: 10, onnotice: () => {}, connection: { plan_cache_mode: "force_custom_plan" } });
+}
+
+export type BarePageOptions = {
+  q?: string;
+  group?: string;
+  parent?: string;
+  sort?: "name" | "projects";
+  dir?: "asc" | "desc";
+  after?: { v: string; id: string };
+};
+
+export type BareCustomerRow = {
+  id: string;
+  identifier: string;
+  name: string;
+  projects: number;
+  users: number;
+  pending_invitations: number;
+  quota_state: string;
+  depth: number;
+  parent_identifier: string | null;
+  children: number;
+  group_names: string[];
+  group_count: number;
+  sort_value: string;
+};
+
+export type BareOverview = { customers: number; users: number; pending_invitations: number; at_quota: number; near_quota: number };
+
+/** One page (limit + 1 rows, as ours reads to know whether a next page exists) of a partner's customers. */
+/** `managerDepth`: how many ancestors the partner has (0 for a top-level partner); rows' depth counts from it. */
+export function bareCustomerPage(sql: Sql, partnerId: string, managerDepth: number, opts: BarePageOptions, limit = 25) {
+  const scope = (alias: string) => sql`(${sql(alias)}.partner_id = ${partnerId} and ${sql(alias)}.deleting_at is null)`;
+  const key = opts.sort === "projects" ? sql`c.projects_count` : sql`lower(c.name)`;
+  const desc = opts.dir === "desc";
+  const conditions = [scope("c")];
+  if (opts.q) {
+    const p = containsPattern(opts.q.toLowerCase());
+    conditions.push(sql`c.id in (
+      select id from customers c where ${scope("c")} and c.name ilike ${p}
+      union select id from customers c where ${scope("c")} and c.identifier ilike ${p}
+      union select id from customers c where ${scope("c")} and lower(c.contact_email) like ${p}
+      union select m.customer_id from memberships m join users u on u.id = m.user_id join customers c on c.id = m.customer_id
+        where ${scope("c")} and lower(u.email) like ${p})`);
+  }
+  if (opts.group)
+    conditions.push(sql`c.id in (select gm.customer_id from customer_group_members gm join customer_groups g on g.id = gm.group_id
+      where gm.group_id = ${opts.group} and g.partner_id = ${partnerId})`);
+  if (opts.parent)
+    conditions.push(sql`c.path @> array[(select p.id from customers p where p.identifier = ${opts.parent}
+      and (p.id = ${partnerId} or ${scope("p")}))]::uuid[]`);
+  if (opts.after) {
+    const cast = opts.sort === "projects" ? sql`::int` : sql``;
+    conditions.push(
+      desc ? sql`(${key}, c.id) < (${opts.after.v}${cast}, ${opts.after.id}::uuid)` : sql`(${key}, c.id) > (${opts.after.v}${cast}, ${opts.after.id}::uuid)`,
+    );
+  }
+  const where = conditions.reduce((all, c) => sql`${all} and ${c}`);
+  const order = desc ? sql`${key} desc, c.id desc` : sql`${key} asc, c.id asc`;
+  return sql<BareCustomerRow[]>`
+    select c.id, c.identifier, c.name, c.created_at, c.project_quota, c.projects_count as projects, c.members_count as users,
+      c.pending_invitations_count as pending_invitations, c.quota_state, c.self_managed,
+      cardinality(c.path) - ${managerDepth}::int as depth,
+      parent.identifier as parent_identifier, parent.name as parent_name,
+      (select count(*)::int from customers k where k.parent_id = c.id and k.deleting_at is null) as children,
+      coalesce((select array_agg(g.name order by lower(g.name)) from (select g.name from customer_group_members gm join customer_groups g on g.id = gm.group_id
+        where gm.customer_id = c.id order by lower(g.name) limit 3) g), '{}') as group_names,
+      (select count(*)::int from customer_group_members gm where gm.customer_id = c.id) as group_count,
+      ${key}::text as sort_value
+    from customers c
+    left join customers parent on parent.id = c.parent_id
+    where ${where}
+    order by ${order}
+    limit ${limit + 1}`;
+}
+
+export async function bareOverview(sql: Sql, partnerId: string): Promise<BareOverview> {
+  const [row] = await sql<
+    BareOverview[]
+  >`select customers, users, pending_invitations, at_quota, near_quota from partner_stats where partner_id = ${partnerId}`;
+  return row;
+}
+
+/** The fields a person sees in a row; the two sides must agree on all of them, in order. */
+export function sameRows(ours: readonly Omit<BareCustomerRow, "sort_value">[], bare: readonly Omit<BareCustomerRow, "sort_value">[]): boolean {
+  const view = (r: Omit<BareCustomerRow, "sort_value">) =>
+    JSON.stringify([
+      r.id,
+      r.identifier,
+      r.name,
+      r.projects,
+      r.users,
+      r.pending_invitations,
+      r.quota_state,
+      Number(r.depth),
+      r.parent_identifier,
+      r.children,
+      r.group_names,
+      r.group_count,
+    ]);
+  return ours.length === bare.length && ours.every((r, i) => view(r) === view(bare[i]));
+}

@@ -1,0 +1,148 @@
+// Deleting customers, beside raw SQL on identical data in the same run:
+// - rows per second of our deletion (the worker's steps, each its own transaction) beside one raw transaction deleting
+//   the same data set (the people who belong nowhere else, then the customers, whose rows cascade);
+// - the Customers page's data time (getCustomersPage, several in flight) for another partner while the deletion runs,
+//   beside the same while idle;
+// - the time from Confirm until the customers are gone from every list (the mark), at 100,000 customers.
+import { randomBytes } from "node:crypto";
+import type { Sql } from "postgres";
+import { rawSql } from "@/db/client";
+import { systemPrincipal, userPrincipal } from "@/lib/authz";
+import { cancelCustomerDeletion, requestCustomerDeletion, runCustomerDeletionStep } from "@/lib/deletions";
+import { getCustomersPage } from "@/lib/partners";
+import { latencies, timeIt, type Benchmark, type BenchRow } from "./harness";
+
+const CUSTOMERS = Number(process.env.BENCH_DELETION_CUSTOMERS ?? 1000);
+const USERS_PER_CUSTOMER = Number(process.env.BENCH_DELETION_USERS ?? 100);
+const MARK_CUSTOMERS = 100_000;
+const SYSTEM = systemPrincipal("cli");
+
+/** A partner with CUSTOMERS customers of USERS_PER_CUSTOMER people each (one in ten also in a kept customer), a project each. */
+async function seedPartner(sql: Sql, tag: string) {
+  const [partner] = await sql<{ id: string; identifier: string }[]>`
+    insert into customers (identifier, name, kind) values (${`del-${tag}`}, 'Deleting partner', 'partner') returning id, identifier`;
+  const [keeper] = await sql<{ id: string }[]>`
+    insert into customers (identifier, name, parent_id) values (${`keep-${tag}`}, 'Kept', ${partner.id}) returning id`;
+  await sql`insert into customers (identifier, name, parent_id) select ${`d${tag}-`} || g, 'Doomed ' || g, ${partner.id} from generate_series(1, ${CUSTOMERS}) g`;
+  await sql`insert into users (email, name) select ${`d${tag}-`} || g || '@bench.test', 'Person ' || g from generate_series(1, ${CUSTOMERS * USERS_PER_CUSTOMER}) g`;
+  await sql`
+    insert into memberships (user_id, customer_id, "group")
+    select u.id, c.id, 'customer_employee'
+    from (select id, row_number() over (order by id) - 1 as n from users where email like ${`d${tag}-%`}) u
+    join (select id, row_number() over (order by id) - 1 as n from customers where identifier like ${`d${tag}-%`}) c on c.n = u.n % ${CUSTOMERS}`;
+  await sql`
+    insert into memberships (user_id, customer_id, "group")
+    select id, ${keeper.id}, 'customer_employee' from users where email like ${`d${tag}-%`} and abs(hashtext(id::text)) % 10 = 0`;
+  await sql`insert into projects (customer_id, identifier, name) select id, 'web', 'Web' from customers where identifier like ${`d${tag}-%`}`;
+  await sql`analyze`;
+  return partner;
+}
+
+async function rowsOf(sql: Sql, tag: string) {
+  const [r] = await sql<{ n: number }[]>`
+    select (select count(*) from customers where identifier like ${`d${tag}-%`})
+      + (select count(*) from memberships m join customers c on c.id = m.customer_id where c.identifier like ${`d${tag}-%`})
+      + (select count(*) from users u where u.email like ${`d${tag}-%`} and not exists (
+          select 1 from memberships m join customers c on c.id = m.customer_id where m.user_id = u.id and c.identifier not like ${`d${tag}-%`}))
+      + (select count(*) from projects p join customers c on c.id = p.customer_id where c.identifier like ${`d${tag}-%`}) as n`;
+  return Number(r.n);
+}
+
+const bench: Benchmark = {
+  name: "deletions",
+  async run() {
+    const sql = rawSql();
+    const run = randomBytes(3).toString("hex");
+    const rows: BenchRow[] = [];
+
+    // Ours: the worker's steps after the mark (the undo window closed at once), one transaction each.
+    const ours = await seedPartner(sql, `o${run}`);
+    const rowCount = await rowsOf(sql, `o${run}`);
+    const d = await requestCustomerDeletion(SYSTEM, ours.identifier, { filter: { q: "Doomed" } }, { confirmation: String(CUSTOMERS) });
+    await sql`update customer_deletions set undo_until = now() where id = ${d.id}`;
+
+    // Meanwhile, another partner's Customers page (its own 2,000 customers), several in flight.
+    const [other] = await sql<{ id: string; identifier: string }[]>`
+      insert into customers (identifier, name, kind) values (${`busy-${run}`}, 'Busy partner', 'partner') returning id, identifier`;
+    await sql`insert into customers (identifier, name, parent_id) select ${`b${run}-`} || g, 'Busy ' || g, ${other.id} from generate_series(1, 2000) g`;
+    const [reader] = await sql<{ id: string; email: string; name: string }[]>`
+      insert into users (email, name) values (${`reader-${run}@bench.test`}, 'Reader') returning id, email, name`;
+    await sql`insert into memberships (user_id, customer_id, "group") values (${reader.id}, ${other.id}, 'partner_admin')`;
+    const who = userPrincipal({ ...reader, isOperator: false });
+    const pageOpts = { n: 200, concurrency: 4, warmup: 10, budgetMs: 60_000, minN: 40 };
+    const idle = await latencies(() => getCustomersPage(who, other.identifier, {}), pageOpts);
+
+    let steps = 0;
+    let during: Awaited<ReturnType<typeof latencies>> | null = null;
+    const deleting = timeIt(async () => {
+      for (;;) {
+        const step = await runCustomerDeletionStep(SYSTEM, d.id);
+        steps++;
+        if (step.state !== "progress") return;
+      }
+    });
+    const measuring = latencies(() => getCustomersPage(who, other.identifier, {}), pageOpts).then((l) => (during = l));
+    const [oursMs] = await Promise.all([deleting, measuring]);
+
+    // Raw: the same data set deleted in one transaction by hand.
+    await seedPartner(sql, `r${run}`);
+    const rawCount = await rowsOf(sql, `r${run}`);
+    const rawMs = await timeIt(() =>
+      sql.begin(async (tx) => {
+        await tx`
+          delete from users u where u.email like ${`dr${run}-%`} and not exists (
+            select 1 from memberships m join customers c on c.id = m.customer_id where m.user_id = u.id and c.identifier not like ${`dr${run}-%`})`;
+        await tx`delete from customers where identifier like ${`dr${run}-%`}`;
+      }),
+    );
+    const note =
+      `${CUSTOMERS} customers × ${USERS_PER_CUSTOMER} people (1 in 10 also in a kept customer), a project each: ${rowCount} rows ` +
+      `(customers, memberships, users who belong nowhere else, projects); ours in ${steps} steps of DELETION_CHUNK, each its own transaction, with counters ` +
+      `and the partner's overview kept by triggers, identifiers reserved and progress recorded; raw: the same two DELETEs in one transaction (same triggers)`;
+    rows.push({
+      name: "delete customers: rows/s",
+      unit: "rows/s",
+      ours: rowCount / (oursMs / 1000),
+      raw: rawCount / (rawMs / 1000),
+      rawLabel: "1 raw transaction",
+      higherIsBetter: true,
+      note,
+    });
+    const busy = during ?? idle;
+    rows.push({
+      name: "Customers page during a deletion: data p95",
+      unit: "ms",
+      ours: busy.p95,
+      raw: idle.p95,
+      rawLabel: "same, idle",
+      higherIsBetter: false,
+      note: `getCustomersPage of another partner (2,000 customers), 4 in flight, in-process (server time without HTML rendering): p50 ${busy.p50.toFixed(1)} ms during, ${idle.p50.toFixed(1)} ms idle`,
+    });
+
+    // The mark at 100,000 customers: from Confirm until they are gone from every list; and its undo.
+    const [big] = await sql<{ id: string; identifier: string }[]>`
+      insert into customers (identifier, name, kind) values (${`mark-${run}`}, 'Marking partner', 'partner') returning id, identifier`;
+    await sql`insert into customers (identifier, name, parent_id) select ${`m${run}-`} || g, 'Marked ' || g, ${big.id} from generate_series(1, ${MARK_CUSTOMERS}) g`;
+    await sql`analyze customers`;
+    // Raw: the one UPDATE that hides them (the same triggers fire: counters, overview), then put back untimed.
+    const rawMarkMs = await timeIt(() => sql`update customers set deleting_at = now() where parent_id = ${big.id}`.then(() => undefined));
+    await sql`update customers set deleting_at = null where parent_id = ${big.id}`;
+    let deletionId = "";
+    const markMs = await timeIt(async () => {
+      deletionId = (await requestCustomerDeletion(SYSTEM, big.identifier, { filter: {} }, { confirmation: String(MARK_CUSTOMERS) })).id;
+    });
+    const undoMs = await timeIt(() => cancelCustomerDeletion(SYSTEM, big.identifier, deletionId));
+    rows.push({
+      name: "mark 100,000 customers as being deleted",
+      unit: "ms",
+      ours: markMs,
+      raw: rawMarkMs,
+      rawLabel: "one raw UPDATE of the same rows",
+      higherIsBetter: false,
+      note: `ours: authorize, select the subtree, count the impact, record the deletion, mark, outbox, audit, in one transaction; the page is gone from every list once it commits. Undo of the same: ${undoMs.toFixed(0)} ms`,
+    });
+    return rows;
+  },
+};
+
+export default bench;

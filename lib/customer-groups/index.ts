@@ -1,0 +1,203 @@
+// A partner's own groups of managed customers (ThingsBoard's customer groups). Every managed customer is in the
+// implicit "All", which is not stored; a stored group is a name, a description and its members. Deleting a group never
+// deletes a customer. The database refuses a member the group's partner doesn't manage.
+import { sql } from "drizzle-orm";
+import { z } from "zod";
+import { db, type Executor } from "@/db/client";
+import { customerGroups, type Customer } from "@/db/schema";
+import { recordAudit } from "@/lib/audit";
+import { authorizeAccount, authorizeManagedCustomer, findAccountAccess, isManagedBy, type Principal } from "@/lib/authz";
+import { NotFoundError, containsPattern, fieldError, identifierRefSchema, optionalTextSchema, parseInput, visible } from "@/lib/core";
+
+export const customerGroupSchema = z.object({
+  name: visible(z.string().trim().min(1, "Please enter a name for the group.").max(80, "A group name can have at most 80 characters.")),
+  description: optionalTextSchema(500, "The description"),
+});
+
+export type CustomerGroupRow = { id: string; name: string; description: string | null; customers: number };
+
+const GROUP_NOT_FOUND = "This customer group doesn't exist.";
+
+async function partnerAccount(ex: Executor, principal: Principal, partnerIdentifier: string, permission: "VIEW_ADMINISTRATION" | "MANAGE_CUSTOMER_GROUPS") {
+  const { customer } = await authorizeAccount(ex, principal, partnerIdentifier, permission);
+  return customer;
+}
+
+async function findGroup(ex: Executor, partner: Customer, groupId: string, lock = false) {
+  if (!z.uuid().safeParse(groupId).success) throw new NotFoundError(GROUP_NOT_FOUND);
+  const rows = (await ex.execute(
+    sql`select id, name, description, customers_count as customers from customer_groups where id = ${groupId} and partner_id = ${partner.id} ${lock ? sql`for update` : sql``}`,
+  )) as unknown as CustomerGroupRow[];
+  if (!rows[0]) throw new NotFoundError(GROUP_NOT_FOUND);
+  return rows[0];
+}
+
+function nameTaken(err: unknown) {
+  const cause = (err as { cause?: { constraint_name?: string } })?.cause ?? (err as { constraint_name?: string });
+  return cause?.constraint_name === "customer_groups_partner_name_key";
+}
+
+/** The partner's groups by name, with how many customers each holds; searchable, keyset-paginated on the name. */
+export async function listCustomerGroups(principal: Principal, partnerIdentifier: string, opts: { q?: string; after?: string; limit?: number } = {}) {
+  const limit = Math.min(200, Math.max(1, opts.limit ?? 50));
+  return db.transaction(async (tx) => {
+    const partner = await partnerAccount(tx, principal, partnerIdentifier, "VIEW_ADMINISTRATION");
+    const q = (opts.q ?? "").trim().slice(0, 100);
+    const rows = (await tx.execute(sql`
+      select id, name, description, customers_count as customers from customer_groups
+      where partner_id = ${partner.id}
+        ${q ? sql`and name ilike ${containsPattern(q)}` : sql``}
+        ${opts.after ? sql`and lower(name) > lower(${opts.after.replace(/\0/g, "")})` : sql``}
+      order by lower(name)
+      limit ${limit + 1}`)) as unknown as CustomerGroupRow[];
+    const page = rows.slice(0, limit);
+    return { rows: page, next: rows.length > limit ? page[page.length - 1].name : null };
+  });
+}
+
+/** One group of the partner (for its page and the list's filter). */
+export async function getCustomerGroup(principal: Principal, partnerIdentifier: string, groupId: string) {
+  return db.transaction(async (tx) => findGroup(tx, await partnerAccount(tx, principal, partnerIdentifier, "VIEW_ADMINISTRATION"), groupId));
+}
+
+export async function createCustomerGroup(principal: Principal, partnerIdentifier: string, input: z.input<typeof customerGroupSchema>) {
+  const parsed = parseInput(customerGroupSchema, input);
+  try {
+    return await db.transaction(async (tx) => {
+      const partner = await partnerAccount(tx, principal, partnerIdentifier, "MANAGE_CUSTOMER_GROUPS");
+      if (partner.kind !== "partner") throw new NotFoundError("Customer groups belong to partner accounts.");
+      const [group] = await tx
+        .insert(customerGroups)
+        .values({ partnerId: partner.id, name: parsed.name, description: parsed.description || null })
+        .returning();
+      await recordAudit(tx, principal, {
+        customerId: partner.id,
+        action: "customer_group.created",
+        targetType: "customer_group",
+        targetId: group.id,
+        targetLabel: group.name,
+      });
+      return group;
+    });
+  } catch (err) {
+    if (nameTaken(err)) throw fieldError("name", "You already have a group with this name.");
+    throw err;
+  }
+}
+
+/** Renames a group or changes its description; its customers stay. */
+export async function updateCustomerGroup(principal: Principal, partnerIdentifier: string, groupId: string, input: z.input<typeof customerGroupSchema>) {
+  const parsed = parseInput(customerGroupSchema, input);
+  try {
+    return await db.transaction(async (tx) => {
+      const partner = await partnerAccount(tx, principal, partnerIdentifier, "MANAGE_CUSTOMER_GROUPS");
+      const before = await findGroup(tx, partner, groupId, true);
+      const description = parsed.description || null;
+      if (before.name === parsed.name && before.description === description) return before;
+      await tx.execute(sql`update customer_groups set name = ${parsed.name}, description = ${description} where id = ${before.id}`);
+      const details: Record<string, unknown> = {};
+      if (before.name !== parsed.name) details.name = { from: before.name, to: parsed.name };
+      if (before.description !== description) details.description = "changed";
+      await recordAudit(tx, principal, {
+        customerId: partner.id,
+        action: "customer_group.updated",
+        targetType: "customer_group",
+        targetId: before.id,
+        targetLabel: parsed.name,
+        details,
+      });
+      return { ...before, name: parsed.name, description };
+    });
+  } catch (err) {
+    if (nameTaken(err)) throw fieldError("name", "You already have a group with this name.");
+    throw err;
+  }
+}
+
+/** Deletes the group only: its customers stay managed, in "All" and in their other groups. */
+export async function deleteCustomerGroup(principal: Principal, partnerIdentifier: string, groupId: string) {
+  return db.transaction(async (tx) => {
+    const partner = await partnerAccount(tx, principal, partnerIdentifier, "MANAGE_CUSTOMER_GROUPS");
+    const group = await findGroup(tx, partner, groupId, true);
+    await tx.execute(sql`delete from customer_groups where id = ${group.id}`);
+    await recordAudit(tx, principal, {
+      customerId: partner.id,
+      action: "customer_group.deleted",
+      targetType: "customer_group",
+      targetId: group.id,
+      targetLabel: group.name,
+      details: { customers: group.customers },
+    });
+    return group;
+  });
+}
+
+export const groupMembershipSchema = z.object({
+  groupId: z.uuid("Pick a group."),
+  customers: z.array(identifierRefSchema).min(1, "Select at least one customer.").max(500, "Select at most 500 customers at once."),
+  member: z.boolean(),
+});
+
+/**
+ * Puts customers into a group or takes them out, one or many at once, in one statement each way. Customers the partner
+ * doesn't manage match nothing, and the whole change is refused rather than half-done.
+ */
+export async function setCustomerGroupMembership(principal: Principal, partnerIdentifier: string, input: z.input<typeof groupMembershipSchema>) {
+  const parsed = parseInput(groupMembershipSchema, input);
+  const identifiers = [...new Set(parsed.customers)];
+  return db.transaction(async (tx) => {
+    const partner = await partnerAccount(tx, principal, partnerIdentifier, "MANAGE_CUSTOMER_GROUPS");
+    const group = await findGroup(tx, partner, parsed.groupId);
+    const found = (await tx.execute(
+      sql`select c.id, c.identifier from customers c where c.identifier in ${identifiers} and ${isManagedBy(sql`c`, partner.id)}`,
+    )) as unknown as { id: string; identifier: string }[];
+    if (found.length !== identifiers.length) {
+      const missing = identifiers.filter((i) => !found.some((f) => f.identifier === i));
+      throw new NotFoundError(`${missing.slice(0, 3).join(", ")}${missing.length > 3 ? " and others" : ""}: not among your customers (any more).`);
+    }
+    const ids = found.map((f) => f.id);
+    const changed = parsed.member
+      ? await tx.execute(sql`
+          insert into customer_group_members (group_id, customer_id) select ${group.id}::uuid, unnest(${sql.param(ids)}::uuid[])
+          on conflict do nothing returning customer_id`)
+      : await tx.execute(
+          sql`delete from customer_group_members where group_id = ${group.id} and customer_id = any(${sql.param(ids)}::uuid[]) returning customer_id`,
+        );
+    if (changed.length > 0) {
+      const changedIds = new Set((changed as unknown as { customer_id: string }[]).map((r) => r.customer_id));
+      await recordAudit(tx, principal, {
+        customerId: partner.id,
+        action: parsed.member ? "customer_group.customers_added" : "customer_group.customers_removed",
+        targetType: "customer_group",
+        targetId: group.id,
+        targetLabel: group.name,
+        details: {
+          count: changedIds.size,
+          customers: found
+            .filter((f) => changedIds.has(f.id))
+            .map((f) => f.identifier)
+            .slice(0, 50),
+        },
+      });
+    }
+    return { group, changed: changed.length, unchanged: ids.length - changed.length };
+  });
+}
+
+/** The partner's groups with whether one managed customer is in each (its Groups tab). */
+export async function listGroupsOfCustomer(principal: Principal, managerIdentifier: string, customerIdentifier: string) {
+  return db.transaction(async (tx) => {
+    const { customer, manager } = await authorizeManagedCustomer(tx, principal, managerIdentifier, customerIdentifier, "VIEW_CUSTOMER");
+    if (manager.kind !== "partner") return { rows: [], canManage: false };
+    const rows = (await tx.execute(sql`
+      select g.id, g.name, g.description, g.customers_count as customers,
+        exists (select 1 from customer_group_members gm where gm.group_id = g.id and gm.customer_id = ${customer.id}) as member
+      from customer_groups g where g.partner_id = ${manager.id}
+      order by member desc, lower(g.name)
+      limit 500`)) as unknown as (CustomerGroupRow & { member: boolean })[];
+    // Changing memberships is a right in the partner account, not on the customer. Someone who sees the customer
+    // without belonging to the partner (an admin of a self-managed customer above it) sees its groups, read-only.
+    const partnerAccess = await findAccountAccess(tx, principal, manager.identifier);
+    return { rows, canManage: partnerAccess?.can("MANAGE_CUSTOMER_GROUPS") ?? false };
+  });
+}

@@ -1,0 +1,414 @@
+// Deleting customers — one, a selection, a group, a subtree, or everything a filter matches — in three steps:
+// 1. at once, one statement marks them (and their sub-customers) as being deleted: they vanish from every list, count,
+//    sign-in and invitation, and nothing is destroyed yet;
+// 2. for a while (DELETION_UNDO_MINUTES) the requester or another admin can undo it: the mark goes, everything is back;
+// 3. then the worker deletes them in short chunks (people who belong nowhere else first, then the customers deepest
+//    first), each its own transaction, resuming where it stopped if it dies. The manager's audit trail keeps the record.
+import { sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import { db, type Executor } from "@/db/client";
+import { recordAudit } from "@/lib/audit";
+import { authorizeAccount, authorizeInstallation, isInScopeOf, type Principal } from "@/lib/authz";
+import { ConflictError, NotFoundError, containsPattern, fieldError, getEnv, identifierRefSchema, optionalTextSchema, parseInput } from "@/lib/core";
+import { queueEmail } from "@/lib/email";
+import { addToOutbox } from "@/lib/outbox";
+
+export const DELETION_QUEUE = "deletion";
+export const DELETION_JOB = "deletion.run";
+
+export function deletionJobId(deletionId: string, generation: number): string {
+  return generation === 0 ? `deletion-${deletionId}` : `deletion-${deletionId}-${generation}`;
+}
+
+/** Which customers a deletion takes: named ones, a group, or all that a list filter matches (each with its subtree). */
+export const deletionSelectionSchema = z.object({
+  customers: z.array(identifierRefSchema).max(1000, "Select at most 1,000 customers, or use a filter.").optional(),
+  group: z.uuid("This group doesn't exist.").optional(),
+  /** Everything the Customers list's filter matches. */
+  filter: z
+    .object({
+      q: z.string().max(100).optional(),
+      group: z.string().max(40).optional(),
+      parent: z.string().max(40).optional(),
+      quota: z.enum(["at", "near", "under"]).optional(),
+    })
+    .optional(),
+});
+export type DeletionSelection = z.input<typeof deletionSelectionSchema>;
+
+type Manager = { id: string; kind: "customer" | "partner"; partnerId: string | null; identifier: string; name: string };
+
+/** The customers a selection names within the manager's area, as a condition on `c`. */
+function selected(manager: Manager, sel: z.infer<typeof deletionSelectionSchema>): SQL {
+  const scope = isInScopeOf(sql`c`, manager);
+  const parts: SQL[] = [];
+  if (sel.customers?.length) parts.push(sql`c.identifier in ${sel.customers}`);
+  if (sel.group)
+    parts.push(
+      sql`c.id in (select gm.customer_id from customer_group_members gm join customer_groups g on g.id = gm.group_id where g.id = ${sel.group} and g.partner_id = ${manager.id})`,
+    );
+  if (sel.filter) {
+    const f = sel.filter;
+    const conds: SQL[] = [sql`true`];
+    const q = (f.q ?? "").trim();
+    if (q) {
+      const p = containsPattern(q.toLowerCase());
+      conds.push(sql`(c.name ilike ${p} or c.identifier ilike ${p} or lower(c.contact_email) like ${p}
+        or exists (select 1 from memberships m join users u on u.id = m.user_id where m.customer_id = c.id and lower(u.email) like ${p}))`);
+    }
+    if (f.group) {
+      const group = z.uuid().safeParse(f.group).success ? f.group : "00000000-0000-0000-0000-000000000000";
+      conds.push(
+        sql`c.id in (select gm.customer_id from customer_group_members gm join customer_groups g on g.id = gm.group_id where g.id = ${group} and g.partner_id = ${manager.id})`,
+      );
+    }
+    if (f.parent) {
+      const parent = identifierRefSchema.safeParse(f.parent).data ?? "";
+      conds.push(sql`c.path @> array[(select p.id from customers p where p.identifier = ${parent})]::uuid[]`);
+    }
+    if (f.quota) conds.push(sql`c.quota_state = ${f.quota}`);
+    parts.push(sql`(${sql.join(conds, sql` and `)})`);
+  }
+  if (parts.length === 0) return sql`false`;
+  return sql`(${scope} and (${sql.join(parts, sql` or `)}))`;
+}
+
+export type DeletionImpact = {
+  customers: number;
+  selected: number;
+  subCustomers: number;
+  /** People whose only memberships are in these customers: their users go too. */
+  users: number;
+  /** People who also belong elsewhere: they stay, without these memberships. */
+  usersKept: number;
+  projects: number;
+  pendingInvitations: number;
+  /** The first few, for the confirmation. */
+  sample: { identifier: string; name: string }[];
+};
+
+/**
+ * The impact of deleting the customers with ids in `ids` (a SQL set): counted set-based, in one statement. `ids` are
+ * whole subtrees, so "elsewhere" means any customer outside the set.
+ */
+async function impactOf(ex: Executor, ids: SQL, selectedCount: number): Promise<DeletionImpact> {
+  const [row] = (await ex.execute(sql`
+    with doomed as (select id from customers where id in ${ids}),
+    people as (select distinct m.user_id from memberships m where m.customer_id in (select id from doomed)),
+    kept as (select p.user_id from people p where exists (
+      select 1 from memberships m2 where m2.user_id = p.user_id and m2.customer_id not in (select id from doomed)))
+    select (select count(*)::int from doomed) as customers,
+      (select count(*)::int from people) - (select count(*)::int from kept) as users,
+      (select count(*)::int from kept) as users_kept,
+      (select count(*)::int from projects where customer_id in (select id from doomed)) as projects,
+      (select count(*)::int from invitations where customer_id in (select id from doomed) and accepted_at is null) as pending_invitations,
+      (select coalesce(json_agg(s), '[]') from (select identifier, name from customers where id in (select id from doomed) order by cardinality(path), lower(name) limit 10) s) as sample`)) as unknown as {
+    customers: number;
+    users: number;
+    users_kept: number;
+    projects: number;
+    pending_invitations: number;
+    sample: { identifier: string; name: string }[];
+  }[];
+  return {
+    customers: row.customers,
+    selected: selectedCount,
+    subCustomers: Math.max(0, row.customers - selectedCount),
+    users: row.users,
+    usersKept: row.users_kept,
+    projects: row.projects,
+    pendingInvitations: row.pending_invitations,
+    sample: row.sample,
+  };
+}
+
+/**
+ * The selected customers and every customer below them, within the manager's area and not already being deleted: the
+ * selection, and every customer with one of them among its ancestors (a hash join over each path's few entries, so
+ * 100,000 selected customers cost what 100,000 rows do).
+ */
+function subtreesOf(manager: Manager, sel: SQL): SQL {
+  const scope = isInScopeOf(sql`d`, manager);
+  return sql`(select c.id from customers c where ${sel}
+    union select d.id from customers d cross join lateral unnest(d.path) as a(id) where ${scope} and a.id in (select c.id from customers c where ${sel}))`;
+}
+
+async function managerFor(ex: Executor, principal: Principal, managerIdentifier: string, permission: "DELETE_CUSTOMERS" | "VIEW_ADMINISTRATION") {
+  const { customer } = await authorizeAccount(ex, principal, managerIdentifier, permission);
+  if (customer.kind !== "partner" && !customer.selfManaged) throw new NotFoundError("This Administration area doesn't exist.");
+  return customer;
+}
+
+/** What deleting a selection would take, for its confirmation. Nothing is changed. */
+export async function previewCustomerDeletion(principal: Principal, managerIdentifier: string, selection: DeletionSelection) {
+  const sel = parseInput(deletionSelectionSchema, selection);
+  return db.transaction(async (tx) => {
+    const manager = await managerFor(tx, principal, managerIdentifier, "DELETE_CUSTOMERS");
+    const cond = selected(manager, sel);
+    const [{ n }] = (await tx.execute(sql`select count(*)::int as n from customers c where ${cond}`)) as unknown as { n: number }[];
+    return { manager, impact: await impactOf(tx, subtreesOf(manager, cond), n) };
+  });
+}
+
+export const confirmDeletionSchema = z.object({
+  /** What the person typed: the identifier for one customer, the number of customers for several. */
+  confirmation: z.string().trim().max(100),
+  label: optionalTextSchema(200, "The description of the deletion"),
+});
+
+/**
+ * Marks the selected customers and their subtrees as being deleted, in one statement, and records the deletion with
+ * its impact; the worker takes over once the undo window has passed. A customer already being deleted (by another
+ * request, even one committed a moment ago) makes the whole request fail with nothing changed, so overlapping
+ * deletions end with each customer deleted once.
+ */
+export async function requestCustomerDeletion(
+  principal: Principal,
+  managerIdentifier: string,
+  selection: DeletionSelection,
+  input: z.input<typeof confirmDeletionSchema>,
+) {
+  const sel = parseInput(deletionSelectionSchema, selection);
+  const { confirmation, label } = parseInput(confirmDeletionSchema, input);
+  const env = getEnv();
+  return db.transaction(async (tx) => {
+    const manager = await managerFor(tx, principal, managerIdentifier, "DELETE_CUSTOMERS");
+    // Requests within one partner's customers take turns (a subtree never spans partners), so each sees what the one
+    // before it marked: an overlapping selection is refused instead of splitting a subtree between two deletions.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('customer-deletions'), hashtext(${manager.partnerId ?? manager.id}))`);
+    const cond = selected(manager, sel);
+    const chosen = (await tx.execute(sql`select c.identifier, c.name from customers c where ${cond} order by lower(c.name) limit 2`)) as unknown as {
+      identifier: string;
+      name: string;
+    }[];
+    const [{ n: selectedCount }] = (await tx.execute(sql`select count(*)::int as n from customers c where ${cond}`)) as unknown as { n: number }[];
+    if (selectedCount === 0) {
+      const busy = sel.customers?.length
+        ? ((await tx.execute(sql`select c.identifier from customers c where c.identifier in ${sel.customers} and c.deleting_at is not null
+            and c.partner_id is not distinct from ${manager.kind === "partner" ? manager.id : manager.partnerId} limit 3`)) as unknown as {
+            identifier: string;
+          }[])
+        : [];
+      if (busy.length > 0) throw new ConflictError(`${busy.map((b) => b.identifier).join(", ")} ${busy.length === 1 ? "is" : "are"} already being deleted.`);
+      throw new NotFoundError("None of these customers can be deleted from here (any more).");
+    }
+    const expected = selectedCount === 1 ? chosen[0].identifier : String(selectedCount);
+    if (confirmation.toLowerCase() !== expected)
+      throw fieldError(
+        "confirmation",
+        selectedCount === 1 ? `Type ${chosen[0].identifier} to confirm.` : `Type ${selectedCount} (the number of customers selected) to confirm.`,
+      );
+    // A customer with a sub-customer already being deleted (by another request) can't be deleted now: its deletion
+    // would have to wait for the other one, and an undo there would leave a child without a parent.
+    const [busyBelow] = (await tx.execute(sql`
+      select d.identifier from customers d cross join lateral unnest(d.path) as a(id)
+      where d.deleting_at is not null and a.id in (select c.id from customers c where ${cond}) limit 1`)) as unknown as { identifier: string }[];
+    if (busyBelow)
+      throw new ConflictError(`${busyBelow.identifier}, below the selection, is already being deleted. Wait for that deletion (or undo it), then try again.`);
+    const ids = (await tx.execute(sql`${subtreesOf(manager, cond)} order by 1`)) as unknown as { id: string }[];
+    const impact = await impactOf(tx, sql`(select unnest(${sql.param(ids.map((r) => r.id))}::uuid[]))`, selectedCount);
+    const [deletion] = (await tx.execute(sql`
+      insert into customer_deletions (manager_id, requested_by, requested_by_label, label, undo_until, customers_total, users_total, impact, customer_list)
+      values (${manager.id}, ${principal.kind === "user" ? principal.userId : null}, ${principal.kind === "user" ? `${principal.name} <${principal.email}>` : "Tenancy"},
+        ${label || (selectedCount === 1 ? `${chosen[0].name} (${chosen[0].identifier})` : `${selectedCount} customers`)},
+        now() + make_interval(secs => ${env.DELETION_UNDO_MINUTES * 60}), ${impact.customers}, ${impact.users}, ${JSON.stringify(impact)}::jsonb,
+        (select coalesce(json_agg(json_build_object('identifier', identifier, 'name', name) order by lower(name)), '[]') from customers where id = any(${sql.param(ids.map((r) => r.id))}::uuid[])))
+      returning id, label, undo_until`)) as unknown as { id: string; label: string; undo_until: string }[];
+    // The mark, in one statement; rows another deletion marked meanwhile are skipped, and then nothing may stay.
+    const marked = await tx.execute(sql`
+      update customers set deleting_at = now(), deletion_id = ${deletion.id}
+      where id = any(${sql.param(ids.map((r) => r.id))}::uuid[]) and deleting_at is null
+      returning id`);
+    if (marked.length !== ids.length)
+      throw new ConflictError("Some of these customers are already being deleted by another request. Nothing was changed; reload the list and try again.");
+    await addToOutbox(tx, { queue: DELETION_QUEUE, jobName: DELETION_JOB, jobId: deletionJobId(deletion.id, 0), payload: { deletionId: deletion.id } });
+    await recordAudit(tx, principal, {
+      customerId: manager.id,
+      action: "customer.deletion_requested",
+      targetType: "customer_deletion",
+      targetId: deletion.id,
+      targetLabel: deletion.label,
+      details: { customers: impact.customers, users: impact.users, projects: impact.projects, undo_until: deletion.undo_until },
+    });
+    return { id: deletion.id, label: deletion.label, impact, undoUntil: new Date(deletion.undo_until) };
+  });
+}
+
+export type DeletionRow = {
+  id: string;
+  label: string;
+  status: "pending" | "running" | "done" | "cancelled";
+  requested_by_label: string;
+  undo_until: Date;
+  customers_total: number;
+  users_total: number;
+  customers_done: number;
+  users_done: number;
+  impact: DeletionImpact;
+  customer_list: { identifier: string; name: string }[];
+  cancelled_by: string | null;
+  started_at: Date | null;
+  finished_at: Date | null;
+  created_at: Date;
+};
+
+const DELETION_COLUMNS = sql`id, label, status, requested_by_label, undo_until, customers_total, users_total, customers_done, users_done, impact,
+  customer_list, cancelled_by, started_at, finished_at, created_at`;
+
+/** The manager's deletions, newest first, keyset-paginated on the time they were asked for. */
+export async function listCustomerDeletions(principal: Principal, managerIdentifier: string, opts: { before?: string; limit?: number } = {}) {
+  const limit = Math.min(100, Math.max(1, opts.limit ?? 20));
+  const before = opts.before && !Number.isNaN(Date.parse(opts.before)) ? new Date(opts.before).toISOString() : null;
+  return db.transaction(async (tx) => {
+    const manager = await managerFor(tx, principal, managerIdentifier, "VIEW_ADMINISTRATION");
+    const rows = (await tx.execute(sql`
+      select ${DELETION_COLUMNS} from customer_deletions where manager_id = ${manager.id} ${before ? sql`and created_at < ${before}::timestamptz` : sql``}
+      order by created_at desc limit ${limit + 1}`)) as unknown as DeletionRow[];
+    const page = rows.slice(0, limit);
+    return { rows: page, next: rows.length > limit ? new Date(page[page.length - 1].created_at).toISOString() : null };
+  });
+}
+
+export async function getCustomerDeletion(principal: Principal, managerIdentifier: string, deletionId: string) {
+  if (!z.uuid().safeParse(deletionId).success) throw new NotFoundError("This deletion doesn't exist.");
+  return db.transaction(async (tx) => {
+    const manager = await managerFor(tx, principal, managerIdentifier, "VIEW_ADMINISTRATION");
+    const [row] = (await tx.execute(
+      sql`select ${DELETION_COLUMNS} from customer_deletions where id = ${deletionId} and manager_id = ${manager.id}`,
+    )) as unknown as DeletionRow[];
+    if (!row) throw new NotFoundError("This deletion doesn't exist.");
+    return row;
+  });
+}
+
+/**
+ * Undoes a deletion inside its window: the mark goes and every customer is back exactly as it was (nothing had been
+ * destroyed). After the window, or once the worker started, it is refused.
+ */
+export async function cancelCustomerDeletion(principal: Principal, managerIdentifier: string, deletionId: string) {
+  if (!z.uuid().safeParse(deletionId).success) throw new NotFoundError("This deletion doesn't exist.");
+  return db.transaction(async (tx) => {
+    const manager = await managerFor(tx, principal, managerIdentifier, "DELETE_CUSTOMERS");
+    const [row] = (await tx.execute(
+      sql`select id, label, status, undo_until > now() as undoable from customer_deletions where id = ${deletionId} and manager_id = ${manager.id} for update`,
+    )) as unknown as { id: string; label: string; status: string; undoable: boolean }[];
+    if (!row) throw new NotFoundError("This deletion doesn't exist.");
+    if (row.status !== "pending" || !row.undoable)
+      throw new ConflictError(row.status === "cancelled" ? "This deletion was already undone." : "The time to undo this deletion has passed; it is under way.");
+    await tx.execute(sql`update customers set deleting_at = null, deletion_id = null where deletion_id = ${row.id}`);
+    const who = principal.kind === "user" ? `${principal.name} <${principal.email}>` : "Tenancy";
+    await tx.execute(sql`update customer_deletions set status = 'cancelled', cancelled_by = ${who}, finished_at = now() where id = ${row.id}`);
+    await recordAudit(tx, principal, {
+      customerId: manager.id,
+      action: "customer.deletion_cancelled",
+      targetType: "customer_deletion",
+      targetId: row.id,
+      targetLabel: row.label,
+    });
+    return { id: row.id, label: row.label };
+  });
+}
+
+export type DeletionStep = { state: "waiting"; until: Date } | { state: "cancelled" | "done" } | { state: "progress"; customers: number; users: number };
+
+/**
+ * One short step of a deletion, for the worker: a chunk of customers, deepest first (children before parents) — their
+ * people who belong nowhere else (at most DELETION_CHUNK a step), then the customers themselves; when none is left,
+ * the record, the audit and the requester's report. Each step is its own transaction and starts from what the database says is left, so a worker
+ * that dies between steps loses nothing and repeats nothing.
+ */
+export async function runCustomerDeletionStep(principal: Principal, deletionId: string): Promise<DeletionStep> {
+  authorizeInstallation(principal, "RUN_DELETIONS");
+  const chunk = getEnv().DELETION_CHUNK;
+  return db.transaction(async (tx) => {
+    const [d] = (await tx.execute(sql`
+      select d.id, d.status, d.undo_until, d.undo_until <= now() as due, d.label, d.manager_id, d.requested_by, d.started_at, d.impact,
+        m.identifier as manager_identifier
+      from customer_deletions d join customers m on m.id = d.manager_id where d.id = ${deletionId} for update of d`)) as unknown as {
+      id: string;
+      status: DeletionRow["status"];
+      undo_until: string;
+      due: boolean;
+      label: string;
+      manager_id: string;
+      requested_by: string | null;
+      started_at: string | null;
+      impact: DeletionImpact;
+      manager_identifier: string;
+    }[];
+    if (!d || d.status === "cancelled") return { state: "cancelled" };
+    if (d.status === "done") return { state: "done" };
+    if (!d.due) return { state: "waiting", until: new Date(d.undo_until) };
+    if (d.status === "pending") await tx.execute(sql`update customer_deletions set status = 'running', started_at = now() where id = ${d.id}`);
+
+    // The next customers, deepest first (a chunk never holds a parent whose child is left for later), and the same
+    // ones again until they are gone: every step costs what its chunk holds, however many are left.
+    const next = (await tx.execute(
+      sql`select id from customers where deletion_id = ${d.id} order by cardinality(path) desc, id limit ${Math.max(1, Math.floor(chunk / 5))}`,
+    )) as unknown as { id: string }[];
+    if (next.length > 0) {
+      const ids = sql.param(next.map((r) => r.id));
+      // Their people who belong to no account outside this deletion go first, with all they hold (operators stay).
+      const users = await tx.execute(sql`
+        delete from users where id in (
+          select m.user_id from memberships m join users u on u.id = m.user_id
+          where m.customer_id = any(${ids}::uuid[]) and not u.is_operator
+            and not exists (select 1 from memberships m2 join customers c2 on c2.id = m2.customer_id
+                            where m2.user_id = m.user_id and c2.deletion_id is distinct from ${d.id})
+          limit ${chunk})
+        returning id`);
+      if (users.length >= chunk) {
+        await tx.execute(sql`update customer_deletions set users_done = users_done + ${users.length} where id = ${d.id}`);
+        return { state: "progress", customers: 0, users: users.length };
+      }
+      const reserveDays = getEnv().IDENTIFIER_RESERVATION_DAYS;
+      const gone = await tx.execute(sql`
+        with doomed as (delete from customers where id = any(${ids}::uuid[]) returning identifier)
+        insert into reserved_identifiers (identifier, reserved_until, deletion_id)
+        select identifier, now() + make_interval(days => ${reserveDays}), ${d.id}::uuid from doomed
+        on conflict (identifier) do update set reserved_until = excluded.reserved_until, deletion_id = excluded.deletion_id
+        returning identifier`);
+      await tx.execute(sql`
+        update customer_deletions set customers_done = customers_done + ${gone.length}, users_done = users_done + ${users.length} where id = ${d.id}`);
+      return { state: "progress", customers: gone.length, users: users.length };
+    }
+    // Nothing left: the record, the trail, and the report.
+    const [done] = (await tx.execute(sql`
+      update customer_deletions set status = 'done', finished_at = now() where id = ${d.id}
+      returning customers_done, users_done, started_at, finished_at`)) as unknown as {
+      customers_done: number;
+      users_done: number;
+      started_at: string;
+      finished_at: string;
+    }[];
+    await recordAudit(tx, principal, {
+      customerId: d.manager_id,
+      action: "customer.deletion_finished",
+      targetType: "customer_deletion",
+      targetId: d.id,
+      targetLabel: d.label,
+      details: { customers: done.customers_done, users: done.users_done, projects: d.impact.projects },
+    });
+    if (d.requested_by) {
+      const [requester] = (await tx.execute(sql`select name, email from users where id = ${d.requested_by}`)) as unknown as { name: string; email: string }[];
+      if (requester)
+        await queueEmail(tx, {
+          template: "deletion-report",
+          to: requester.email,
+          customerId: d.manager_id,
+          props: {
+            name: requester.name,
+            label: d.label,
+            customers: done.customers_done,
+            users: done.users_done,
+            projects: d.impact.projects,
+            usersKept: d.impact.usersKept,
+            startedAt: new Date(done.started_at).toISOString(),
+            finishedAt: new Date(done.finished_at).toISOString(),
+            deletionUrl: `${getEnv().APP_URL}/${d.manager_identifier}/admin/deletions/${d.id}`,
+          },
+        });
+    }
+    return { state: "done" };
+  });
+}

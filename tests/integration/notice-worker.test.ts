@@ -1,0 +1,170 @@
+// What the worker does after a notice is sent: e-mail copies in batches of 100 through the provider's batch call, resumed
+// without duplicates after a worker died mid-batch; reminders to those still open; one note to the sender once everyone
+// has acknowledged.
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { closeDb, db, rawSql } from "@/db/client";
+import type { RunningWorker } from "@/jobs/worker";
+import { acknowledgeNotice, remindNotice, sendNotice, type NoticeInput } from "@/lib/notices";
+import { createManagedCustomer, setAccountKind } from "@/lib/partners";
+import { FakeResend } from "../support/fake-resend";
+import { addMember, as, newAccount, newUser, SYSTEM, unique } from "../support/factories";
+import { quietOutbox, startTestWorker, useUniqueQueuePrefix, waitFor } from "../support/worker";
+
+const resend = new FakeResend();
+let worker: RunningWorker;
+
+beforeAll(async () => {
+  useUniqueQueuePrefix("notices");
+  await quietOutbox();
+  process.env.RESEND_BASE_URL = await resend.start();
+  process.env.RESEND_API_KEY = "re_test_key";
+  worker = await startTestWorker();
+});
+
+afterAll(async () => {
+  await worker?.close();
+  await resend.stop();
+  delete process.env.RESEND_API_KEY;
+  await closeDb();
+});
+
+beforeEach(() => resend.reset());
+
+async function partnerWithCustomer(people: number) {
+  const account = await newAccount({ fullName: "Wanda Worker" });
+  const partner = await setAccountKind(SYSTEM, account.customer.identifier, "partner");
+  const admin = as(account.user);
+  const customer = await createManagedCustomer(admin, partner.identifier, { name: "Many People", identifier: unique("mp") });
+  const tag = unique("p");
+  // Set-based: the people of a big customer in two statements.
+  await db.execute(sql`
+    with u as (insert into users (email, name) select ${tag} || '-' || g || '@example.test', 'Person ' || g from generate_series(1, ${people}) g returning id)
+    insert into memberships (user_id, customer_id, "group") select id, ${customer.id}, 'customer_employee' from u`);
+  return { admin, sender: account.user, partner: partner.identifier, customer };
+}
+
+const notice = (customer: string, over: Partial<NoticeInput> = {}): NoticeInput => ({
+  title: "Planned downtime",
+  body: "The platform is **down** on Sunday.",
+  mode: "all_must_read",
+  to: "customers",
+  customers: [customer],
+  ...over,
+});
+
+const batchRequests = () => resend.requests.filter((r) => r.path === "/emails/batch");
+const recipientsOf = (payloads: Record<string, unknown>[]) => payloads.map((p) => (p.to as string[])[0]);
+/** What went out through the batch call (sign-up sends its own single e-mails meanwhile). */
+const batched = () => batchRequests().flatMap((r) => r.body as Record<string, unknown>[]);
+
+describe("notice worker", () => {
+  it("sends e-mail copies in batches of 100 with an idempotency key per batch, each recipient once, personalised", async () => {
+    const w = await partnerWithCustomer(250);
+    const sent = await sendNotice(w.admin, w.partner, notice(w.customer.identifier, { emailCopy: true }));
+    await waitFor(() => Promise.resolve(batched().length >= 250), 30_000, "250 copies");
+    const requests = batchRequests();
+    expect(requests.map((r) => (r.body as unknown[]).length)).toEqual([100, 100, 50]);
+    expect(requests.map((r) => r.headers["idempotency-key"])).toEqual([1, 2, 3].map((b) => `tenancy-notice-${sent.id}-copy-r1-${b}`));
+    const to = recipientsOf(batched());
+    expect(new Set(to).size).toBe(250);
+    const first = batched()[0];
+    expect(String(first.subject)).toBe("Planned downtime");
+    expect(String(first.html)).toMatch(/Hello Person \d+/);
+    expect(String(first.html)).toContain(`/${w.customer.identifier}`);
+    expect(String(first.html)).toContain("<strong>down</strong>");
+    const rows = (await db.execute(sql`select status from notice_deliveries where notice_id = ${sent.id} order by batch`)) as unknown as { status: string }[];
+    expect(rows.map((r) => r.status)).toEqual(["sent", "sent", "sent"]);
+  });
+
+  it("resumes after a worker died mid-batch: the interrupted batch again under its key, then the rest; nobody twice, nobody missed", async () => {
+    const w = await partnerWithCustomer(230);
+    // The copies' job is held back, as if its worker had died right after recording batch 1 and before marking it sent.
+    await worker.workers.find((x) => x.name === "notices")!.pause();
+    const sent = await sendNotice(w.admin, w.partner, notice(w.customer.identifier, { emailCopy: true }));
+    const firstHundred = (await db.execute(sql`
+      select m.user_id from memberships m where m.customer_id = ${w.customer.id} order by m.user_id limit 100`)) as unknown as { user_id: string }[];
+    const ids = firstHundred.map((r) => r.user_id);
+    await db.execute(sql`insert into notice_deliveries (notice_id, run, batch, user_ids, last_user_id, idempotency_key)
+      values (${sent.id}, 'copy-r1', 1, ${sql.param(ids)}::uuid[], ${ids[ids.length - 1]}, ${`tenancy-notice-${sent.id}-copy-r1-1`})`);
+    worker.workers.find((x) => x.name === "notices")!.resume();
+    await waitFor(() => Promise.resolve(batched().length >= 230), 30_000, "230 copies");
+    await new Promise((r) => setTimeout(r, 500));
+    const to = recipientsOf(batched());
+    expect(to).toHaveLength(230);
+    expect(new Set(to).size).toBe(230);
+    expect(batchRequests().map((r) => r.headers["idempotency-key"])).toEqual([1, 2, 3].map((b) => `tenancy-notice-${sent.id}-copy-r1-${b}`));
+  });
+
+  it("reminds only those still open, and tells the sender once when everyone has acknowledged", async () => {
+    const account = await newAccount({ fullName: "Sam Sender" });
+    const partner = await setAccountKind(SYSTEM, account.customer.identifier, "partner");
+    const admin = as(account.user);
+    const customer = await createManagedCustomer(admin, partner.identifier, { name: "Two People", identifier: unique("tp") });
+    const [a, b] = [await newUser("Alma"), await newUser("Bert")];
+    await addMember(a.id, customer.id, "customer_admin");
+    await addMember(b.id, customer.id, "customer_employee");
+    const sent = await sendNotice(admin, partner.identifier, notice(customer.identifier));
+    await acknowledgeNotice(as(a), customer.identifier, sent.id);
+    await remindNotice(admin, partner.identifier, sent.id);
+    await waitFor(() => Promise.resolve(batched().length >= 1), 20_000, "the reminder");
+    expect(recipientsOf(batched())).toEqual([b.email]);
+    expect(String(batched()[0].subject)).toBe("Reminder: Planned downtime");
+
+    await acknowledgeNotice(as(b), customer.identifier, sent.id);
+    const note = await waitFor(async () => {
+      const rows = (await db.execute(
+        sql`select "to", status from outbound_emails where template = 'notice-complete' and customer_id = ${partner.id}`,
+      )) as unknown as { to: string; status: string }[];
+      return rows.length > 0 && rows[0].status === "sent" && rows;
+    });
+    expect(note).toEqual([{ to: account.user.email, status: "sent" }]);
+    // Both acknowledgements' checks ran; the note went out once.
+    await new Promise((r) => setTimeout(r, 1000));
+    const count = (await db.execute(
+      sql`select count(*)::int as n from outbound_emails where template = 'notice-complete' and customer_id = ${partner.id}`,
+    )) as unknown as { n: number }[];
+    expect(count[0].n).toBe(1);
+  });
+
+  it("schedules the automatic reminder N days after the start, and the next one N days later while someone is open", async () => {
+    const w = await partnerWithCustomer(3);
+    const sent = await sendNotice(w.admin, w.partner, notice(w.customer.identifier, { remindAfterDays: 2 }));
+    const first = await waitFor(async () => {
+      const rows = (await db.execute(sql`select payload from outbox where job_id = ${`notice-autoremind-${sent.id}-r1-1`}`)) as unknown as {
+        payload: { notBefore: string };
+      }[];
+      return rows[0];
+    });
+    const [{ starts_at }] = (await db.execute(sql`select starts_at::text from notices where id = ${sent.id}`)) as unknown as { starts_at: string }[];
+    expect(Date.parse(first.payload.notBefore) - Date.parse(starts_at)).toBe(2 * 86_400_000);
+    expect(batched()).toEqual([]);
+    // Two days later (the reminder's time made now): those open are reminded, and the next reminder is scheduled.
+    await db.execute(sql`insert into outbox (queue, job_name, job_id, payload) values ('notices', 'notices.remind', ${`test-auto-${sent.id}`},
+      ${JSON.stringify({ kind: "remind", noticeId: sent.id, revision: 1, run: "auto-r1-1", notBefore: new Date().toISOString() })}::jsonb)`);
+    await waitFor(() => Promise.resolve(batched().length >= 3), 20_000, "the automatic reminder");
+    expect(String(batched()[0].subject)).toBe("Reminder: Planned downtime");
+    await waitFor(async () => {
+      const rows = await db.execute(sql`select 1 from outbox where job_id = ${`notice-autoremind-${sent.id}-r1-2`}`);
+      return rows.length > 0;
+    });
+  });
+
+  it("announces a notice's expiry to live pages when it comes", async () => {
+    const w = await partnerWithCustomer(1);
+    const sent = await sendNotice(w.admin, w.partner, notice(w.customer.identifier, { expiresAt: new Date(Date.now() + 2500) }));
+    const events: string[] = [];
+    const listener = await rawSql().listen("notices", (payload) => events.push(payload));
+    try {
+      await waitFor(async () => (await db.execute(sql`select 1 from outbox where job_id = ${`notice-expire-${sent.id}-r1`}`)).length > 0);
+      events.length = 0;
+      await waitFor(() => Promise.resolve(events.some((e) => JSON.parse(e).n === sent.id)), 15_000, "the expiry's announcement");
+      const [{ expired }] = (await db.execute(sql`select expires_at <= now() as expired from notices where id = ${sent.id}`)) as unknown as {
+        expired: boolean;
+      }[];
+      expect(expired).toBe(true);
+    } finally {
+      await listener.unlisten();
+    }
+  });
+});
