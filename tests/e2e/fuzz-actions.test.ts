@@ -20,6 +20,7 @@ import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
+import type postgres from "postgres";
 import { closeDb, db, rawSql } from "@/db/client";
 import { emailVerifications, passwordResets, type Customer, type Project, type User } from "@/db/schema";
 import { createCustomerGroup, setCustomerGroupMembership } from "@/lib/customer-groups";
@@ -84,25 +85,35 @@ function norm(row: Row): Row {
   return out;
 }
 
-async function readTables(): Promise<Snap["rows"]> {
-  const sql = rawSql();
-  const pairs = await Promise.all(
-    Object.entries(TABLES).map(async ([t, q]) => [t, new Map((await sql.unsafe(q)).map((r) => [String(r.id), norm(r)]))] as const),
-  );
+type Tx = postgres.TransactionSql;
+
+/**
+ * Reads in one snapshot of the database (a read-only repeatable-read transaction): a write that commits while the
+ * tables are read is seen whole or not at all, never as its customer row in one window and its audit row in the next.
+ */
+const consistently = <T>(work: (sql: Tx) => Promise<T>) => rawSql().begin("isolation level repeatable read read only", work) as Promise<T>;
+
+async function readTables(sql: Tx): Promise<Snap["rows"]> {
+  const pairs = [];
+  for (const [t, q] of Object.entries(TABLES)) pairs.push([t, new Map((await sql.unsafe(q)).map((r) => [String(r.id), norm(r)]))] as const);
   return Object.fromEntries(pairs);
 }
 
-async function snapshot(): Promise<Snap> {
-  const sql = rawSql();
-  const max: Record<string, string> = {};
-  for (const t of Object.keys(APPENDED)) max[t] = String((await sql.unsafe(`select coalesce(max(id), 0)::text as m from ${t}`))[0].m);
-  return { rows: await readTables(), max };
+function snapshot(): Promise<Snap> {
+  return consistently(async (sql) => {
+    const max: Record<string, string> = {};
+    for (const t of Object.keys(APPENDED)) max[t] = String((await sql.unsafe(`select coalesce(max(id), 0)::text as m from ${t}`))[0].m);
+    return { rows: await readTables(sql), max };
+  });
 }
 
 /** What changed since `before`, and the new state to compare the next post with. */
-async function observe(before: Snap): Promise<{ after: Snap; diff: Change[] }> {
-  const sql = rawSql();
-  const rows = await readTables();
+function observe(before: Snap): Promise<{ after: Snap; diff: Change[] }> {
+  return consistently((sql) => changesSince(sql, before));
+}
+
+async function changesSince(sql: Tx, before: Snap): Promise<{ after: Snap; diff: Change[] }> {
+  const rows = await readTables(sql);
   const diff: Change[] = [];
   for (const [table, now] of Object.entries(rows)) {
     const then = before.rows[table];
@@ -423,8 +434,11 @@ function examplesFor(fields: string[], valid: Record<string, fc.Arbitrary<string
 /** What multipart encoding makes of a value: newlines as CRLF, lone surrogates as U+FFFD. */
 const onTheWire = (v: string) => v.replace(/\r\n|\r|\n/g, "\r\n").replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
 
-/** The form's entries, and the values the action reads (the last string value of each name, as the adapter takes them). */
-function entriesFor(fields: string[], input: Input): { entries: Entry[]; sent: Map<string, string> } {
+/**
+ * The form's entries, the values the action reads (the last string value of each name, as the adapter takes them) and
+ * every string value posted per name (a name posted twice may reach the action either way once the framework decoded it).
+ */
+function entriesFor(fields: string[], input: Input): { entries: Entry[]; sent: Map<string, string>; posted: Map<string, string[]> } {
   const entries: Entry[] = [];
   fields.forEach((name, i) => {
     const f = input.fields[i];
@@ -437,13 +451,18 @@ function entriesFor(fields: string[], input: Input): { entries: Entry[]; sent: M
   });
   entries.push(...input.extras);
   const sent = new Map<string, string>();
-  for (const [k, v] of entries) if (typeof v === "string" && !k.startsWith("$")) sent.set(k, onTheWire(v));
-  return { entries, sent };
+  const posted = new Map<string, string[]>();
+  for (const [k, v] of entries)
+    if (typeof v === "string" && !k.startsWith("$")) {
+      sent.set(k, onTheWire(v));
+      posted.set(k, [...(posted.get(k) ?? []), onTheWire(v)]);
+    }
+  return { entries, sent, posted };
 }
 
 // ---- the actions --------------------------------------------------------------------------------------------------
 
-type Ctx = { diff: Change[]; sent: Map<string, string>; after: Snap; before: Snap; res: Answer };
+type Ctx = { diff: Change[]; sent: Map<string, string>; posted: Map<string, string[]>; after: Snap; before: Snap; res: Answer };
 type Spec = {
   action: string;
   jar: () => Jar;
@@ -692,6 +711,12 @@ const customersOf = (snap: Snap, customerId: string, table: "memberships" | "pro
   [...snap.rows[table].values()].filter((r) => r.customer_id === customerId);
 /** The account an identifier field names, as the identifier schema reads it (trimmed). */
 const named = (snap: Snap, identifier: string | undefined) => [...snap.rows.customers.values()].find((r) => r.identifier === identifier?.trim());
+/** The customer one of the posted values names that the change concerns (a field posted twice names either). */
+function namedOnce(snap: Snap, c: Change, values: string[] | undefined): Row | undefined {
+  const rows = (values ?? []).map((v) => named(snap, v)).filter((r): r is Row => r !== undefined);
+  const row = rowOf(c);
+  return rows.find((r) => r.id === c.id || r.id === row.customer_id || r.id === row.id) ?? rows.at(-1);
+}
 /** Whether the customer sits below `ancestorId` in the hierarchy (other forms create customers under the partner too). */
 function below(snap: Snap, customerId: string, ancestorId: string): boolean {
   let row = snap.rows.customers.get(customerId);
@@ -713,8 +738,8 @@ const specs: Spec[] = [
     path: () => `/operator?q=${w.kindTarget.customer.identifier}`,
     form: 'input[name="kind"]',
     valid: () => ({ account: oneOf(w.kindTarget.customer.identifier), kind: oneOf("partner", "customer") }),
-    allow: (c, { before, sent }) => {
-      const target = named(before, sent.get("account"))?.id;
+    allow: (c, { before, posted }) => {
+      const target = namedOnce(before, c, posted.get("account"))?.id;
       return (
         (is(c, "customers", "update") && c.id === target && only(c, "kind", "updated_at")) ||
         (is(c, "memberships", "update") && c.before!.customer_id === target && only(c, "group")) ||
@@ -741,8 +766,8 @@ const specs: Spec[] = [
     path: () => `/operator?q=${w.quotaTarget.identifier}`,
     form: 'input[name="quota"]',
     valid: () => ({ account: oneOf(w.quotaTarget.identifier), quota: aQuota }),
-    allow: (c, { before, sent }) => {
-      const target = named(before, sent.get("account"));
+    allow: (c, { before, posted }) => {
+      const target = namedOnce(before, c, posted.get("account"));
       return (
         (is(c, "customers", "update") && c.id === target?.id && only(c, "project_quota", "updated_at")) ||
         (target !== undefined && auditedFor(target.id as string, target.parent_id as string | null)(c))
@@ -1829,7 +1854,7 @@ async function fuzz(spec: Spec): Promise<string[]> {
   const examples = examplesFor(fields, valid, spec.good).map((e) => [e] as [Input]);
   await fc.assert(
     fc.asyncProperty(inputFor(fields, valid), async (input) => {
-      const { entries, sent } = entriesFor(fields, input);
+      const { entries, sent, posted } = entriesFor(fields, input);
       const jar = spec.jar();
       const via = noJs ? input.via : "js";
       const res = via === "form" ? await post(jar, path, [...action, ...entries]) : await postJs(jar, path, actionId!, entries);
@@ -1848,7 +1873,7 @@ async function fuzz(spec: Spec): Promise<string[]> {
           ).join(" | "),
           showEntries(entries).slice(0, 300),
         );
-      const ctx: Ctx = { diff, sent, after, before, res };
+      const ctx: Ctx = { diff, sent, posted, after, before, res };
       row.inputs++;
       if (diff.length) row.wrote++;
       if (res.status >= 500) row["5xx"]++;

@@ -20,7 +20,7 @@ import {
 } from "@/lib/queues";
 import { ANONYMOUS, as, newUser, unique } from "../support/factories";
 import { FakeResend } from "../support/fake-resend";
-import { quietOutbox, startTestWorker, useUniqueQueuePrefix, waitFor } from "../support/worker";
+import { quietOutbox, startTestWorker, useUniqueQueuePrefix, waitFor, withoutSweeps } from "../support/worker";
 
 const resend = new FakeResend();
 let worker: RunningWorker;
@@ -116,47 +116,50 @@ async function allUndelivered() {
 
 describe("failed jobs", () => {
   it("counts them, shows the reason, and a retry runs the job again until it succeeds", async () => {
-    // An e-mail whose job failed (the provider was down for all its attempts, say); the record still says queued.
-    const [email] = await db
-      .insert(outboundEmails)
-      .values({
-        template: "welcome",
-        to: `${unique("job")}@example.test`,
-        props: { name: "Jo", accountName: "Jobs Ltd", identifier: "jobs-ltd", accountUrl: "http://x/y" },
-      })
-      .returning();
-    const jobId = `email-${email.id}`;
-    const before = await emailCounts();
-    await worker.close();
-    try {
-      await failJobByHand(jobId, { emailId: email.id }, "Resend answered 503: provider down");
-    } finally {
-      worker = await startTestWorker();
-    }
-    const after = await emailCounts();
-    expect(after).toMatchObject({ name: "email", paused: false, failed: before.failed + 1 });
+    // No sweep may run meanwhile: one would find the e-mail still queued with its job failed and send it itself.
+    await withoutSweeps(async () => {
+      // An e-mail whose job failed (the provider was down for all its attempts, say); the record still says queued.
+      const [email] = await db
+        .insert(outboundEmails)
+        .values({
+          template: "welcome",
+          to: `${unique("job")}@example.test`,
+          props: { name: "Jo", accountName: "Jobs Ltd", identifier: "jobs-ltd", accountUrl: "http://x/y" },
+        })
+        .returning();
+      const jobId = `email-${email.id}`;
+      const before = await emailCounts();
+      await worker.close();
+      try {
+        await failJobByHand(jobId, { emailId: email.id }, "Resend answered 503: provider down");
+      } finally {
+        worker = await startTestWorker();
+      }
+      const after = await emailCounts();
+      expect(after).toMatchObject({ name: "email", paused: false, failed: before.failed + 1 });
 
-    const list = await listFailedJobs(operator, "email");
-    const failed = list.rows.find((j) => j.id === jobId);
-    expect(failed, "the failed job is listed").toBeDefined();
-    expect(failed).toMatchObject({ name: "email.send", reason: "Resend answered 503: provider down", attemptsMade: 1, attempts: 1 });
-    expect(failed!.data).toContain(email.id);
-    expect(list.total).toBe(after.failed);
-    expect(deliveredFor(email.id)).toHaveLength(0);
+      const list = await listFailedJobs(operator, "email");
+      const failed = list.rows.find((j) => j.id === jobId);
+      expect(failed, "the failed job is listed").toBeDefined();
+      expect(failed).toMatchObject({ name: "email.send", reason: "Resend answered 503: provider down", attemptsMade: 1, attempts: 1 });
+      expect(failed!.data).toContain(email.id);
+      expect(list.total).toBe(after.failed);
+      expect(deliveredFor(email.id)).toHaveLength(0);
 
-    await retryFailedJob(operator, "email", jobId);
-    const sent = await waitFor(async () => {
-      const e = await emailRow(email.id);
-      return e.status === "sent" ? e : null;
+      await retryFailedJob(operator, "email", jobId);
+      const sent = await waitFor(async () => {
+        const e = await emailRow(email.id);
+        return e.status === "sent" ? e : null;
+      });
+      expect(sent.transport).toBe("resend");
+      expect(deliveredFor(email.id)).toHaveLength(1);
+      await waitFor(async () => (await emailCounts()).failed === before.failed, 5000, "the failed count to drop");
+      expect((await listFailedJobs(operator, "email")).rows.map((j) => j.id)).not.toContain(jobId);
+      // Only a failed job can be retried; one that is gone or unknown is not found.
+      await expectCode(retryFailedJob(operator, "email", jobId), "conflict");
+      await expectCode(retryFailedJob(operator, "email", "no-such-job"), "not_found");
+      await expectCode(listFailedJobs(operator, "no-such-queue"), "not_found");
     });
-    expect(sent.transport).toBe("resend");
-    expect(deliveredFor(email.id)).toHaveLength(1);
-    await waitFor(async () => (await emailCounts()).failed === before.failed, 5000, "the failed count to drop");
-    expect((await listFailedJobs(operator, "email")).rows.map((j) => j.id)).not.toContain(jobId);
-    // Only a failed job can be retried; one that is gone or unknown is not found.
-    await expectCode(retryFailedJob(operator, "email", jobId), "conflict");
-    await expectCode(retryFailedJob(operator, "email", "no-such-job"), "not_found");
-    await expectCode(listFailedJobs(operator, "no-such-queue"), "not_found");
   });
 });
 

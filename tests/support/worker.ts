@@ -4,7 +4,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { sql } from "drizzle-orm";
-import { db } from "@/db/client";
+import { db, rawSql } from "@/db/client";
+import { SWEEP_LOCK_KEY } from "@/jobs/sweep";
 import { startWorker, type RunningWorker } from "@/jobs/worker";
 import { createLogger, setLogSink } from "@/lib/core";
 
@@ -22,6 +23,24 @@ export function useUniqueQueuePrefix(label: string): string {
 export async function startTestWorker(opts: { sweepIntervalMs?: number } = {}): Promise<RunningWorker> {
   setLogSink(captureSink);
   return startWorker({ logger: createLogger(captureSink, "debug"), pollMs: 200, sweepIntervalMs: opts.sweepIntervalMs });
+}
+
+/**
+ * Runs `work` while this test holds the sweep's advisory lock, so no sweep of any process re-enqueues pending work
+ * meanwhile (they skip a round and try again later): for a test that must see a job's effect come from its own action.
+ */
+export async function withoutSweeps<T>(work: () => Promise<T>): Promise<T> {
+  const conn = await rawSql().reserve();
+  try {
+    await conn`select pg_advisory_lock(${SWEEP_LOCK_KEY}::bigint)`;
+    try {
+      return await work();
+    } finally {
+      await conn`select pg_advisory_unlock(${SWEEP_LOCK_KEY}::bigint)`;
+    }
+  } finally {
+    conn.release();
+  }
 }
 
 export async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000, label = "condition"): Promise<T> {
