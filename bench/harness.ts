@@ -47,7 +47,8 @@ export type Latencies = { p50: number; p95: number; n: number };
  */
 export async function latencies(
   fn: () => Promise<unknown>,
-  opts: { n: number; concurrency: number; warmup?: number; budgetMs?: number; minN?: number },
+  /** `stop`: no request starts once it says so (e.g. when the work being measured alongside has finished). */
+  opts: { n: number; concurrency: number; warmup?: number; budgetMs?: number; minN?: number; stop?: () => boolean },
 ): Promise<Latencies> {
   for (let i = 0; i < (opts.warmup ?? 0); i++) await fn();
   const times: number[] = [];
@@ -55,7 +56,7 @@ export async function latencies(
   const budget = opts.budgetMs ?? Infinity;
   const minN = Math.min(opts.minN ?? opts.n, opts.n);
   let issued = 0;
-  const more = () => issued < opts.n && (issued < minN || Date.now() - started < budget);
+  const more = () => !opts.stop?.() && issued < opts.n && (issued < minN || Date.now() - started < budget);
   await Promise.all(
     Array.from({ length: opts.concurrency }, async () => {
       while (more()) {

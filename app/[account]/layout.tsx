@@ -55,7 +55,7 @@ export default async function AccountLayout({ children, params }: { children: Re
             />
           </div>
         </div>
-        <nav aria-label="Account" className="mx-auto flex max-w-6xl gap-1 overflow-x-auto px-4 pb-2">
+        <nav aria-label="Account" className="scroll-hint mx-auto flex max-w-6xl gap-1 overflow-x-auto px-4 pb-2">
           {nav.map((n) => (
             <NavLink key={n.href} href={n.href}>
               {n.label}

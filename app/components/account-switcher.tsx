@@ -1,7 +1,6 @@
 "use client";
 import Link from "next/link";
-import { useEffect, useRef } from "react";
-import { usePathname } from "next/navigation";
+import { useMenu } from "./use-menu";
 
 /** `trail`: the names above the account, from its managing partner down to its parent. */
 type Account = { identifier: string; name: string; kind: "customer" | "partner"; trail?: string[] };
@@ -12,11 +11,7 @@ function where(trail: string[] | undefined) {
 }
 
 export function AccountSwitcher({ current, accounts }: { current: Account; accounts: Account[] }) {
-  const ref = useRef<HTMLDetailsElement>(null);
-  const pathname = usePathname();
-  useEffect(() => {
-    if (ref.current) ref.current.open = false;
-  }, [pathname]);
+  const ref = useMenu();
   return (
     <details ref={ref} className="relative" data-testid="account-switcher">
       <summary

@@ -27,7 +27,12 @@ export function ConfirmButton({
         {children}
       </button>
       <button ref={submit} type="submit" hidden tabIndex={-1} aria-hidden />
-      <dialog ref={dialog} className="m-auto w-[min(28rem,calc(100vw-2rem))] rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40" aria-label={title}>
+      {/* The dialog inherits text styles from where it sits (a table cell that doesn't wrap, a right-aligned column): it resets them. */}
+      <dialog
+        ref={dialog}
+        className="m-auto max-h-[calc(100dvh-2rem)] w-[min(28rem,calc(100vw-2rem))] overflow-auto rounded-lg p-0 text-left font-normal whitespace-normal break-words shadow-xl backdrop:bg-slate-900/40"
+        aria-label={title}
+      >
         <div className="space-y-3 p-5">
           <h2 className="text-lg font-semibold">{title}</h2>
           <div className="text-sm text-slate-700">{message}</div>

@@ -1,18 +1,12 @@
 "use client";
 import Link from "next/link";
-import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
-import { useEffect, useRef } from "react";
+import { useMenu } from "./use-menu";
 
 type Item = { href: string; label: string };
 
 export function SettingsMenu({ name, email, items }: { name: string; email: string; items: Item[] }) {
-  // The layout survives client-side navigation: close the menu once one of its links has been followed.
-  const ref = useRef<HTMLDetailsElement>(null);
-  const pathname = usePathname();
-  useEffect(() => {
-    if (ref.current) ref.current.open = false;
-  }, [pathname]);
+  const ref = useMenu();
   return (
     <details ref={ref} className="relative" data-testid="settings-menu">
       <summary className="btn-icon cursor-pointer list-none" aria-label="Settings menu">

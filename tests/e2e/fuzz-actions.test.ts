@@ -76,7 +76,7 @@ const APPENDED: Record<string, string> = {
   outbox: `select o.id::text as id, o.queue, o.job_id from outbox o where o.id > $1::bigint and o.job_id not like 'notice-autoremind-%' and o.job_id not like 'notice-expire-%'
     and not exists (select 1 from outbound_emails e where o.queue = 'email' and e.id::text = o.payload->>'emailId' and e.template = 'notice-complete')
     order by o.id`,
-  audit_events: `select id::text as id, customer_id, actor_id, action from audit_events where id > $1::bigint and action <> 'invitation.delivery_failed' order by id`,
+  audit_events: `select id::text as id, customer_id, actor_id, action, xmin::text as tx, created_at from audit_events where id > $1::bigint and action <> 'invitation.delivery_failed' order by id`,
 };
 
 function norm(row: Row): Row {
@@ -777,7 +777,10 @@ const specs: Spec[] = [
       const changed = diff.find((c) => is(c, "customers", "update"));
       const audits = count(diff, "audit_events", "insert");
       const expected = !changed ? 0 : changed.after!.parent_id ? 2 : 1;
-      if (audits !== expected) return `quota changed: ${Boolean(changed)}, audit events: ${audits} (expected ${expected}: the customer's and its partner's)`;
+      if (audits !== expected)
+        return `quota changed: ${Boolean(changed)}, audit events: ${audits} (${inserted(diff, "audit_events")
+          .map((a) => `${a.action} for ${a.customer_id} (#${a.id}, tx ${a.tx}, at ${a.created_at})`)
+          .join(", ")}; expected ${expected}: the customer's and its partner's)`;
       if (!changed) return null;
       const quota = changed.after!.project_quota as number;
       const used = customersOf(after, changed.id, "projects").length;
@@ -1865,7 +1868,8 @@ async function fuzz(spec: Spec): Promise<string[]> {
           via,
           res.status,
           res.location,
-          diff.length,
+          diff.map((c) => `${c.op} ${c.table} ${c.id}${c.table === "audit_events" ? ` #tx ${c.after!.tx} ${c.after!.created_at}` : ""}`).join("; "),
+          new Date().toISOString(),
           (
             res.text.match(/role="(alert|status)"[^>]*>[^<]{0,200}|data-field-error="[^"]*"[^>]*>[^<]{0,200}|"(error|message)":"[^"]{0,200}"/g) ?? [
               JSON.stringify(res.text.slice(0, 200)),

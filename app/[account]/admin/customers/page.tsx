@@ -45,7 +45,8 @@ export default async function CustomersPage({
   const manage = can("CREATE_CUSTOMERS");
   const canDelete = can("DELETE_CUSTOMERS");
   // Rows get checkboxes when there is something to do with a selection: group them, or delete them.
-  const selectable = (isPartner && can("MANAGE_CUSTOMER_GROUPS") && (groups?.rows.length ?? 0) > 0) || canDelete;
+  const canNotify = isPartner && can("SEND_NOTICES");
+  const selectable = (isPartner && can("MANAGE_CUSTOMER_GROUPS") && (groups?.rows.length ?? 0) > 0) || canDelete || canNotify;
   const base = `/${manager.identifier}/admin/customers`;
   // Only non-default values go into links, so the plain first page stays a plain URL.
   const listParams = {
@@ -203,6 +204,7 @@ export default async function CustomersPage({
                   groups={isPartner && can("MANAGE_CUSTOMER_GROUPS") ? (groups?.rows ?? []) : []}
                   currentGroup={group}
                   canDelete={canDelete}
+                  canNotify={canNotify}
                   deleteAllHref={
                     filtered
                       ? withParams(`/${manager.identifier}/admin/deletions/new`, {}, { all: "1", q: q || undefined, filterGroup: group, parent, quota })
@@ -250,7 +252,7 @@ export default async function CustomersPage({
                 </td>
               ) : null}
               <td className="max-w-[16rem] min-w-[11rem] font-medium break-words">
-                <Link href={`${base}/${c.identifier}`} className="text-blue-800 hover:underline">
+                <Link href={`${base}/${c.identifier}`} className="line-clamp-2 text-blue-800 [overflow-wrap:anywhere] hover:underline" title={c.name}>
                   {c.name}
                 </Link>
                 {c.self_managed ? <span className="ml-2 rounded bg-violet-50 px-1.5 py-0.5 text-xs font-normal text-violet-800">self-managed</span> : null}

@@ -13,12 +13,14 @@ export function SelectionBar({
   groups,
   currentGroup,
   canDelete,
+  canNotify,
   deleteAllHref,
 }: {
   account: string;
   groups: { id: string; name: string }[];
   currentGroup?: string;
   canDelete: boolean;
+  canNotify: boolean;
   /** The confirmation of deleting everything the list's filter matches, when the list is filtered. */
   deleteAllHref?: string;
 }) {
@@ -34,9 +36,16 @@ export function SelectionBar({
       <input type="hidden" name="account" value={account} />
       <div className="flex flex-wrap items-center gap-2 text-sm">
         <span className="font-medium" aria-live="polite" data-testid="selected-count">
-          {selected === 0 ? `Select customers to ${groups.length > 0 ? "group" : "delete"} them` : `${selected} selected`}
+          {selected === 0
+            ? `Select customers to ${[groups.length > 0 && "group", canNotify && "notify", canDelete && "delete"].filter(Boolean).join(", ")} them`
+            : `${selected} selected`}
         </span>
         {groups.length > 0 ? <GroupControls groups={groups} currentGroup={currentGroup} pending={pending} /> : null}
+        {canNotify ? (
+          <button type="submit" formAction={`/${account}/admin/notices/new`} formMethod="get" formNoValidate className="btn btn-secondary">
+            Send a notice…
+          </button>
+        ) : null}
         {canDelete ? (
           <button type="submit" formAction={`/${account}/admin/deletions/new`} formMethod="get" formNoValidate className="btn btn-danger">
             Delete selected…

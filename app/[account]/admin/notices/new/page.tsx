@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { firstParams, type SearchParams } from "@/lib/core";
+import type { SearchParams } from "@/lib/core";
 import { listCustomerGroups } from "@/lib/customer-groups";
 import { getAdminContext } from "../../admin-context";
 import { ComposeNoticeForm } from "./compose-form";
+
+const MAX_PREFILLED = 1000;
 
 export const metadata: Metadata = { title: "New notice · Administration" };
 
@@ -13,14 +15,20 @@ export default async function NewNoticePage({
   searchParams,
 }: {
   params: Promise<{ account: string }>;
-  searchParams: Promise<SearchParams<"customer">>;
+  searchParams: Promise<SearchParams<"customer" | "customers">>;
 }) {
   const { account } = await params;
-  const sp = firstParams(await searchParams, ["customer"]);
+  const sp = await searchParams;
   const { principal, customer: partner, can } = await getAdminContext(account);
   if (partner.kind !== "partner" || !can("SEND_NOTICES")) notFound();
   const groups = await listCustomerGroups(principal, partner.identifier, { limit: 200 });
-  const customer = /^[a-z0-9-]{1,40}$/.test(sp.customer ?? "") ? sp.customer! : "";
+  // From a row's envelope (?customer=) or the rows ticked in the Customers list (?customers=a&customers=b); whatever
+  // is not identifier-shaped is dropped here, and the server checks each one again when the notice is sent.
+  const customer = [sp.customer ?? [], sp.customers ?? []]
+    .flat()
+    .filter((c) => /^[a-z0-9-]{1,40}$/.test(c))
+    .slice(0, MAX_PREFILLED)
+    .join("\n");
   return (
     <div className="space-y-6">
       <div>
