@@ -70,13 +70,14 @@ const TABLES: Record<string, string> = {
   notice_targets: `select notice_id || '/' || customer_id as id, notice_id, customer_id, live_from, live_until from notice_targets`,
   notice_acknowledgements: `select notice_id || '/' || user_id || '/' || customer_id || '/' || revision as id, notice_id, user_id, customer_id, revision, mode from notice_acknowledgements`,
 };
-// Append-only tables: the rows after the last one seen (the worker's own delivery-failure events aside).
+// Append-only tables: the rows after the last one seen (the worker's own delivery-failure events aside), in the order
+// of their numeric ids (ORDER BY names the table's column: the text alias `id` would sort "100" before "99").
 const APPENDED: Record<string, string> = {
   // Minus what the worker enqueues on its own: a notice's automatic reminder and expiry, and the note to its sender.
   outbox: `select o.id::text as id, o.queue, o.job_id from outbox o where o.id > $1::bigint and o.job_id not like 'notice-autoremind-%' and o.job_id not like 'notice-expire-%'
     and not exists (select 1 from outbound_emails e where o.queue = 'email' and e.id::text = o.payload->>'emailId' and e.template = 'notice-complete')
     order by o.id`,
-  audit_events: `select id::text as id, customer_id, actor_id, action, xmin::text as tx, created_at from audit_events where id > $1::bigint and action <> 'invitation.delivery_failed' order by id`,
+  audit_events: `select id::text as id, customer_id, actor_id, action, xmin::text as tx, created_at from audit_events where id > $1::bigint and action <> 'invitation.delivery_failed' order by audit_events.id`,
 };
 
 function norm(row: Row): Row {
@@ -132,7 +133,8 @@ async function changesSince(sql: Tx, before: Snap): Promise<{ after: Snap; diff:
     for (const r of await sql.unsafe(q, [before.max[table]])) {
       const after = norm(r);
       diff.push({ table, op: "insert", id: String(after.id), after, cols: Object.keys(after) });
-      max[table] = String(after.id);
+      // By number: the ids come back as text, and "100" sorts before "99".
+      if (BigInt(after.id as string) > BigInt(max[table])) max[table] = String(after.id);
     }
   }
   return { after: { rows, max }, diff };
