@@ -1,7 +1,7 @@
 // A partner's own groups of managed customers (ThingsBoard's customer groups). Every managed customer is in the
 // implicit "All", which is not stored; a stored group is a name, a description and its members. Deleting a group never
 // deletes a customer. The database refuses a member the group's partner doesn't manage.
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { db, type Executor } from "@/db/client";
 import { customerGroups, type Customer } from "@/db/schema";
@@ -23,10 +23,20 @@ async function partnerAccount(ex: Executor, principal: Principal, partnerIdentif
   return customer;
 }
 
+/**
+ * A group's count without its customers being deleted: the counter holds every member row, and a marked customer's
+ * rows stay (an undo puts it back as it was) until the worker deletes it. Deletions are few and short-lived, so the
+ * correction reads only the marked customers (a partial index), not the group's members.
+ */
+const liveCount = (g: SQL, partnerId: string) => sql`(${g}.customers_count - coalesce((
+  select count(*) from customers c join customer_group_members gm on gm.customer_id = c.id
+  where c.deletion_id is not null and c.partner_id = ${partnerId} and gm.group_id = ${g}.id), 0))::int`;
+
 async function findGroup(ex: Executor, partner: Customer, groupId: string, lock = false) {
   if (!z.uuid().safeParse(groupId).success) throw new NotFoundError(GROUP_NOT_FOUND);
   const rows = (await ex.execute(
-    sql`select id, name, description, customers_count as customers from customer_groups where id = ${groupId} and partner_id = ${partner.id} ${lock ? sql`for update` : sql``}`,
+    sql`select g.id, g.name, g.description, ${liveCount(sql`g`, partner.id)} as customers from customer_groups g
+      where g.id = ${groupId} and g.partner_id = ${partner.id} ${lock ? sql`for update of g` : sql``}`,
   )) as unknown as CustomerGroupRow[];
   if (!rows[0]) throw new NotFoundError(GROUP_NOT_FOUND);
   return rows[0];
@@ -44,11 +54,11 @@ export async function listCustomerGroups(principal: Principal, partnerIdentifier
     const partner = await partnerAccount(tx, principal, partnerIdentifier, "VIEW_ADMINISTRATION");
     const q = (opts.q ?? "").trim().slice(0, 100);
     const rows = (await tx.execute(sql`
-      select id, name, description, customers_count as customers from customer_groups
-      where partner_id = ${partner.id}
-        ${q ? sql`and name ilike ${containsPattern(q)}` : sql``}
-        ${opts.after ? sql`and lower(name) > lower(${opts.after.replace(/\0/g, "")})` : sql``}
-      order by lower(name)
+      select g.id, g.name, g.description, ${liveCount(sql`g`, partner.id)} as customers from customer_groups g
+      where g.partner_id = ${partner.id}
+        ${q ? sql`and g.name ilike ${containsPattern(q)}` : sql``}
+        ${opts.after ? sql`and lower(g.name) > lower(${opts.after.replace(/\0/g, "")})` : sql``}
+      order by lower(g.name)
       limit ${limit + 1}`)) as unknown as CustomerGroupRow[];
     const page = rows.slice(0, limit);
     return { rows: page, next: rows.length > limit ? page[page.length - 1].name : null };
@@ -190,7 +200,7 @@ export async function listGroupsOfCustomer(principal: Principal, managerIdentifi
     const { customer, manager } = await authorizeManagedCustomer(tx, principal, managerIdentifier, customerIdentifier, "VIEW_CUSTOMER");
     if (manager.kind !== "partner") return { rows: [], canManage: false };
     const rows = (await tx.execute(sql`
-      select g.id, g.name, g.description, g.customers_count as customers,
+      select g.id, g.name, g.description, ${liveCount(sql`g`, manager.id)} as customers,
         exists (select 1 from customer_group_members gm where gm.group_id = g.id and gm.customer_id = ${customer.id}) as member
       from customer_groups g where g.partner_id = ${manager.id}
       order by member desc, lower(g.name)

@@ -126,3 +126,26 @@ it("delivers Single read only and All must read notices live, and tracks them to
   expect((await s.goto(`${baseUrl}/${customer.identifier}/notices`))!.status()).toBe(404);
   expect((await s.goto(`${baseUrl}/${partner}/admin/notices`))!.status()).toBe(404);
 });
+
+it("composes a notice for the customers ticked in the Customers list", async () => {
+  const tag = unique("s").slice(2, 8);
+  const owner = await newAccount({ fullName: "Sami Selector", accountName: `Selecting Partner ${tag}` });
+  const partner = (await setAccountKind(SYSTEM, owner.customer.identifier, "partner")).identifier;
+  const picked = [];
+  for (const name of ["Alder", "Birch", "Cedar"])
+    picked.push(await createManagedCustomer(as(owner.user), partner, { name: `${name} ${tag}`, identifier: `${name.toLowerCase()}-${tag}` }));
+  const page = await (await browser().newContext(DESKTOP)).newPage();
+  await signInViaUi(page, baseUrl, owner.user.email, PASSWORD);
+  await page.goto(`${baseUrl}/${partner}/admin/customers`);
+  await page.getByRole("checkbox", { name: `Select ${picked[0].name}` }).check();
+  await page.getByRole("checkbox", { name: `Select ${picked[2].name}` }).check();
+  await page.getByRole("button", { name: "Send a notice…" }).click();
+  await page.waitForURL((url) => url.pathname.endsWith("/admin/notices/new"));
+  const form = page.getByRole("form", { name: "New notice" });
+  // The two ticked, not the third; the preview counts them.
+  expect((await form.getByLabel("Customer identifiers").inputValue()).split(/\s+/).sort()).toEqual([picked[0].identifier, picked[2].identifier].sort());
+  await form.getByLabel("Title").fill("Maintenance window");
+  await form.getByLabel("Message").fill("Saturday night.");
+  await form.getByRole("button", { name: "Preview" }).click();
+  await expect.poll(() => form.textContent()).toContain("2 customers");
+});

@@ -5,7 +5,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, db } from "@/db/client";
 import { findAccountAccess } from "@/lib/authz";
-import { createCustomerGroup, setCustomerGroupMembership } from "@/lib/customer-groups";
+import { createCustomerGroup, getCustomerGroup, listCustomerGroups, setCustomerGroupMembership } from "@/lib/customer-groups";
 import {
   cancelCustomerDeletion,
   getCustomerDeletion,
@@ -157,9 +157,13 @@ describe("deleting customers", () => {
     expect(d.impact).toMatchObject({ customers: 4, selected: 2 });
     expect((await listManagedCustomers(f.admin, f.partner)).rows).toHaveLength(0);
     expect(await everything()).not.toEqual(before);
+    // The group counts its customers being deleted no more, in the list and on its own, though their rows stay for the undo.
+    expect((await listCustomerGroups(f.admin, f.partner)).rows.find((g) => g.id === group.id)).toMatchObject({ customers: 0 });
+    expect(await getCustomerGroup(f.admin, f.partner, group.id)).toMatchObject({ customers: 0 });
     // Another Partner Admin may undo it.
     await cancelCustomerDeletion(as(other), f.partner, d.id);
     expect(await everything()).toEqual(before);
+    expect(await getCustomerGroup(f.admin, f.partner, group.id)).toMatchObject({ customers: 2 });
     await expect(cancelCustomerDeletion(f.admin, f.partner, d.id)).rejects.toMatchObject({ code: "conflict" });
     // The worker's job, when it comes, does nothing.
     expect(await runCustomerDeletionStep(SYSTEM, d.id)).toEqual({ state: "cancelled" });
