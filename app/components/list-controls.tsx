@@ -54,6 +54,28 @@ export function Pagination({
   );
 }
 
+/**
+ * Previous/next links for a list that knows only whether there is more on either side (keyset pages, or pages without
+ * a total): nothing at all when it fits on one page.
+ */
+export function PrevNext({ label, prev, next, className = "px-3 py-2" }: { label: string; prev?: string | null; next?: string | null; className?: string }) {
+  if (!prev && !next) return null;
+  return (
+    <nav aria-label={`${label} pages`} className={`flex items-center justify-end gap-2 text-sm ${className}`}>
+      {prev ? (
+        <Link className="btn btn-secondary" href={prev} rel="prev">
+          Previous
+        </Link>
+      ) : null}
+      {next ? (
+        <Link className="btn btn-secondary" href={next} rel="next">
+          Next
+        </Link>
+      ) : null}
+    </nav>
+  );
+}
+
 /** Builds a URL for the current path with some search params replaced. */
 export function withParams(path: string, current: Record<string, string | undefined>, changes: Record<string, string | number | undefined>) {
   const sp = new URLSearchParams();

@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { notFound } from "next/navigation";
-import { withParams } from "@/app/components/list-controls";
+import { PrevNext, withParams } from "@/app/components/list-controls";
 import { firstParams, type SearchParams } from "@/lib/core";
 import { listMyNotices } from "@/lib/notices";
 import { getAccountContext, orNotFound } from "@/lib/web";
@@ -40,20 +39,12 @@ export default async function NoticeCentrePage({
           ))}
         </div>
       )}
-      {page > 1 || list.hasMore ? (
-        <nav aria-label="Notices pages" className="flex justify-end gap-2 text-sm">
-          {page > 1 ? (
-            <Link className="btn btn-secondary" href={withParams(base, {}, { page: page - 1 })} rel="prev">
-              Previous
-            </Link>
-          ) : null}
-          {list.hasMore ? (
-            <Link className="btn btn-secondary" href={withParams(base, {}, { page: page + 1 })} rel="next">
-              Next
-            </Link>
-          ) : null}
-        </nav>
-      ) : null}
+      <PrevNext
+        label="Notices"
+        className=""
+        prev={page > 1 ? withParams(base, {}, { page: page - 1 }) : null}
+        next={list.hasMore ? withParams(base, {}, { page: page + 1 }) : null}
+      />
     </div>
   );
 }

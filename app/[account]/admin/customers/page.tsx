@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Day } from "@/app/components/day";
 import { EnvelopeIcon, GaugeIcon, InfoIcon, TrashIcon, UsersIcon } from "@/app/components/icons";
-import { withParams } from "@/app/components/list-controls";
+import { PrevNext, withParams } from "@/app/components/list-controls";
 import { ListSection, TableCard, type Column } from "@/app/components/list-section";
 import { firstParams, isRefusal, type SearchParams } from "@/lib/core";
 import { getCustomerGroup, listCustomerGroups } from "@/lib/customer-groups";
@@ -228,20 +228,11 @@ export default async function CustomersPage({
             )
           }
           footer={
-            list.prev || list.next ? (
-              <nav aria-label="Customers pages" className="flex items-center justify-end gap-2 px-3 py-2 text-sm">
-                {list.prev ? (
-                  <Link className="btn btn-secondary" href={withParams(base, listParams, { before: list.prev })} rel="prev">
-                    Previous
-                  </Link>
-                ) : null}
-                {list.next ? (
-                  <Link className="btn btn-secondary" href={withParams(base, listParams, { after: list.next })} rel="next">
-                    Next
-                  </Link>
-                ) : null}
-              </nav>
-            ) : null
+            <PrevNext
+              label="Customers"
+              prev={list.prev ? withParams(base, listParams, { before: list.prev }) : null}
+              next={list.next ? withParams(base, listParams, { after: list.next }) : null}
+            />
           }
         >
           {list.rows.map((c) => (

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Day } from "@/app/components/day";
 import { PlusIcon } from "@/app/components/icons";
-import { SearchBox, withParams } from "@/app/components/list-controls";
+import { PrevNext, SearchBox, withParams } from "@/app/components/list-controls";
 import { ListSection, TableCard } from "@/app/components/list-section";
 import { NoticeEvents } from "@/app/components/notice-events";
 import { ProgressBar } from "@/app/components/progress-bar";
@@ -72,20 +72,11 @@ export default async function NoticesPage({
             ))
           }
           footer={
-            page > 1 || list.hasMore ? (
-              <nav aria-label="Notices pages" className="flex justify-end gap-2 px-3 py-2 text-sm">
-                {page > 1 ? (
-                  <Link className="btn btn-secondary" href={withParams(base, current, { page: page - 1 })} rel="prev">
-                    Previous
-                  </Link>
-                ) : null}
-                {list.hasMore ? (
-                  <Link className="btn btn-secondary" href={withParams(base, current, { page: page + 1 })} rel="next">
-                    Next
-                  </Link>
-                ) : null}
-              </nav>
-            ) : null
+            <PrevNext
+              label="Notices"
+              prev={page > 1 ? withParams(base, current, { page: page - 1 }) : null}
+              next={list.hasMore ? withParams(base, current, { page: page + 1 }) : null}
+            />
           }
         >
           {list.rows.map((n) => (

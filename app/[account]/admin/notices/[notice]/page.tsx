@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { formatUtc } from "@/app/components/day";
-import { withParams } from "@/app/components/list-controls";
+import { PrevNext, withParams } from "@/app/components/list-controls";
 import { ListSection, TableCard } from "@/app/components/list-section";
 import { NoticeEvents } from "@/app/components/notice-events";
 import { ProgressBar } from "@/app/components/progress-bar";
@@ -92,20 +92,11 @@ export default async function NoticeTrackingPage({
           tableClassName="min-w-[32rem]"
           empty={t.customers.length === 0 && "No customers on this page."}
           footer={
-            customersPage > 1 || t.customersHasMore ? (
-              <nav aria-label="Customers pages" className="flex justify-end gap-2 px-3 py-2 text-sm">
-                {customersPage > 1 ? (
-                  <Link className="btn btn-secondary" href={withParams(base, current, { page: customersPage - 1 })} rel="prev">
-                    Previous
-                  </Link>
-                ) : null}
-                {t.customersHasMore ? (
-                  <Link className="btn btn-secondary" href={withParams(base, current, { page: customersPage + 1 })} rel="next">
-                    Next
-                  </Link>
-                ) : null}
-              </nav>
-            ) : null
+            <PrevNext
+              label="Customers"
+              prev={customersPage > 1 ? withParams(base, current, { page: customersPage - 1 }) : null}
+              next={t.customersHasMore ? withParams(base, current, { page: customersPage + 1 }) : null}
+            />
           }
         >
           {t.customers.map((c) => (

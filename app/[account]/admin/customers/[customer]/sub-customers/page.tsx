@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Day } from "@/app/components/day";
-import { SearchBox, withParams } from "@/app/components/list-controls";
+import { PrevNext, SearchBox, withParams } from "@/app/components/list-controls";
 import { ListSection, TableCard } from "@/app/components/list-section";
 import { firstParams, type SearchParams } from "@/lib/core";
 import { getCustomerPath, listSubCustomers } from "@/lib/partners";
@@ -104,20 +104,11 @@ export default async function SubCustomersPage({
             ))
           }
           footer={
-            list.prev || list.next ? (
-              <nav aria-label="Sub-customers pages" className="flex items-center justify-end gap-2 px-3 py-2 text-sm">
-                {list.prev ? (
-                  <Link className="btn btn-secondary" href={withParams(path, listParams, { before: list.prev })} rel="prev">
-                    Previous
-                  </Link>
-                ) : null}
-                {list.next ? (
-                  <Link className="btn btn-secondary" href={withParams(path, listParams, { after: list.next })} rel="next">
-                    Next
-                  </Link>
-                ) : null}
-              </nav>
-            ) : null
+            <PrevNext
+              label="Sub-customers"
+              prev={list.prev ? withParams(path, listParams, { before: list.prev }) : null}
+              next={list.next ? withParams(path, listParams, { after: list.next }) : null}
+            />
           }
         >
           {list.rows.map((c) => (
