@@ -54,35 +54,12 @@ export async function relationTo(ex: Executor, principal: Principal, customer: C
       return { keyScopes: principal.customerId === customer.id ? principal.scopes : null, membership: null };
     case "user": {
       // The managing partner, and the self-managed customers above this one within that partner's reach: their
-      // Customer Admins manage it too. A customer being deleted is managed by nobody.
-      const partnerId = customer.deletingAt ? null : customer.partnerId;
-      const ancestors = customer.deletingAt ? [] : customer.path;
-      const [row] = (await ex.execute(sql`
-        select
-          (select row_to_json(m) from memberships m where m.user_id = ${principal.userId} and m.customer_id = ${customer.id}) as membership,
-          (select m."group" from memberships m join customers p on p.id = m.customer_id
-            where p.kind = 'partner' and p.id = ${partnerId} and m.user_id = ${principal.userId}) as partner_group,
-          (select m."group" from memberships m join customers a on a.id = m.customer_id
-            where m.user_id = ${principal.userId} and m."group" = 'customer_admin' and a.self_managed and a.kind = 'customer'
-              and a.id = any(${sql.param(ancestors)}::uuid[]) and a.partner_id is not distinct from ${partnerId} and a.deleting_at is null
-            limit 1) as ancestor_group`)) as unknown as {
-        membership: { id: string; user_id: string; customer_id: string; partner_id: string | null; group: Membership["group"]; created_at: string } | null;
-        partner_group: Membership["group"] | null;
-        ancestor_group: Membership["group"] | null;
-      }[];
-      const m = row?.membership;
-      const membership: Membership | null = m
-        ? { id: m.id, userId: m.user_id, customerId: m.customer_id, partnerId: m.partner_id, group: m.group, createdAt: new Date(m.created_at) }
-        : null;
-      return {
-        operator: principal.isOperator,
-        memberGroup: membership?.group ?? null,
-        accountKind: customer.kind,
-        selfManaged: customer.selfManaged,
-        managingPartnerGroup: row?.partner_group ?? null,
-        managingAncestorGroup: row?.ancestor_group ?? null,
-        membership,
-      };
+      // Customer Admins manage it too.
+      const [row] = await ex
+        .select(userRelationColumns(principal.userId, sql`${customers}`))
+        .from(customers)
+        .where(eq(customers.id, customer.id));
+      return userRelation(principal, customer, row);
     }
   }
 }
@@ -97,12 +74,65 @@ async function findCustomer(ex: Executor, where: SQL | undefined, lock: boolean)
   return row ?? null;
 }
 
+type MembershipJson = { id: string; user_id: string; customer_id: string; partner_id: string | null; group: Membership["group"]; created_at: string };
+
+/** The relation's three lookups for a user, as subqueries on the customers row `c` (see relationTo). */
+function userRelationColumns(userId: string, c: SQL) {
+  // A customer being deleted is managed by nobody.
+  const partnerId = sql`(case when ${c}.deleting_at is null then ${c}.partner_id end)`;
+  return {
+    membership: sql<MembershipJson | null>`(select row_to_json(m) from memberships m where m.user_id = ${userId} and m.customer_id = ${c}.id)`,
+    partnerGroup: sql<Membership["group"] | null>`(select m."group" from memberships m join customers p on p.id = m.customer_id
+      where p.kind = 'partner' and p.id = ${partnerId} and m.user_id = ${userId})`,
+    ancestorGroup: sql<Membership["group"] | null>`(select m."group" from memberships m join customers a on a.id = m.customer_id
+      where m.user_id = ${userId} and m."group" = 'customer_admin' and a.self_managed and a.kind = 'customer' and ${c}.deleting_at is null
+        and a.id = any(${c}.path) and a.partner_id is not distinct from ${partnerId} and a.deleting_at is null
+      limit 1)`,
+  };
+}
+
+function userRelation(
+  principal: Extract<Principal, { kind: "user" }>,
+  customer: Customer,
+  row: { membership: MembershipJson | null; partnerGroup: Membership["group"] | null; ancestorGroup: Membership["group"] | null } | undefined,
+): Relation & { membership: Membership | null } {
+  const m = row?.membership;
+  const membership: Membership | null = m
+    ? { id: m.id, userId: m.user_id, customerId: m.customer_id, partnerId: m.partner_id, group: m.group, createdAt: new Date(m.created_at) }
+    : null;
+  return {
+    operator: principal.isOperator,
+    memberGroup: membership?.group ?? null,
+    accountKind: customer.kind,
+    selfManaged: customer.selfManaged,
+    managingPartnerGroup: row?.partnerGroup ?? null,
+    managingAncestorGroup: row?.ancestorGroup ?? null,
+    membership,
+  };
+}
+
+/**
+ * The customer `where` names and how the principal stands to it. For a person, one statement reads both (every page
+ * and action starts here, so a round trip saved is saved everywhere).
+ */
+async function findCustomerAndRelation(ex: Executor, principal: Principal, where: SQL | undefined) {
+  if (principal.kind !== "user") {
+    const customer = await findCustomer(ex, where, false);
+    return customer ? { customer, ...(await relationTo(ex, principal, customer)) } : null;
+  }
+  const [row] = await ex
+    .select({ customer: customers, ...userRelationColumns(principal.userId, sql`${customers}`) })
+    .from(customers)
+    .where(where);
+  return row ? { customer: row.customer, ...userRelation(principal, row.customer, row) } : null;
+}
+
 /** What the principal may do in the account, or null when it may do nothing there (so it must not learn it exists). */
 export async function findAccountAccess(ex: Executor, principal: Principal, identifier: string): Promise<AccountAccess | null> {
-  const customer = await findCustomer(ex, eq(customers.identifier, identifier.toLowerCase()), false);
+  const found = await findCustomerAndRelation(ex, principal, eq(customers.identifier, identifier.toLowerCase()));
   // A customer being deleted is gone for everyone but the installation itself (the deletion's worker).
-  if (!customer || (customer.deletingAt && principal.kind !== "system")) return null;
-  const { membership, ...relation } = await relationTo(ex, principal, customer);
+  if (!found || (found.customer.deletingAt && principal.kind !== "system")) return null;
+  const { customer, membership, ...relation } = found;
   const permissions = grantsFor(relation);
   return permissions.size > 0 ? accessOf(customer, membership, permissions) : null;
 }
@@ -136,13 +166,13 @@ export async function authorizeManagedCustomer(
   const notFound = "This customer doesn't exist or isn't managed from here.";
   const manager = await findCustomer(ex, eq(customers.identifier, managerIdentifier.toLowerCase()), false);
   if (!manager || manager.deletingAt) throw new NotFoundError(notFound);
-  const customer = await findCustomer(
+  const found = await findCustomerAndRelation(
     ex,
+    principal,
     sql`${customers.identifier} = ${customerIdentifier.toLowerCase()} and ${isInScopeOf(sql`${customers}`, manager)}`,
-    false,
   );
-  if (!customer) throw new NotFoundError(notFound);
-  const { membership, ...relation } = await relationTo(ex, principal, customer);
+  if (!found) throw new NotFoundError(notFound);
+  const { customer, membership, ...relation } = found;
   const permissions = grantsFor(relation);
   // Only those who may see the customer as its managers see it learn where it sits.
   const access = check(permissions.has("VIEW_CUSTOMER") ? accessOf(customer, membership, permissions) : null, permission, notFound);
