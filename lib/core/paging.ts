@@ -1,5 +1,6 @@
 // Page numbers and search terms from the URL, clamped to sane values, and the search condition lists share.
 import { sql, type AnyColumn, type SQL } from "drizzle-orm";
+import { z } from "zod";
 
 export const PAGE_SIZE = 20;
 
@@ -10,6 +11,22 @@ export type SearchParams<K extends string> = Partial<Record<K, string | string[]
 export function firstParams<K extends string>(sp: SearchParams<K>, keys: readonly K[]): Record<K, string | undefined> {
   const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
   return Object.fromEntries(keys.map((k) => [k, first(sp[k])])) as Record<K, string | undefined>;
+}
+
+/** Where a keyset page ends (or starts): the row's sort value and id, opaque in the URL. */
+export type KeysetCursor = { v: string; id: string };
+
+export const encodeCursor = (c: KeysetCursor) => Buffer.from(JSON.stringify(c)).toString("base64url");
+
+/** The cursor a URL carries, or null for none or anything that isn't one (a hand-edited URL starts from the first page). */
+export function decodeCursor(s: string | undefined): KeysetCursor | null {
+  if (!s) return null;
+  try {
+    const c = JSON.parse(Buffer.from(s, "base64url").toString()) as { v?: unknown; id?: unknown };
+    return typeof c.v === "string" && z.uuid().safeParse(c.id).success ? { v: c.v, id: c.id as string } : null;
+  } catch {
+    return null;
+  }
 }
 
 export function pageParams(sp: { page?: string; q?: string }, pageSize = PAGE_SIZE) {

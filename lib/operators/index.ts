@@ -3,7 +3,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { db, type Executor } from "@/db/client";
 import { authorizeInstallation, type Principal } from "@/lib/authz";
-import { ConflictError, containsPattern, devMailboxEnabled, fieldError } from "@/lib/core";
+import { ConflictError, containsPattern, decodeCursor, devMailboxEnabled, encodeCursor, fieldError } from "@/lib/core";
 
 export function configuredOperatorEmails(): string[] {
   return (process.env.OPERATOR_EMAILS ?? "")
@@ -89,18 +89,8 @@ export async function listAllAccounts(principal: Principal, opts: { q?: string; 
   const last = page[page.length - 1];
   return {
     rows: page.map(({ sort_value: _sortValue, ...r }) => ({ ...r, created_at: new Date(r.created_at) })),
-    next: rows.length > limit && last ? Buffer.from(JSON.stringify({ v: last.sort_value, id: last.id })).toString("base64url") : null,
+    next: rows.length > limit && last ? encodeCursor({ v: last.sort_value, id: last.id }) : null,
   };
-}
-
-function decodeCursor(s: string | undefined): { v: string; id: string } | null {
-  if (!s) return null;
-  try {
-    const c = JSON.parse(Buffer.from(s, "base64url").toString()) as { v: unknown; id: unknown };
-    return typeof c.v === "string" && typeof c.id === "string" && /^[0-9a-f-]{36}$/.test(c.id) ? { v: c.v, id: c.id } : null;
-  } catch {
-    return null;
-  }
 }
 
 /** The operator area itself: who may enter it, and which of its parts this installation has. */

@@ -7,7 +7,7 @@ import { db } from "@/db/client";
 import { customers } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { authorizeManagedCustomer, isInScopeOf, type Principal } from "@/lib/authz";
-import { ConflictError, containsPattern, parseInput } from "@/lib/core";
+import { ConflictError, containsPattern, decodeCursor, encodeCursor, parseInput } from "@/lib/core";
 
 /**
  * Lets the customer's own Customer Admins manage its sub-customers and their users (on), or takes that back (off).
@@ -50,18 +50,6 @@ export type SubCustomerRow = {
   /** How many sub-customers it has directly (within the same reach). */
   children: number;
 };
-
-type Cursor = { v: string; id: string };
-const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString("base64url");
-function decodeCursor(s: string | undefined): Cursor | null {
-  if (!s) return null;
-  try {
-    const c = JSON.parse(Buffer.from(s, "base64url").toString()) as Cursor;
-    return typeof c.v === "string" && z.uuid().safeParse(c.id).success ? c : null;
-  } catch {
-    return null;
-  }
-}
 
 export type SubCustomerListOptions = {
   /** Name or identifier contains it. */

@@ -18,7 +18,19 @@ import {
   type Manager,
   type Principal,
 } from "@/lib/authz";
-import { ConflictError, NotFoundError, containsPattern, fieldError, getEnv, identifierRefSchema, identifierSchema, nameSchema, parseInput } from "@/lib/core";
+import {
+  ConflictError,
+  NotFoundError,
+  containsPattern,
+  decodeCursor,
+  encodeCursor,
+  fieldError,
+  getEnv,
+  identifierRefSchema,
+  identifierSchema,
+  nameSchema,
+  parseInput,
+} from "@/lib/core";
 
 /** One managed customer as its partner sees it, and what the principal may do to it. */
 export async function getManagedCustomer(principal: Principal, partnerIdentifier: string, customerIdentifier: string) {
@@ -169,18 +181,6 @@ export type CustomerListOptions = {
   before?: string;
   limit?: number;
 };
-
-type Cursor = { v: string; id: string };
-const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString("base64url");
-function decodeCursor(s: string | undefined): Cursor | null {
-  if (!s) return null;
-  try {
-    const c = JSON.parse(Buffer.from(s, "base64url").toString()) as Cursor;
-    return typeof c.v === "string" && z.uuid().safeParse(c.id).success ? c : null;
-  } catch {
-    return null;
-  }
-}
 
 export type ManagedCustomerRow = {
   id: string;
