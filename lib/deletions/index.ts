@@ -9,9 +9,10 @@ import { z } from "zod";
 import { db, type Executor } from "@/db/client";
 import { recordAudit } from "@/lib/audit";
 import { authorizeAccount, authorizeInstallation, isInScopeOf, type Principal } from "@/lib/authz";
-import { ConflictError, NotFoundError, containsPattern, fieldError, getEnv, identifierRefSchema, optionalTextSchema, parseInput } from "@/lib/core";
+import { ConflictError, NotFoundError, fieldError, getEnv, identifierRefSchema, optionalTextSchema, parseInput } from "@/lib/core";
 import { queueEmail } from "@/lib/email";
 import { addToOutbox } from "@/lib/outbox";
+import { customerFilter } from "@/lib/partners";
 
 export const DELETION_QUEUE = "deletion";
 export const DELETION_JOB = "deletion.run";
@@ -38,8 +39,11 @@ export type DeletionSelection = z.input<typeof deletionSelectionSchema>;
 
 type Manager = { id: string; kind: "customer" | "partner"; partnerId: string | null; identifier: string; name: string };
 
-/** The customers a selection names within the manager's area, as a condition on `c`. */
-function selected(manager: Manager, sel: z.infer<typeof deletionSelectionSchema>): SQL {
+/**
+ * The customers a selection names within the manager's area, as a condition on `c`. "Everything this filter matches"
+ * is read by the Customers list's own filter, so it deletes exactly what the list showed.
+ */
+async function selected(ex: Executor, manager: Manager, sel: z.infer<typeof deletionSelectionSchema>): Promise<SQL> {
   const scope = isInScopeOf(sql`c`, manager);
   const parts: SQL[] = [];
   if (sel.customers?.length) parts.push(sql`c.identifier in ${sel.customers}`);
@@ -47,28 +51,7 @@ function selected(manager: Manager, sel: z.infer<typeof deletionSelectionSchema>
     parts.push(
       sql`c.id in (select gm.customer_id from customer_group_members gm join customer_groups g on g.id = gm.group_id where g.id = ${sel.group} and g.partner_id = ${manager.id})`,
     );
-  if (sel.filter) {
-    const f = sel.filter;
-    const conds: SQL[] = [sql`true`];
-    const q = (f.q ?? "").trim();
-    if (q) {
-      const p = containsPattern(q.toLowerCase());
-      conds.push(sql`(c.name ilike ${p} or c.identifier ilike ${p} or lower(c.contact_email) like ${p}
-        or exists (select 1 from memberships m join users u on u.id = m.user_id where m.customer_id = c.id and lower(u.email) like ${p}))`);
-    }
-    if (f.group) {
-      const group = z.uuid().safeParse(f.group).success ? f.group : "00000000-0000-0000-0000-000000000000";
-      conds.push(
-        sql`c.id in (select gm.customer_id from customer_group_members gm join customer_groups g on g.id = gm.group_id where g.id = ${group} and g.partner_id = ${manager.id})`,
-      );
-    }
-    if (f.parent) {
-      const parent = identifierRefSchema.safeParse(f.parent).data ?? "";
-      conds.push(sql`c.path @> array[(select p.id from customers p where p.identifier = ${parent})]::uuid[]`);
-    }
-    if (f.quota) conds.push(sql`c.quota_state = ${f.quota}`);
-    parts.push(sql`(${sql.join(conds, sql` and `)})`);
-  }
+  if (sel.filter) parts.push(await customerFilter(ex, manager, sel.filter));
   if (parts.length === 0) return sql`false`;
   return sql`(${scope} and (${sql.join(parts, sql` or `)}))`;
 }
@@ -144,7 +127,7 @@ export async function previewCustomerDeletion(principal: Principal, managerIdent
   const sel = parseInput(deletionSelectionSchema, selection);
   return db.transaction(async (tx) => {
     const manager = await managerFor(tx, principal, managerIdentifier, "DELETE_CUSTOMERS");
-    const cond = selected(manager, sel);
+    const cond = await selected(tx, manager, sel);
     const [{ n }] = (await tx.execute(sql`select count(*)::int as n from customers c where ${cond}`)) as unknown as { n: number }[];
     return { manager, impact: await impactOf(tx, subtreesOf(manager, cond), n) };
   });
@@ -176,7 +159,7 @@ export async function requestCustomerDeletion(
     // Requests within one partner's customers take turns (a subtree never spans partners), so each sees what the one
     // before it marked: an overlapping selection is refused instead of splitting a subtree between two deletions.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext('customer-deletions'), hashtext(${manager.partnerId ?? manager.id}))`);
-    const cond = selected(manager, sel);
+    const cond = await selected(tx, manager, sel);
     const chosen = (await tx.execute(sql`select c.identifier, c.name from customers c where ${cond} order by lower(c.name) limit 2`)) as unknown as {
       identifier: string;
       name: string;

@@ -232,6 +232,37 @@ async function customerSearch(ex: Executor, scope: SQL, q: string): Promise<SQL>
       where ${scope} and lower(u.email) like ${p})`;
 }
 
+/** What the Customers list's search and filters may hold; "delete all that match this filter" takes the same. */
+export type CustomerFilter = Pick<CustomerListOptions, "q" | "group" | "parent" | "quota">;
+
+/**
+ * The customers of an Administration area that the list's search and filters match, as a condition on `c`: the one
+ * way the list and a deletion of "everything this filter matches" read a filter. Called inside an operation.
+ */
+export async function customerFilter(ex: Executor, manager: Manager, opts: CustomerFilter): Promise<SQL> {
+  const scope = isInScopeOf(sql`c`, manager);
+  const conditions: SQL[] = [scope];
+  const q = (opts.q ?? "").trim().slice(0, 100);
+  if (q) conditions.push(await customerSearch(ex, scope, q));
+  if (opts.group) {
+    // A group id that isn't this partner's (or isn't an id) matches nothing.
+    const group = z.uuid().safeParse(opts.group).success ? opts.group : "00000000-0000-0000-0000-000000000000";
+    conditions.push(sql`c.id in (select gm.customer_id from customer_group_members gm join customer_groups g on g.id = gm.group_id
+      where gm.group_id = ${group} and g.partner_id = ${manager.id})`);
+  }
+  if (opts.parent) {
+    // Looked up first, so the planner sees the id and takes the path index for a small subtree. An identifier that
+    // can't be one (a hand-edited URL), or one outside this area, names nothing.
+    const parentIdentifier = identifierRefSchema.safeParse(opts.parent).data ?? "";
+    const [parent] = (await ex.execute(
+      sql`select p.id from customers p where p.identifier = ${parentIdentifier} and (p.id = ${manager.id} or ${isInScopeOf(sql`p`, manager)})`,
+    )) as unknown as { id: string }[];
+    conditions.push(parent ? sql`c.path @> array[${parent.id}::uuid]` : sql`false`);
+  }
+  if (opts.quota && Object.hasOwn(QUOTA_STATES, opts.quota)) conditions.push(sql`c.quota_state = ${opts.quota}`);
+  return sql`(${sql.join(conditions, sql` and `)})`;
+}
+
 /**
  * One page of the customers an Administration area covers (a partner's, or a self-managed customer's subtree),
  * filtered and sorted as asked, keyset-paginated on (sort key, id) so a deep page costs what the first does. Counts come
@@ -255,26 +286,7 @@ async function managedCustomerPage(ex: Executor, manager: Manager & Pick<Custome
   const ascending = (dir === "asc") !== backwards;
   const cmp = ascending ? sql`>` : sql`<`;
   const order = ascending ? sql`asc` : sql`desc`;
-  const scope = isInScopeOf(sql`c`, manager);
-  const conditions: SQL[] = [scope];
-  const q = (opts.q ?? "").trim().slice(0, 100);
-  if (q) conditions.push(await customerSearch(ex, scope, q));
-  if (opts.group) {
-    // A group id that isn't this partner's (or isn't an id) matches nothing.
-    const group = z.uuid().safeParse(opts.group).success ? opts.group : "00000000-0000-0000-0000-000000000000";
-    conditions.push(sql`c.id in (select gm.customer_id from customer_group_members gm join customer_groups g on g.id = gm.group_id
-      where gm.group_id = ${group} and g.partner_id = ${manager.id})`);
-  }
-  if (opts.parent) {
-    // Looked up first, so the planner sees the id and takes the path index for a small subtree. An identifier that
-    // can't be one (a hand-edited URL), or one outside this area, names nothing.
-    const parentIdentifier = identifierRefSchema.safeParse(opts.parent).data ?? "";
-    const [parent] = (await ex.execute(
-      sql`select p.id from customers p where p.identifier = ${parentIdentifier} and (p.id = ${manager.id} or ${isInScopeOf(sql`p`, manager)})`,
-    )) as unknown as { id: string }[];
-    conditions.push(parent ? sql`c.path @> array[${parent.id}::uuid]` : sql`false`);
-  }
-  if (opts.quota && Object.hasOwn(QUOTA_STATES, opts.quota)) conditions.push(sql`c.quota_state = ${opts.quota}`);
+  const conditions: SQL[] = [await customerFilter(ex, manager, opts)];
   if (cursor) conditions.push(sql`(${key}, c.id) ${cmp} (${cursor.v}${cast}, ${cursor.id}::uuid)`);
   const rows = (await ex.execute(sql`
     select c.id, c.identifier, c.name, c.created_at, c.project_quota, c.projects_count as projects, c.members_count as users,

@@ -52,6 +52,7 @@ export const NOT_OPERATIONS: Record<string, string> = {
   "operators.lockOperators": "takes a lock inside the calling operation's transaction",
   "accounts.maskIban": "formats a string",
   "deletions.deletionJobId": "names a job",
+  "partners.customerFilter": "builds the Customers list's filter condition inside the calling operation's transaction",
   "notices.noticePlainText": "formats a string",
   "notices.renderNoticeMarkdown": "formats a string",
 };
