@@ -16,7 +16,7 @@ export function ensureBuild(log: (msg: string) => void): string {
   const build = spawnSync(path.join(ROOT, "node_modules/.bin/next"), ["build"], {
     cwd: ROOT,
     stdio: ["ignore", process.stderr, process.stderr],
-    env: { ...process.env, NEXTAUTH_SECRET: "build", NEXT_TELEMETRY_DISABLED: "1", TENANCY_BUILD_TYPECHECK: "off" },
+    env: { ...process.env, NEXTAUTH_SECRET: "build", NEXT_TELEMETRY_DISABLED: "1", TENANCY_BUILD_TYPECHECK: process.env.TENANCY_BUILD_TYPECHECK ?? "off" },
   });
   if (build.status !== 0) throw new Error("next build failed");
   return `built .next (${reason}) in ${((Date.now() - started) / 1000).toFixed(0)} s`;

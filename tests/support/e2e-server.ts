@@ -48,7 +48,7 @@ export default async function setup(project: TestProject) {
     const build = spawnSync("node_modules/.bin/next", ["build"], {
       stdio: "inherit",
       // npm test has type-checked the project before any test runs.
-      env: { ...process.env, NEXTAUTH_SECRET: "build", NEXT_TELEMETRY_DISABLED: "1", TENANCY_BUILD_TYPECHECK: "off" },
+      env: { ...process.env, NEXTAUTH_SECRET: "build", NEXT_TELEMETRY_DISABLED: "1", TENANCY_BUILD_TYPECHECK: process.env.TENANCY_BUILD_TYPECHECK ?? "off" },
     });
     if (build.status !== 0) throw new Error("next build failed");
   }
