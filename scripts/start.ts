@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   if (!DEV) {
     const reason = staleBuildReason(ROOT);
     if (reason) {
-      say(`build: ${reason}, running next build (a first build takes about two minutes on two cores; its steps follow)`);
+      say(`build: ${reason}, running next build (about 30 s on two cores; its steps follow)`);
       // Someone who only runs the product needs no type-check: npm test runs one over the whole project.
       process.env.TENANCY_BUILD_TYPECHECK ??= "off";
       const code = await runToEnd(bin("next"), ["build"]);
