@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import { connection } from "next/server";
 import type { ReactNode } from "react";
+import { IconSprite } from "./components/icons";
 import "./globals.css";
 
 export const metadata: Metadata = { title: { default: "Tenancy", template: "%s · Tenancy" }, description: "Customer accounts for multi-tenant services" };
@@ -12,7 +13,10 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   await connection();
   return (
     <html lang="en">
-      <body className="min-h-screen">{children}</body>
+      <body className="min-h-screen">
+        <IconSprite />
+        {children}
+      </body>
     </html>
   );
 }

@@ -93,4 +93,14 @@ it("keeps a one-word name inside the page and shows the phone's tabs scroll", as
   expect(await tabs.evaluate((n) => n.scrollWidth > n.clientWidth)).toBe(true);
   expect(await tabs.evaluate((n) => getComputedStyle(n).backgroundImage)).toContain("gradient");
   await screenshot(page, "finishing-long-name-phone");
+
+  // On a laptop, the Customers list keeps each row's actions in sight, however long the name.
+  const laptop = await (await browser().newContext(DESKTOP)).newPage();
+  await signInViaUi(laptop, baseUrl, owner.user.email, PASSWORD);
+  await laptop.goto(`${baseUrl}/${partner}/admin/customers`);
+  const details = await laptop.getByRole("link", { name: `Details of ${long}` }).boundingBox();
+  expect(details).not.toBeNull();
+  expect(details!.x + details!.width).toBeLessThanOrEqual(1280);
+  expect(await laptop.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+  await screenshot(laptop, "finishing-long-name-customers");
 });

@@ -12,6 +12,9 @@ import { CreateCustomerForm } from "./create-customer-form";
 import { QuotaMeter } from "./quota-meter";
 import { SELECTION_FORM, SelectPage, SelectionBar } from "./selection-bar";
 
+/** The actions stay in sight while the wide table scrolls sideways under them (on a laptop as on a phone). */
+const STICKY_END = "sticky right-0 bg-white shadow-[-6px_0_6px_-6px_rgb(15_23_42/0.2)]";
+
 export const metadata: Metadata = { title: "Customers · Administration" };
 
 const PARAMS = ["q", "sort", "dir", "after", "before", "group", "parent", "quota"] as const;
@@ -192,7 +195,7 @@ export default async function CustomersPage({
             sortHeader("invitations", "Pending"),
             sortHeader("projects"),
             sortHeader("created"),
-            { label: "Actions", className: "text-right" },
+            { label: "Actions", className: `text-right ${STICKY_END}` },
           ]}
           tableClassName="min-w-[64rem]"
           top={
@@ -287,7 +290,7 @@ export default async function CustomersPage({
               <td className="whitespace-nowrap">
                 <Day at={c.created_at} />
               </td>
-              <td>
+              <td className={STICKY_END}>
                 <div className="flex justify-end gap-1">
                   <Link href={`${base}/${c.identifier}/users`} className="btn-icon" aria-label={`Users of ${c.name}`} title="Users">
                     <UsersIcon />
