@@ -69,7 +69,7 @@ export function SubmitButton({
   ...rest
 }: { children: ReactNode; pending?: boolean; pendingLabel?: string; className?: string } & React.ButtonHTMLAttributes<HTMLButtonElement>) {
   return (
-    <button type="submit" className={className} disabled={pending || rest.disabled} aria-busy={pending} {...rest}>
+    <button type="submit" className={className} {...rest} disabled={pending || rest.disabled} aria-busy={pending}>
       {pending && pendingLabel ? pendingLabel : children}
     </button>
   );

@@ -16,6 +16,8 @@ export const PERMISSIONS = [
   "MANAGE_USERS",
   "VIEW_ACTIVITY",
   "CREATE_PROJECTS",
+  // renaming and deleting an account's projects
+  "MANAGE_PROJECTS",
   // on a project: granted account-wide by a group, or for one project by a project role
   "VIEW_PROJECT",
   "USE_PROJECT",
@@ -62,6 +64,7 @@ const CUSTOMER_ADMIN: Permission[] = [
   "MANAGE_USERS",
   "VIEW_ACTIVITY",
   "CREATE_PROJECTS",
+  "MANAGE_PROJECTS",
   "VIEW_PROJECT",
   "USE_PROJECT",
   "MANAGE_PROJECT_ACCESS",

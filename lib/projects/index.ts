@@ -18,16 +18,17 @@ export async function createProject(principal: Principal, identifier: string, in
   const parsed = parseInput(createProjectSchema, input);
   try {
     return await db.transaction(async (tx) => {
-      const { customer } = await authorizeAccount(tx, principal, identifier, "CREATE_PROJECTS");
+      const access = await authorizeAccount(tx, principal, identifier, "CREATE_PROJECTS");
+      const { customer } = access;
       const [locked] = await tx.select({ quota: customers.projectQuota }).from(customers).where(eq(customers.id, customer.id)).for("update");
       const [{ used }] = await tx
         .select({ used: sql<number>`count(*)::int` })
         .from(projects)
         .where(eq(projects.customerId, customer.id));
-      if (used >= locked.quota)
-        throw new ConflictError(
-          `This account has reached its project quota of ${locked.quota} ${locked.quota === 1 ? "project" : "projects"}. Ask your partner or an administrator to raise it.`,
-        );
+      if (used >= locked.quota) {
+        const advice = await quotaAdvice(tx, customer, access.can("MANAGE_PROJECTS"));
+        throw new ConflictError(`This account has reached its project quota of ${locked.quota} ${locked.quota === 1 ? "project" : "projects"}. ${advice}`);
+      }
       const [project] = await tx.insert(projects).values({ customerId: customer.id, identifier: parsed.identifier, name: parsed.name }).returning();
       // The creator can use what they created.
       const creator = userIdOf(principal);
@@ -48,11 +49,71 @@ export async function createProject(principal: Principal, identifier: string, in
   }
 }
 
-/** How many projects the account has and may have. */
+/**
+ * What a person at quota can do about it, in words: make room themselves if they may delete projects, and who can
+ * raise the quota — the managing partner, by name, or for an account no partner manages, the installation's operators.
+ */
+async function quotaAdvice(ex: Executor, customer: { partnerId: string | null }, canDelete: boolean): Promise<string> {
+  const [partner] = customer.partnerId ? await ex.select({ name: customers.name }).from(customers).where(eq(customers.id, customer.partnerId)) : [undefined];
+  const raise = partner ? `${partner.name}, the partner that manages this account, can raise it.` : "An operator of this installation can raise it.";
+  return canDelete ? `Delete a project you no longer need to make room. ${raise}` : `${raise} An admin of this account can also delete a project to make room.`;
+}
+
+/** How many projects the account has and may have, and what to do once it is reached. */
 export async function getQuotaUsage(principal: Principal, identifier: string) {
   return db.transaction(async (tx) => {
-    const { customer } = await authorizeAccount(tx, principal, identifier, "VIEW_QUOTA");
-    return quotaUsage(tx, customer.id);
+    const access = await authorizeAccount(tx, principal, identifier, "VIEW_QUOTA");
+    const usage = await quotaUsage(tx, access.customer.id);
+    return { ...usage, advice: usage.used >= usage.quota ? await quotaAdvice(tx, access.customer, access.can("MANAGE_PROJECTS")) : null };
+  });
+}
+
+export const renameProjectSchema = z.object({ name: nameSchema });
+
+/** Renames a project; its identifier never changes (it names the project's resources elsewhere). */
+export async function renameProject(principal: Principal, identifier: string, projectIdentifier: string, input: z.input<typeof renameProjectSchema>) {
+  const { name } = parseInput(renameProjectSchema, input);
+  return db.transaction(async (tx) => {
+    const { customer, project } = await authorizeProject(tx, principal, identifier, { identifier: projectIdentifier }, "MANAGE_PROJECTS");
+    if (project.name === name) return project;
+    const [renamed] = await tx.update(projects).set({ name }).where(eq(projects.id, project.id)).returning();
+    await recordAudit(tx, principal, {
+      customerId: customer.id,
+      action: "project.renamed",
+      targetType: "project",
+      targetId: project.id,
+      targetLabel: `${name} (${project.identifier})`,
+      details: { from: project.name, to: name },
+    });
+    return renamed;
+  });
+}
+
+/**
+ * Deletes a project and its access list (the rows cascade); the account's quota gets the room back (its counter is kept
+ * by a trigger), and a customer whose home page was this project lands on its overview again.
+ */
+export async function deleteProject(principal: Principal, identifier: string, projectIdentifier: string) {
+  return db.transaction(async (tx) => {
+    const { customer, project } = await authorizeProject(tx, principal, identifier, { identifier: projectIdentifier }, "MANAGE_PROJECTS");
+    const [{ n }] = await tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(projectAccess)
+      .where(eq(projectAccess.projectId, project.id));
+    await tx.delete(projects).where(eq(projects.id, project.id));
+    await tx
+      .update(customers)
+      .set({ homeProjectId: null })
+      .where(and(eq(customers.id, customer.id), eq(customers.homeProjectId, project.id)));
+    await recordAudit(tx, principal, {
+      customerId: customer.id,
+      action: "project.deleted",
+      targetType: "project",
+      targetId: project.id,
+      targetLabel: `${project.name} (${project.identifier})`,
+      details: { accessRemoved: n },
+    });
+    return { project, accessRemoved: n };
   });
 }
 

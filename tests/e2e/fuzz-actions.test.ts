@@ -485,6 +485,8 @@ type Spec = {
 };
 
 type World = Awaited<ReturnType<typeof buildWorld>>;
+/** The project the delete spec deletes (made by its prepare). */
+let doomed: Project | undefined;
 let w: World;
 const jars: Record<string, Jar> = {};
 
@@ -1682,6 +1684,45 @@ const specs: Spec[] = [
       const changed = diff.filter((c) => c.table === "project_access").length;
       const audits = count(diff, "audit_events", "insert");
       return changed <= 1 && audits === changed ? null : `${changed} access changes with ${audits} audit events`;
+    },
+  },
+  {
+    action: "renameProjectAction",
+    jar: () => jars.admin,
+    path: () => `/${w.acc}/projects/${w.projects[0].identifier}`,
+    form: 'form[aria-label="Rename the project"]',
+    valid: () => ({ account: oneOf(w.acc), project: oneOf(w.projects[0].identifier, w.projects[1].identifier), name: aName }),
+    allow: (c, { before }) => {
+      const own = customersOf(before, w.admin.customer.id, "projects").map((p) => p.id);
+      return (is(c, "projects", "update") && own.includes(c.id) && only(c, "name")) || auditedFor(w.admin.customer.id)(c);
+    },
+    consistent: ({ diff }) => {
+      const renamed = count(diff, "projects", "update");
+      const audits = count(diff, "audit_events", "insert");
+      return renamed <= 1 && audits === renamed ? null : `${renamed} projects renamed with ${audits} audit events`;
+    },
+  },
+  {
+    action: "deleteProjectAction",
+    jar: () => jars.admin,
+    // A project of its own, made before the run: the first post that passes deletes it, the rest find nothing.
+    prepare: async () => {
+      await rawSql()`update customers set project_quota = project_quota + 1 where id = ${w.admin.customer.id}`;
+      doomed = await createProject(SYSTEM, w.acc, { name: "Doomed", identifier: unique("doomed") });
+    },
+    path: () => `/${w.acc}/projects/${doomed!.identifier}`,
+    form: 'form[aria-label="Delete the project"]',
+    valid: () => ({ account: oneOf(w.acc), project: oneOf(doomed!.identifier) }),
+    allow: (c) =>
+      (is(c, "projects", "delete") && c.id === doomed!.id) ||
+      (is(c, "project_access", "delete") && c.before!.project_id === doomed!.id) ||
+      auditedFor(w.admin.customer.id)(c),
+    consistent: ({ diff, after }) => {
+      const gone = count(diff, "projects", "delete");
+      const audits = count(diff, "audit_events", "insert");
+      if (gone !== audits) return `${gone} projects deleted with ${audits} audit events`;
+      const left = [...after.rows.project_access.values()].filter((a) => a.project_id === doomed!.id).length;
+      return gone && left ? `the project went but ${left} access rows stayed` : null;
     },
   },
   {

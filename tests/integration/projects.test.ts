@@ -5,8 +5,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { closeDb, db } from "@/db/client";
 import { auditEvents, projectAccess, projects } from "@/db/schema";
 import { AppError, ForbiddenError, NotFoundError, violatedConstraint } from "@/lib/core";
-import { createProject, getProject, getQuotaUsage, listProjects, setProjectAccess } from "@/lib/projects";
-import { addMember, newAccount, newUser, unique, as } from "../support/factories";
+import { customers } from "@/db/schema";
+import { createManagedCustomer, setAccountKind } from "@/lib/partners";
+import { createProject, deleteProject, getProject, getQuotaUsage, listProjects, renameProject, setProjectAccess } from "@/lib/projects";
+import { SYSTEM, addMember, newAccount, newUser, unique, as } from "../support/factories";
 
 afterAll(closeDb);
 
@@ -121,7 +123,13 @@ describe("project quota", () => {
     expect(err).toBeInstanceOf(AppError);
     expect(err.message).toMatch(/project quota of 5 projects/);
     expect(await projectsOf(customer.id)).toHaveLength(5);
-    expect(await getQuotaUsage(as(admin), customer.identifier)).toEqual({ quota: 5, used: 5 });
+    expect(await getQuotaUsage(as(admin), customer.identifier)).toEqual({
+      quota: 5,
+      used: 5,
+      advice: "Delete a project you no longer need to make room. An operator of this installation can raise it.",
+    });
+    // An account no partner manages is never told to ask its partner; one a partner manages hears the partner's name.
+    expect(err.message).not.toMatch(/partner/);
   });
 
   it("follows DEFAULT_PROJECT_QUOTA for new accounts", async () => {
@@ -263,5 +271,55 @@ describe("project access", () => {
     // Each sees the project, and what they may do there.
     expect((await getProject(as(other), customer.identifier, project.identifier)).can("MANAGE_PROJECT_ACCESS")).toBe(false);
     expect((await getProject(as(lead), customer.identifier, project.identifier)).can("MANAGE_PROJECT_ACCESS")).toBe(true);
+  });
+});
+
+describe("renaming and deleting a project", () => {
+  it("renames it, keeping its identifier, audited with both names; an Employee or a stranger can't", async () => {
+    const { user: admin, customer } = await newAccount();
+    const project = await createProject(as(admin), customer.identifier, { name: "Old Name", identifier: unique("keep") });
+    const renamed = await renameProject(as(admin), customer.identifier, project.identifier, { name: "New Name" });
+    expect(renamed).toMatchObject({ id: project.id, identifier: project.identifier, name: "New Name" });
+    expect((await auditOf(customer.id, "project.renamed"))[0]).toMatchObject({ details: { from: "Old Name", to: "New Name" } });
+    await expect(renameProject(as(admin), customer.identifier, project.identifier, { name: "" })).rejects.toMatchObject({ code: "invalid_input" });
+
+    const employee = await newUser();
+    await addMember(employee.id, customer.id, "customer_employee");
+    await setProjectAccess(as(admin), customer.identifier, project.id, employee.id, "project_admin");
+    await expect(renameProject(as(employee), customer.identifier, project.identifier, { name: "Mine" })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(deleteProject(as(employee), customer.identifier, project.identifier)).rejects.toBeInstanceOf(ForbiddenError);
+    const stranger = await newAccount();
+    await expect(deleteProject(as(stranger.user), customer.identifier, project.identifier)).rejects.toBeInstanceOf(NotFoundError);
+    expect(await projectsOf(customer.id)).toHaveLength(1);
+  });
+
+  it("deletes it with its access list, gives the quota its room back, and a home page on it falls back to the overview", async () => {
+    const { user: admin, customer } = await newAccount();
+    await db.update(customers).set({ projectQuota: 1 }).where(eq(customers.id, customer.id));
+    const project = await createProject(as(admin), customer.identifier, projectInput());
+    const member = await newUser();
+    await addMember(member.id, customer.id, "customer_employee");
+    await setProjectAccess(as(admin), customer.identifier, project.id, member.id, "project_user");
+    await db.update(customers).set({ homeProjectId: project.id }).where(eq(customers.id, customer.id));
+    await expect(createProject(as(admin), customer.identifier, projectInput())).rejects.toThrow(/quota/);
+
+    expect(await deleteProject(as(admin), customer.identifier, project.identifier)).toMatchObject({ accessRemoved: 2 });
+    expect(await projectsOf(customer.id)).toHaveLength(0);
+    expect(await accessOf(project.id)).toHaveLength(0);
+    const [after] = await db.select().from(customers).where(eq(customers.id, customer.id));
+    expect(after).toMatchObject({ homeProjectId: null, projectsCount: 0 });
+    expect((await auditOf(customer.id, "project.deleted"))[0]).toMatchObject({ targetId: project.id, details: { accessRemoved: 2 } });
+    // The room is back.
+    await createProject(as(admin), customer.identifier, projectInput());
+    await expect(deleteProject(as(admin), customer.identifier, project.identifier)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("tells a managed account at quota which partner can raise it", async () => {
+    const owner = await newAccount({ accountName: `Quota Partner ${unique("q")}` });
+    const partner = await setAccountKind(SYSTEM, owner.customer.identifier, "partner");
+    const managed = await createManagedCustomer(as(owner.user), partner.identifier, { name: "Managed", identifier: unique("m") });
+    await db.update(customers).set({ projectQuota: 0 }).where(eq(customers.id, managed.id));
+    const usage = await getQuotaUsage(SYSTEM, managed.identifier);
+    expect(usage.advice).toContain(`${partner.name}, the partner that manages this account, can raise it.`);
   });
 });

@@ -346,6 +346,22 @@ export const OPERATIONS: Operation[] = [
     permission: "MANAGE_PROJECT_ACCESS",
     run: (w, p, s) => projects.setProjectAccess(p, w[s].customer, w[s].projectId, w[s].granteeId, "project_user"),
   },
+  {
+    name: "projects.renameProject",
+    fn: projects.renameProject,
+    reachedBy: ["app/[account]/projects/actions.ts"],
+    target: "project",
+    permission: "MANAGE_PROJECTS",
+    run: (w, p, s) => projects.renameProject(p, w[s].customer, w[s].project, { name: "Renamed Project" }),
+  },
+  {
+    name: "projects.deleteProject",
+    fn: projects.deleteProject,
+    reachedBy: ["app/[account]/projects/actions.ts"],
+    target: "project",
+    permission: "MANAGE_PROJECTS",
+    run: (w, p, s) => projects.deleteProject(p, w[s].customer, w[s].project),
+  },
   // partners
   {
     name: "partners.listManagedCustomers",

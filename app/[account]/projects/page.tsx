@@ -17,10 +17,10 @@ export default async function ProjectsPage({
   searchParams,
 }: {
   params: Promise<{ account: string }>;
-  searchParams: Promise<SearchParams<"q" | "page">>;
+  searchParams: Promise<SearchParams<"q" | "page" | "deleted">>;
 }) {
   const { account } = await params;
-  const sp = firstParams(await searchParams, ["q", "page"]);
+  const sp = firstParams(await searchParams, ["q", "page", "deleted"]);
   const { principal, customer, can } = await getAccountContext(account);
   const { q, page, limit, offset } = pageParams(sp);
   const [{ rows, total, seesAll }, usage] = await Promise.all([
@@ -38,11 +38,16 @@ export default async function ProjectsPage({
         </div>
         <QuotaBar used={usage.used} quota={usage.quota} />
       </div>
+      {sp.deleted ? (
+        <p role="status" className="rounded-md border border-green-200 bg-green-50 px-3 py-2 text-sm text-green-800">
+          Project {sp.deleted.slice(0, 200)} deleted, with its access list.
+        </p>
+      ) : null}
       {can("CREATE_PROJECTS") ? (
         <>
           {full ? (
             <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
-              The account has reached its quota of {usage.quota} projects. Ask your partner or an administrator to raise it.
+              The account has reached its quota of {usage.quota} {usage.quota === 1 ? "project" : "projects"}. {usage.advice}
             </p>
           ) : null}
           <CreateProjectForm account={customer.identifier} full={full} />

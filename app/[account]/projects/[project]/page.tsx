@@ -10,6 +10,7 @@ import { searchProjectCandidates } from "@/lib/members";
 import { getProject } from "@/lib/projects";
 import { orNotFound, requirePrincipal } from "@/lib/web";
 import { AccessRow, GrantAccessForm } from "./access-forms";
+import { DeleteProjectForm, RenameProjectForm } from "./project-forms";
 
 export const metadata: Metadata = { title: "Project" };
 
@@ -42,6 +43,7 @@ export default async function ProjectPage({
           Identifier <span className="font-mono">{project.identifier}</span> (permanent) · created <Day at={project.createdAt} />
         </p>
       </div>
+      {can("MANAGE_PROJECTS") ? <RenameProjectForm refs={{ account: customer.identifier, project: project.identifier }} name={project.name} /> : null}
       <h2 className="text-lg font-semibold">Project access</h2>
       {candidates ? (
         <div className="space-y-2">
@@ -59,6 +61,18 @@ export default async function ProjectPage({
           <AccessRow key={a.userId} ids={ids} roles={ROLES} member={a} editable={editable} />
         ))}
       </TableCard>
+      {can("MANAGE_PROJECTS") ? (
+        <div className="space-y-2 border-t border-slate-200 pt-4">
+          <h2 className="text-lg font-semibold">Delete this project</h2>
+          <p className="text-sm text-slate-600">Its access list goes with it, and the account&apos;s quota gets the room back.</p>
+          <DeleteProjectForm
+            refs={{ account: customer.identifier, project: project.identifier }}
+            name={project.name}
+            people={access.slice(0, 5).map((a) => ({ name: a.name, email: a.email }))}
+            total={access.length}
+          />
+        </div>
+      ) : null}
     </section>
   );
 }
