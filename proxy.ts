@@ -6,6 +6,9 @@ import { NextResponse, type NextRequest } from "next/server";
 
 const HSTS = "max-age=31536000; includeSubDomains";
 
+/** Set by this proxy on every request it passes on; never trusted from the client (it is overwritten here). */
+const REQUESTED_PATH_HEADER = "x-tenancy-requested-path";
+
 export function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString("base64");
   const https = appUrl().startsWith("https://");
@@ -14,6 +17,8 @@ export function proxy(request: NextRequest) {
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("Content-Security-Policy", csp);
+  // The page asked for, path and query: a signed-out visitor is brought back to exactly it after signing in.
+  requestHeaders.set(REQUESTED_PATH_HEADER, request.nextUrl.pathname + request.nextUrl.search);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("Content-Security-Policy", csp);
   if (https && process.env.NODE_ENV === "production") response.headers.set("Strict-Transport-Security", HSTS);

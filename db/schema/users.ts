@@ -1,7 +1,8 @@
 // People who can sign in, and the single-use links that prove an address is theirs or let them choose a new password.
 // E-mail is unique case-insensitively; links are stored only as hashes.
 import { sql } from "drizzle-orm";
-import { boolean, check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { type AnyPgColumn, boolean, check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { customers } from "./customers";
 
 export const users = pgTable(
   "users",
@@ -15,10 +16,17 @@ export const users = pgTable(
     emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true }),
     /** Carried in every session; bumping it ends every session issued before (sign out everywhere, a new password). */
     sessionVersion: integer("session_version").notNull().default(0),
+    /** The account the person last opened: where they land after signing in. Gone with the account. */
+    lastAccountId: uuid("last_account_id").references((): AnyPgColumn => customers.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("users_email_lower_key").on(sql`lower(${t.email})`), index("users_email_trgm_idx").using("gin", sql`lower(${t.email}) gin_trgm_ops`)],
+  (t) => [
+    uniqueIndex("users_email_lower_key").on(sql`lower(${t.email})`),
+    index("users_email_trgm_idx").using("gin", sql`lower(${t.email}) gin_trgm_ops`),
+    // Deleting a customer sets this to null in the users that name it: found by index, not by reading every user.
+    index("users_last_account_idx").on(t.lastAccountId).where(sql`${t.lastAccountId} is not null`),
+  ],
 );
 
 /** A "forgot your password" link: one hour, one use. */

@@ -5,7 +5,7 @@ import { db, type Executor } from "@/db/client";
 import { customers, memberships, projects, users, type Customer } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { hashPassword } from "@/lib/auth";
-import { authorizeAccount, authorizeProject, findAccountAccess, userPrincipal, type AccountAccess, type Principal } from "@/lib/authz";
+import { authorizeAccount, authorizeProject, findAccountAccess, requirePerson, userPrincipal, type AccountAccess, type Principal } from "@/lib/authz";
 import {
   type AppError,
   customerDetailsSchema,
@@ -113,6 +113,37 @@ export async function signUp(_principal: Principal, input: SignUpInput, hooks: {
   }
 }
 
+export const ownAccountSchema = z.object({ name: nameSchema, identifier: identifierSchema });
+
+/**
+ * A signed-in person creates a customer account of their own and becomes its Customer Admin: what someone who
+ * belongs to no account any more (or wants a second one) needs, without signing up again.
+ */
+export async function createOwnAccount(principal: Principal, input: z.input<typeof ownAccountSchema>) {
+  const person = requirePerson(principal);
+  const parsed = parseInput(ownAccountSchema, input);
+  try {
+    return await db.transaction(async (tx) => {
+      const [customer] = await tx
+        .insert(customers)
+        .values({ identifier: parsed.identifier, name: parsed.name, projectQuota: getEnv().DEFAULT_PROJECT_QUOTA })
+        .returning();
+      await tx.insert(memberships).values({ userId: person.userId, customerId: customer.id, group: "customer_admin" });
+      await tx.update(users).set({ lastAccountId: customer.id }).where(eq(users.id, person.userId));
+      await recordAudit(tx, principal, {
+        customerId: customer.id,
+        action: "account.created",
+        targetType: "customer",
+        targetId: customer.id,
+        targetLabel: customer.identifier,
+      });
+      return customer;
+    });
+  } catch (err) {
+    throw accountConflict(err) ?? err;
+  }
+}
+
 /**
  * Every account the signed-in person belongs to, for the switcher, each with where it sits: the names above it from its
  * managing partner down to its parent (none for an account at the top). Other principals belong to none.
@@ -137,7 +168,15 @@ export async function listMyAccounts(principal: Principal) {
  * (tax ID, address, bank account) go only to those who may edit them; others see at most a masked IBAN.
  */
 export async function getAccount(principal: Principal, identifier: string): Promise<AccountAccess> {
-  const access = await db.transaction((tx) => authorizeAccount(tx, principal, identifier, "VIEW_ACCOUNT"));
+  const access = await db.transaction(async (tx) => {
+    const access = await authorizeAccount(tx, principal, identifier, "VIEW_ACCOUNT");
+    // The account a member opens is where they land after their next sign-in (written only when it changes).
+    if (principal.kind === "user" && access.membership)
+      await tx.execute(
+        sql`update users set last_account_id = ${access.customer.id} where id = ${principal.userId} and last_account_id is distinct from ${access.customer.id}`,
+      );
+    return access;
+  });
   return access.can("EDIT_SETTINGS") ? access : { ...access, customer: withoutBilling(access.customer) };
 }
 
@@ -264,13 +303,27 @@ export async function updateCustomerDetails(principal: Principal, identifier: st
 }
 
 /**
+ * The account a person lands in when none is named: the one they last opened (if they still belong to it), else their
+ * partner account, else one they administer, else the first by name.
+ */
+async function landingAccount(userId: string): Promise<string | undefined> {
+  const [row] = (await db.execute(sql`
+    select c.identifier from memberships m join customers c on c.id = m.customer_id
+    where m.user_id = ${userId} and c.deleting_at is null
+    order by (c.id = (select u.last_account_id from users u where u.id = ${userId})) desc nulls last,
+      (c.kind = 'partner') desc, (m."group" in ('customer_admin', 'partner_admin')) desc, lower(c.name), c.identifier
+    limit 1`)) as unknown as { identifier: string }[];
+  return row?.identifier;
+}
+
+/**
  * Where a person lands after signing in (or joining): the account's home project when the customer chose one and the
  * person may see it, else the account's overview. Without an account named, their first account; null when they have
  * none (or may not see the one named).
  */
 export async function findHomePage(principal: Principal, identifier?: string): Promise<string | null> {
   if (principal.kind !== "user") return null;
-  const account = identifier ?? (await listMyAccounts(principal))[0]?.identifier;
+  const account = identifier ?? (await landingAccount(principal.userId));
   if (!account) return null;
   return db.transaction(async (tx) => {
     const access = await findAccountAccess(tx, principal, account);

@@ -15,6 +15,8 @@ export const PERMISSIONS = [
   "EDIT_SETTINGS",
   "MANAGE_USERS",
   "VIEW_ACTIVITY",
+  // leaving the account of one's own accord (never as its last admin: the members module refuses that)
+  "LEAVE_ACCOUNT",
   "CREATE_PROJECTS",
   // renaming and deleting an account's projects
   "MANAGE_PROJECTS",
@@ -72,13 +74,14 @@ const CUSTOMER_ADMIN: Permission[] = [
 
 /** What each group may do in its own account. */
 export const MEMBER_GROUP_PERMISSIONS: Record<MemberGroup, readonly Permission[]> = {
-  customer_admin: [...CUSTOMER_ADMIN, "RECEIVE_NOTICES"],
-  customer_employee: ["VIEW_ACCOUNT", "VIEW_MEMBERS", "VIEW_QUOTA", "RECEIVE_NOTICES"],
-  customer_reader: ["VIEW_ACCOUNT", "VIEW_MEMBERS", "VIEW_QUOTA", "RECEIVE_NOTICES"],
+  customer_admin: [...CUSTOMER_ADMIN, "RECEIVE_NOTICES", "LEAVE_ACCOUNT"],
+  customer_employee: ["VIEW_ACCOUNT", "VIEW_MEMBERS", "VIEW_QUOTA", "RECEIVE_NOTICES", "LEAVE_ACCOUNT"],
+  customer_reader: ["VIEW_ACCOUNT", "VIEW_MEMBERS", "VIEW_QUOTA", "RECEIVE_NOTICES", "LEAVE_ACCOUNT"],
   // A partner account can itself sit below another partner, whose notices then reach its people too.
   partner_admin: [
     ...CUSTOMER_ADMIN,
     "RECEIVE_NOTICES",
+    "LEAVE_ACCOUNT",
     "VIEW_ADMINISTRATION",
     "CREATE_CUSTOMERS",
     "MANAGE_CUSTOMER_GROUPS",
@@ -86,7 +89,7 @@ export const MEMBER_GROUP_PERMISSIONS: Record<MemberGroup, readonly Permission[]
     "SEND_NOTICES",
     "VIEW_NOTICE_TRACKING",
   ],
-  partner_employee: ["VIEW_ACCOUNT", "VIEW_MEMBERS", "VIEW_QUOTA", "RECEIVE_NOTICES", "VIEW_ADMINISTRATION", "VIEW_NOTICE_TRACKING"],
+  partner_employee: ["VIEW_ACCOUNT", "VIEW_MEMBERS", "VIEW_QUOTA", "RECEIVE_NOTICES", "LEAVE_ACCOUNT", "VIEW_ADMINISTRATION", "VIEW_NOTICE_TRACKING"],
 };
 
 /**
@@ -158,8 +161,8 @@ export const OFFERED_GROUPS: Record<Customer["kind"], readonly MemberGroup[]> = 
 };
 
 /** What any relation may grant at most to a member of these groups, whatever else it holds (a project role, say). */
-// Acknowledging a notice is reading it: a reader receives notices like everyone else.
-const READ_ONLY: readonly Permission[] = ["VIEW_ACCOUNT", "VIEW_MEMBERS", "VIEW_QUOTA", "VIEW_PROJECT", "RECEIVE_NOTICES"];
+// Acknowledging a notice is reading it: a reader receives notices like everyone else; and a reader may leave.
+const READ_ONLY: readonly Permission[] = ["VIEW_ACCOUNT", "VIEW_MEMBERS", "VIEW_QUOTA", "VIEW_PROJECT", "RECEIVE_NOTICES", "LEAVE_ACCOUNT"];
 export const MEMBER_GROUP_CEILING: Partial<Record<MemberGroup, readonly Permission[]>> = {
   // ThingsBoard CE's read-only customer user: sees the account and the projects given to it, changes nothing.
   customer_reader: READ_ONLY,

@@ -234,6 +234,57 @@ export async function acceptInvitation(principal: Principal, token: string) {
   });
 }
 
+/**
+ * The open invitations addressed to the signed-in person, for the page of someone who belongs to no account (their
+ * links are in their e-mail; the database keeps no usable link). Only an address the person has proven is theirs
+ * counts: anyone can type someone else's address at sign-up.
+ */
+export async function listMyInvitations(principal: Principal) {
+  const person = requirePerson(principal);
+  const [user] = await db.select().from(users).where(eq(users.id, person.userId));
+  if (!user?.emailVerifiedAt) return { verified: false, rows: [] };
+  const rows = await db
+    .select({ id: invitations.id, group: invitations.group, expiresAt: invitations.expiresAt, account: customers.name, inviter: users.name })
+    .from(invitations)
+    .innerJoin(customers, eq(customers.id, invitations.customerId))
+    .leftJoin(users, eq(users.id, invitations.invitedBy))
+    .where(
+      and(
+        sql`lower(${invitations.email}) = lower(${user.email})`,
+        isNull(invitations.acceptedAt),
+        sql`${invitations.expiresAt} > now()`,
+        isNull(customers.deletingAt),
+      ),
+    )
+    .orderBy(desc(invitations.createdAt))
+    .limit(50);
+  return { verified: true, rows: rows.map((r) => ({ ...r, groupLabel: GROUP_LABELS[r.group] })) };
+}
+
+/**
+ * Accepts an invitation from that page instead of the e-mailed link: the permission is the proven address the
+ * invitation was sent to. The row lock makes a double accept produce one membership, as with the link.
+ */
+export async function acceptMyInvitation(principal: Principal, invitationId: string) {
+  const person = requirePerson(principal);
+  return db.transaction(async (tx) => {
+    const [user] = await tx.select().from(users).where(eq(users.id, person.userId));
+    if (!user) throw new NotFoundError("Your account no longer exists.");
+    if (!user.emailVerifiedAt) throw new ForbiddenError("Confirm your e-mail address first (the link we sent you), or accept with the invitation's own link.");
+    const [row] = await tx
+      .select({ invitation: invitations, customer: customers })
+      .from(invitations)
+      .innerJoin(customers, eq(customers.id, invitations.customerId))
+      .where(and(sql`${invitations.id}::text = ${invitationId}`, sql`lower(${invitations.email}) = lower(${user.email})`))
+      .for("update", { of: invitations });
+    if (!row || row.customer.deletingAt) throw new NotFoundError("This invitation doesn't exist, or isn't yours.");
+    if (row.invitation.acceptedAt) throw new ConflictError("This invitation has already been used.");
+    if (row.invitation.expiresAt.getTime() < Date.now()) throw new ConflictError("This invitation has expired. Ask the person who invited you to resend it.");
+    await joinWithInvitation(tx, row.invitation, user);
+    return { customer: row.customer, group: row.invitation.group };
+  });
+}
+
 export const acceptWithSignUpSchema = z.object({ fullName: fullNameSchema, password: passwordSchema });
 
 /**

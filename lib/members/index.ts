@@ -4,7 +4,7 @@ import { z } from "zod";
 import { db, type Tx } from "@/db/client";
 import { memberships, projectAccess, projects, users, type Customer, type MemberGroup } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
-import { ADMIN_GROUPS, GROUP_LABELS, authorizeAccount, authorizeProject, groupsFor, isAdminGroup, type Principal } from "@/lib/authz";
+import { ADMIN_GROUPS, GROUP_LABELS, authorizeAccount, authorizeProject, groupsFor, isAdminGroup, requirePerson, type Principal } from "@/lib/authz";
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, fullNameSchema, parseInput, searchAny } from "@/lib/core";
 
 export const memberGroupSchema = z.enum(["customer_admin", "customer_employee", "customer_reader", "partner_admin", "partner_employee"], "Choose a group.");
@@ -97,6 +97,43 @@ export async function renameMember(principal: Principal, identifier: string, use
   });
 }
 
+/**
+ * A member leaves an account of their own accord: their membership and project access there go. The last admin can't
+ * (the admins are locked first, as for any change of admins), so no account is ever left without one.
+ */
+export async function leaveAccount(principal: Principal, identifier: string) {
+  const person = requirePerson(principal);
+  return db.transaction(async (tx) => {
+    const { customer } = await authorizeAccount(tx, principal, identifier, "LEAVE_ACCOUNT");
+    const admins = await lockAdmins(tx, customer.id);
+    const [mine] = await tx
+      .select()
+      .from(memberships)
+      .where(and(eq(memberships.customerId, customer.id), eq(memberships.userId, person.userId)));
+    if (!mine) throw new NotFoundError("You are not a member of this account.");
+    if (isAdminGroup(mine.group) && admins.length <= 1) throw LAST_ADMIN(GROUP_LABELS[mine.group]);
+    const removedAccess = await tx
+      .delete(projectAccess)
+      .where(
+        and(
+          eq(projectAccess.userId, person.userId),
+          inArray(projectAccess.projectId, tx.select({ id: projects.id }).from(projects).where(eq(projects.customerId, customer.id))),
+        ),
+      )
+      .returning({ projectId: projectAccess.projectId });
+    await tx.delete(memberships).where(eq(memberships.id, mine.id));
+    await recordAudit(tx, principal, {
+      customerId: customer.id,
+      action: "member.left",
+      targetType: "member",
+      targetId: person.userId,
+      targetLabel: `${person.name} <${person.email}>`,
+      details: { group: mine.group, projectsLeft: removedAccess.length },
+    });
+    return { customer: { identifier: customer.identifier, name: customer.name } };
+  });
+}
+
 /** Removes the membership and, in the same transaction, every project access the person had in this account. */
 /**
  * Takes a person out of the account. With `deleteUserIfAlone` (deleting a customer user from Administration, as
@@ -142,7 +179,7 @@ export async function listMembers(principal: Principal, identifier: string, opts
   return db.transaction(async (tx) => {
     const { customer } = await authorizeAccount(tx, principal, identifier, "VIEW_MEMBERS");
     const where = and(eq(memberships.customerId, customer.id), searchAny(opts.q, users.name, users.email));
-    const [rows, [{ count }]] = await Promise.all([
+    const [rows, [{ count }], [{ admins }]] = await Promise.all([
       tx
         .select({
           userId: users.id,
@@ -163,8 +200,13 @@ export async function listMembers(principal: Principal, identifier: string, opts
         .from(memberships)
         .innerJoin(users, eq(users.id, memberships.userId))
         .where(where),
+      // Whether "Leave" may be offered to an admin: never to the last one.
+      tx
+        .select({ admins: sql<number>`count(*)::int` })
+        .from(memberships)
+        .where(and(eq(memberships.customerId, customer.id), inArray(memberships.group, [...ADMIN_GROUPS]))),
     ]);
-    return { rows, total: count };
+    return { rows, total: count, admins };
   });
 }
 

@@ -3,6 +3,7 @@
 // the version moves on (sign out everywhere, a new password), every session issued before it ends.
 import { eq } from "drizzle-orm";
 import { getServerSession } from "next-auth";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { db } from "@/db/client";
@@ -41,9 +42,15 @@ export async function getPrincipal(): Promise<Principal> {
   return user ? userPrincipal(user) : ANONYMOUS;
 }
 
-/** The signed-in user as a principal; a signed-out visitor is sent to sign in and brought back to `callbackPath`. */
+/**
+ * The signed-in user as a principal; a signed-out visitor is sent to sign in and brought back to the page they asked
+ * for, path and query (as the proxy recorded it), else to `callbackPath`. The sign-in page accepts only paths on this site.
+ */
 export async function requirePrincipal(callbackPath?: string): Promise<UserPrincipal> {
   const user = await getCurrentUser();
-  if (!user) redirect(callbackPath ? `/sign-in?callbackUrl=${encodeURIComponent(callbackPath)}` : "/sign-in");
+  if (!user) {
+    const requested = (await headers()).get("x-tenancy-requested-path") ?? callbackPath;
+    redirect(requested ? `/sign-in?callbackUrl=${encodeURIComponent(requested)}` : "/sign-in");
+  }
   return userPrincipal(user);
 }

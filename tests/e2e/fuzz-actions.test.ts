@@ -487,6 +487,8 @@ type Spec = {
 type World = Awaited<ReturnType<typeof buildWorld>>;
 /** The project the delete spec deletes (made by its prepare). */
 let doomed: Project | undefined;
+/** Invitations the start page's accept spec made (two to its person, one to someone else). */
+let myInvitations: { id: string; customerId: string; email: string }[] = [];
 let w: World;
 const jars: Record<string, Jar> = {};
 
@@ -617,6 +619,12 @@ async function buildWorld() {
 
   const invitee = await newUser("Ivy Invitee");
   const inviting = [await newAccount({ fullName: "Ian Inviter" }), await newAccount({ fullName: "Ina Inviter" })];
+  // People who belong to no account (one creates their own, one accepts from the start page), and a member who leaves.
+  const strandedCreator = await newUser("Sol Stranded");
+  const strandedInvitee = await newUser("Sky Stranded");
+  await rawSql()`update users set email_verified_at = now() where id = ${strandedInvitee.id}`;
+  const leaver = await newUser("Lee Leaver");
+  await addMember(leaver.id, inviting[0].customer.id, "customer_employee");
 
   foreignValues = [
     victim.customer.id,
@@ -688,6 +696,9 @@ async function buildWorld() {
     foreignNotice,
     invitee,
     inviting,
+    strandedCreator,
+    strandedInvitee,
+    leaver,
   };
 }
 
@@ -1069,6 +1080,79 @@ const specs: Spec[] = [
       if (u[0].email !== inv.email) return `signed up as ${u[0].email} with the invitation for ${inv.email}`;
       if (m[0].user_id !== u[0].id || m[0].group !== inv.group) return `joined as ${m[0].group}`;
       return accepted[0].after!.accepted_by === u[0].id ? null : "the invitation names someone else";
+    },
+  },
+  // ---- belonging to no account, and leaving one -------------------------------------------------------------------
+  {
+    action: "createOwnAccountAction",
+    jar: () => jars.strandedCreator,
+    path: () => "/",
+    form: 'form[aria-label="Create an account of your own"]',
+    valid: () => ({ name: aName, identifier: fc.oneof(freshIdentifier, oneOf(w.acc)) }),
+    allow: (c, { diff }) => {
+      const created = inserted(diff, "customers").map((r) => r.id as string);
+      return (
+        (is(c, "customers", "insert") && c.after!.kind === "customer" && c.after!.parent_id === null) ||
+        (is(c, "memberships", "insert") &&
+          c.after!.user_id === w.strandedCreator.id &&
+          created.includes(c.after!.customer_id as string) &&
+          c.after!.group === "customer_admin") ||
+        auditedFor(...created)(c)
+      );
+    },
+    consistent: ({ diff }) => {
+      const [accounts, memberships, audits] = [count(diff, "customers", "insert"), count(diff, "memberships", "insert"), count(diff, "audit_events", "insert")];
+      return accounts <= 1 && accounts === memberships && accounts === audits
+        ? null
+        : `${accounts} accounts, ${memberships} memberships, ${audits} audit events`;
+    },
+  },
+  {
+    action: "acceptMyInvitationAction",
+    jar: () => jars.strandedInvitee,
+    path: () => "/",
+    form: 'form[aria-label^="Accept the invitation"]',
+    prepare: async () => {
+      myInvitations = [];
+      for (const [account, email] of [
+        [w.inviting[0].customer.identifier, w.strandedInvitee.email],
+        [w.inviting[1].customer.identifier, w.strandedInvitee.email],
+        [w.inviting[0].customer.identifier, `${unique("fz-else")}@example.test`],
+      ]) {
+        const { invitation } = await inviteMember(SYSTEM, account, { fullName: "Sky", email, group: "customer_employee" });
+        myInvitations.push({ id: invitation.id, customerId: invitation.customerId, email: invitation.email });
+      }
+    },
+    valid: () => ({ invitationId: oneOf(...myInvitations.map((i) => i.id)) }),
+    allow: (c) => {
+      const mine = myInvitations.filter((i) => i.email === w.strandedInvitee.email.toLowerCase());
+      return (
+        (is(c, "memberships", "insert") && c.after!.user_id === w.strandedInvitee.id && mine.some((i) => i.customerId === c.after!.customer_id)) ||
+        (is(c, "invitations", "update") && mine.some((i) => i.id === c.id) && only(c, "accepted_at", "accepted_by")) ||
+        auditedFor(...mine.map((i) => i.customerId))(c)
+      );
+    },
+    consistent: ({ diff }) => {
+      const m = count(diff, "memberships", "insert");
+      const used = count(diff, "invitations", "update");
+      return m <= 1 && m === used && count(diff, "audit_events", "insert") === m ? null : `${m} memberships, ${used} invitations used`;
+    },
+  },
+  {
+    action: "leaveAccountAction",
+    jar: () => jars.leaver,
+    path: () => `/${w.inviting[0].customer.identifier}/users`,
+    form: 'form[aria-label^="Leave "]',
+    valid: () => ({ account: oneOf(w.inviting[0].customer.identifier, w.inviting[1].customer.identifier, w.acc) }),
+    allow: (c) =>
+      (is(c, "memberships", "delete") && c.before!.user_id === w.leaver.id && c.before!.customer_id === w.inviting[0].customer.id) ||
+      (is(c, "project_access", "delete") && c.before!.user_id === w.leaver.id) ||
+      auditedFor(w.inviting[0].customer.id)(c),
+    consistent: ({ diff }) => {
+      const left = count(diff, "memberships", "delete");
+      return left <= 1 && count(diff, "audit_events", "insert") === left
+        ? null
+        : `${left} memberships left with ${count(diff, "audit_events", "insert")} audit events`;
     },
   },
   // ---- signed in with a link ----------------------------------------------------------------------------------
@@ -1869,6 +1953,9 @@ beforeAll(async () => {
   jars.admin = await signIn(b, w.admin.user.email);
   jars.remover = await signIn(b, w.remover.user.email);
   jars.invitee = await signIn(b, w.invitee.email);
+  jars.strandedCreator = await signIn(b, w.strandedCreator.email);
+  jars.strandedInvitee = await signIn(b, w.strandedInvitee.email);
+  jars.leaver = await signIn(b, w.leaver.email);
   jars.recipient = await signIn(b, w.recipient.email);
 }, 300_000);
 

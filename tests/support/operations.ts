@@ -2,7 +2,7 @@
 // acts on, which page, action or command reaches it, and how to call it against a test world. The authorization
 // matrix test runs each one as every kind of principal; an exported operation missing here fails that test.
 import { randomBytes } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { db } from "@/db/client";
 import { emailVerifications, passwordResets, users } from "@/db/schema";
 import * as accounts from "@/lib/accounts";
@@ -297,6 +297,27 @@ export const OPERATIONS: Operation[] = [
     rule: "invitee",
     run: (w, p, s) => invitations.acceptInvitation(p, w[s].inviteeToken),
   },
+  {
+    name: "invitations.listMyInvitations",
+    fn: invitations.listMyInvitations,
+    reachedBy: ["app/page.tsx"],
+    target: "none",
+    rule: "self",
+    run: (_w, p) => invitations.listMyInvitations(p),
+  },
+  {
+    name: "invitations.acceptMyInvitation",
+    fn: invitations.acceptMyInvitation,
+    reachedBy: ["app/actions.ts"],
+    target: "none",
+    rule: "invitee",
+    run: async (w, p, s) => {
+      // Accepting without the link takes a proven address: the invitee proves theirs first (only they are allowed, so
+      // no refused case is measured with this write).
+      if (p === w.principals.unrelatedUser && p.kind === "user") await db.update(users).set({ emailVerifiedAt: new Date() }).where(eq(users.id, p.userId));
+      return invitations.acceptMyInvitation(p, w[s].inviteeInvitationId);
+    },
+  },
   // projects
   {
     name: "projects.createProject",
@@ -361,6 +382,30 @@ export const OPERATIONS: Operation[] = [
     target: "project",
     permission: "MANAGE_PROJECTS",
     run: (w, p, s) => projects.deleteProject(p, w[s].customer, w[s].project),
+  },
+  {
+    name: "accounts.createOwnAccount",
+    fn: accounts.createOwnAccount,
+    reachedBy: ["app/actions.ts"],
+    target: "none",
+    rule: "self",
+    run: (_w, p) => accounts.createOwnAccount(p, { name: "My Own", identifier: `own-${unique()}` }),
+  },
+  {
+    name: "members.leaveAccount",
+    fn: members.leaveAccount,
+    reachedBy: ["app/[account]/users/actions.ts"],
+    target: "account",
+    permission: "LEAVE_ACCOUNT",
+    rule: "person",
+    run: async (w, p, s) => {
+      // The world's customer has one admin, who may leave only once someone else is admin too (allowed case only).
+      if (p === w.principals.customerAdmin && s === "own")
+        await db.execute(
+          sql`update memberships set "group" = 'customer_admin' where user_id = ${w.own.victimId} and customer_id = (select id from customers where identifier = ${w.own.customer})`,
+        );
+      return members.leaveAccount(p, w[s].customer);
+    },
   },
   // partners
   {

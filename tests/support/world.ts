@@ -64,6 +64,8 @@ type SideData = {
   invitationId: string;
   token: string;
   inviteeToken: string;
+  /** The invitation of the unrelated user (whose link is inviteeToken). */
+  inviteeInvitationId: string;
   emailId: string;
   /** A customer group of the partner, holding the customer. */
   groupId: string;
@@ -187,6 +189,7 @@ export async function createWorld(): Promise<World> {
       invitationId: inv[s][0],
       token: tokens[s][0],
       inviteeToken: tokens[s][1],
+      inviteeInvitationId: inv[s][1],
       emailId: mail[s],
       groupId: group[s],
       deletionId: deletion[s],

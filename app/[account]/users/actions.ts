@@ -5,7 +5,7 @@ import { z } from "zod";
 import { userAction } from "@/lib/web";
 import { GROUP_LABELS } from "@/lib/authz";
 import { inviteMember, inviteSchema, resendInvitation, revokeInvitation } from "@/lib/invitations";
-import { changeMemberGroup, memberGroupSchema, removeMember } from "@/lib/members";
+import { changeMemberGroup, leaveAccount, memberGroupSchema, removeMember } from "@/lib/members";
 import { identifierSchema } from "@/lib/core";
 
 const invitationSchema = z.object({ account: identifierSchema, invitationId: z.uuid("That invitation no longer exists.") });
@@ -42,4 +42,11 @@ export const removeMemberAction = userAction(memberSchema, async ({ account, use
   if (userId === principal.userId) redirect("/");
   const projects = projectsLeft === 1 ? "1 project" : `${projectsLeft} projects`;
   return { ok: true, message: `Member removed, together with their access to ${projects}.` };
+});
+
+export const leaveAccountAction = userAction(z.object({ account: identifierSchema }), async ({ account }, principal) => {
+  await leaveAccount(principal, account);
+  revalidatePath("/", "layout");
+  // Their next account, or the page that lets them join or create one.
+  redirect("/");
 });

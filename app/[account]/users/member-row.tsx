@@ -78,25 +78,28 @@ export function MemberRow({
         <td>{m.joined}</td>
         {manage ? (
           <td>
-            <form {...remove.formProps} className="flex justify-end">
-              <input type="hidden" name="account" value={account} />
-              <input type="hidden" name="userId" value={m.userId} />
-              <ConfirmButton
-                title={m.isYou ? `Leave ${accountName}?` : `Remove ${m.name}?`}
-                message={
-                  <p>
-                    {m.isYou ? "You" : `${m.name} (${m.email})`} will lose access to {accountName}, to all of its projects and to their cloud resources. To come
-                    back, {m.isYou ? "you need" : "they need"} a new invitation.
-                  </p>
-                }
-                confirmLabel={m.isYou ? "Leave" : "Remove"}
-                ariaLabel={`Remove ${m.email}`}
-                className="btn-icon hover:text-red-700"
-                disabled={remove.pending}
-              >
-                <TrashIcon />
-              </ConfirmButton>
-            </form>
+            {/* One's own membership is left from "Leave this account" below the list. */}
+            {m.isYou ? null : (
+              <form {...remove.formProps} className="flex justify-end">
+                <input type="hidden" name="account" value={account} />
+                <input type="hidden" name="userId" value={m.userId} />
+                <ConfirmButton
+                  title={`Remove ${m.name}?`}
+                  message={
+                    <p>
+                      {m.name} ({m.email}) will lose access to {accountName}, to all of its projects and to their cloud resources. To come back, they need a new
+                      invitation.
+                    </p>
+                  }
+                  confirmLabel="Remove"
+                  ariaLabel={`Remove ${m.email}`}
+                  className="btn-icon hover:text-red-700"
+                  disabled={remove.pending}
+                >
+                  <TrashIcon />
+                </ConfirmButton>
+              </form>
+            )}
           </td>
         ) : null}
       </tr>

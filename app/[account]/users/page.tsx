@@ -10,6 +10,7 @@ import { listMembers } from "@/lib/members";
 import { PAGE_SIZE, firstParams, pageParams, type SearchParams } from "@/lib/core";
 import { InvitationRow } from "./invitation-row";
 import { InviteForm } from "./invite-form";
+import { LeaveAccountForm } from "./leave-form";
 import { MemberRow } from "./member-row";
 import { ListFeedback } from "./row-feedback";
 
@@ -24,7 +25,7 @@ export default async function UsersPage({
 }) {
   const { account } = await params;
   const current = firstParams(await searchParams, ["q", "page", "iq", "ipage"]);
-  const { principal, customer, can } = await getAccountContext(account);
+  const { principal, customer, can, membership } = await getAccountContext(account);
   const manage = can("MANAGE_USERS");
   const memberList = pageParams({ q: current.q, page: current.page });
   const invitationList = pageParams({ q: current.iq, page: current.ipage });
@@ -151,6 +152,20 @@ export default async function UsersPage({
           </TableCard>
         </ListFeedback>
       </ListSection>
+
+      {membership && !(isAdminGroup(membership.group) && members.admins <= 1) ? (
+        <section aria-labelledby="leave-heading" className="space-y-2 border-t border-slate-200 pt-6">
+          <h2 id="leave-heading" className="text-lg font-semibold">
+            Leave this account
+          </h2>
+          <p className="text-sm text-slate-600">You stop being a member of {customer.name}; your other accounts are not affected.</p>
+          <LeaveAccountForm account={customer.identifier} accountName={customer.name} />
+        </section>
+      ) : membership ? (
+        <p className="border-t border-slate-200 pt-6 text-sm text-slate-600">
+          You are the last {GROUP_LABELS[membership.group]} of {customer.name}: make someone else {GROUP_LABELS[membership.group]} before you can leave.
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -1,0 +1,3 @@
+ALTER TABLE "users" ADD COLUMN "last_account_id" uuid;--> statement-breakpoint
+ALTER TABLE "users" ADD CONSTRAINT "users_last_account_id_customers_id_fk" FOREIGN KEY ("last_account_id") REFERENCES "public"."customers"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "users_last_account_idx" ON "users" USING btree ("last_account_id") WHERE "users"."last_account_id" is not null;
