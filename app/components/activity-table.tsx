@@ -3,23 +3,10 @@
 import Link from "next/link";
 import { Timestamp } from "@/app/components/day";
 import { TableCard } from "@/app/components/list-section";
-import { ACTION_LABELS } from "@/lib/audit";
+import { describeAuditEvent } from "@/lib/audit";
 import { GROUP_LABELS, PROJECT_ROLE_LABELS } from "@/lib/authz";
 
 const LABELS: Record<string, string> = { ...GROUP_LABELS, ...PROJECT_ROLE_LABELS };
-
-function describeDetails(details: unknown): string | null {
-  if (!details || typeof details !== "object") return null;
-  const d = details as Record<string, unknown>;
-  const label = (v: unknown) => LABELS[String(v)] ?? String(v);
-  if (d.from && d.to) return `${label(d.from)} → ${label(d.to)}`;
-  if (d.role) return label(d.role);
-  if (d.group) return label(d.group);
-  if (Array.isArray(d.changed)) return d.changed.length ? `changed: ${d.changed.join(", ")}` : null;
-  if (typeof d.error === "string") return d.error;
-  if (d.quota !== undefined) return `quota ${String(d.quota)}`;
-  return null;
-}
 
 export type ActivityEvent = {
   id: number;
@@ -51,21 +38,15 @@ export function ActivityTable({ events, path, before, nextBefore }: { events: Ac
         </nav>
       }
     >
-      {events.map((e) => {
-        const extra = describeDetails(e.details);
-        return (
-          <tr key={e.id} data-testid="audit-row">
-            <td className="whitespace-nowrap text-xs text-slate-600">
-              <Timestamp at={e.createdAt} />
-            </td>
-            <td>{e.actorName ?? e.actorLabel ?? "Tenancy"}</td>
-            <td>
-              {ACTION_LABELS[e.action] ?? e.action} {e.targetLabel ? <span className="font-medium">{e.targetLabel}</span> : null}
-              {extra ? <span className="text-slate-500"> ({extra})</span> : null}
-            </td>
-          </tr>
-        );
-      })}
+      {events.map((e) => (
+        <tr key={e.id} data-testid="audit-row">
+          <td className="whitespace-nowrap text-xs text-slate-600">
+            <Timestamp at={e.createdAt} />
+          </td>
+          <td>{e.actorName ?? e.actorLabel ?? "Tenancy"}</td>
+          <td>{describeAuditEvent(e, LABELS)}</td>
+        </tr>
+      ))}
     </TableCard>
   );
 }

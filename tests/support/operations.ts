@@ -47,6 +47,7 @@ export const SHARED_LIB_FOLDERS = ["auth", "authz", "core", "email", "limits", "
 export const NOT_OPERATIONS: Record<string, string> = {
   "accounts.accountConflict": "maps a constraint violation to a field error; reads nothing",
   "audit.recordAudit": "writes the audit row inside the calling operation's transaction",
+  "audit.describeAuditEvent": "formats a string",
   "operators.configuredOperatorEmails": "reads the environment",
   "profile.queueEmailVerification": "writes the verification link and its e-mail inside the calling operation's transaction (sign-up)",
   "operators.lockOperators": "takes a lock inside the calling operation's transaction",
