@@ -77,7 +77,8 @@ export const customers = pgTable(
     index("customers_deletion_idx")
       .on(t.deletionId, sql`cardinality(${t.path})`)
       .where(sql`${t.deletionId} is not null`),
-    index("customers_name_trgm_idx").using("gin", sql`${t.name} gin_trgm_ops`),
+    // Name search ignores case and accents (lib/core textContains); tenancy_unaccent comes from migration 0014.
+    index("customers_name_trgm_idx").using("gin", sql`lower(tenancy_unaccent(${t.name})) gin_trgm_ops`),
     index("customers_identifier_trgm_idx").using("gin", sql`${t.identifier} gin_trgm_ops`),
     index("customers_contact_email_trgm_idx").using("gin", sql`lower(${t.contactEmail}) gin_trgm_ops`),
     check("customers_identifier_format", sql`${t.identifier} ~ '^[a-z][a-z0-9-]{2,39}$'`),

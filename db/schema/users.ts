@@ -25,7 +25,9 @@ export const users = pgTable(
     uniqueIndex("users_email_lower_key").on(sql`lower(${t.email})`),
     index("users_email_trgm_idx").using("gin", sql`lower(${t.email}) gin_trgm_ops`),
     // Deleting a customer sets this to null in the users that name it: found by index, not by reading every user.
-    index("users_last_account_idx").on(t.lastAccountId).where(sql`${t.lastAccountId} is not null`),
+    index("users_last_account_idx")
+      .on(t.lastAccountId)
+      .where(sql`${t.lastAccountId} is not null`),
   ],
 );
 

@@ -40,12 +40,20 @@ export function containsPattern(q: string): string {
   return `%${q.replace(/\0/g, "").replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** A list's search: any of `columns` contains `q` (case-insensitive), or no condition when `q` is empty. */
+/**
+ * Whether `column` contains `q`, ignoring case and accents ("unicode" finds "Ünïcødé"): both sides go through
+ * tenancy_unaccent (migration 0014, an immutable wrapper of PostgreSQL's unaccent), so an index on
+ * lower(tenancy_unaccent(column)) serves it.
+ */
+export function textContains(column: SQL | AnyColumn, q: string): SQL {
+  return sql`lower(tenancy_unaccent(${column})) like lower(tenancy_unaccent(${containsPattern(q)}))`;
+}
+
+/** A list's search: any of `columns` contains `q` (ignoring case and accents), or no condition when `q` is empty. */
 export function searchAny(q: string, ...columns: AnyColumn[]): SQL | undefined {
   if (!q) return undefined;
-  const pattern = containsPattern(q);
   return sql`(${sql.join(
-    columns.map((c) => sql`${c} ilike ${pattern}`),
+    columns.map((c) => textContains(c, q)),
     sql` or `,
   )})`;
 }

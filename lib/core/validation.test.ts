@@ -3,10 +3,15 @@ import { fullNameSchema, identifierSchema, isValidIban, nameSchema, passwordSche
 
 describe("identifier", () => {
   it.each(["acme", "acme-cloud-2", "a-b", "a".repeat(40)])("accepts %s", (v) => expect(identifierSchema.safeParse(v).success).toBe(true));
-  it.each(["ab", "1acme", "Acme", "acme cloud", "acme_cloud", "a".repeat(41), "-acme", "sign-in", "api"])("refuses %s", (v) =>
+  it.each(["ab", "1acme", "acme cloud", "acme_cloud", "a".repeat(41), "-acme", "sign-in", "api"])("refuses %s", (v) =>
     expect(identifierSchema.safeParse(v).success).toBe(false),
   );
+  it("lower-cases what is typed instead of refusing it", () => {
+    expect(identifierSchema.parse(" ACME-Cloud ")).toBe("acme-cloud");
+  });
   it("is suggested from the account name", () => {
+    expect(suggestIdentifier("Ünïcødé 日本語")).toBe("unicode");
+    expect(suggestIdentifier("Ærøskøbing Łódź")).toBe("aeroskobing-lodz");
     expect(suggestIdentifier("Acme Cloud GmbH")).toBe("acme-cloud-gmbh");
     expect(suggestIdentifier("Müller & Söhne")).toBe("muller-sohne");
     expect(suggestIdentifier("42 Labs")).toBe("labs");

@@ -26,9 +26,11 @@ export const IDENTIFIER_PATTERN = /^[a-z][a-z0-9-]{2,39}$/;
 export const identifierSchema = z
   .string()
   .trim()
+  // "ACME" means acme: identifiers are compared case-insensitively anyway, so what is typed is lower-cased, not refused.
+  .toLowerCase()
   .min(3, "The identifier needs at least 3 characters.")
   .max(40, "The identifier can have at most 40 characters.")
-  .regex(/^[a-z]/, "The identifier must start with a lowercase letter.")
+  .regex(/^[a-z]/, "The identifier must start with a letter.")
   .regex(IDENTIFIER_PATTERN, "Use only lowercase letters, digits and hyphens.")
   .refine((v) => !RESERVED_IDENTIFIERS.has(v), "This word is reserved by Tenancy. Please choose another identifier.");
 
@@ -69,13 +71,34 @@ export const passwordSchema = z
   .refine((p) => /[a-zA-Z]/.test(p) && /[^a-zA-Z]/.test(p), "Mix letters with digits or symbols.")
   .refine((p) => new Set(p).size >= 5, "That password is too easy to guess.");
 
-/** Suggests an identifier from an account name: "Acme Cloud GmbH" → "acme-cloud-gmbh". */
+/** Latin letters that no Unicode decomposition turns into ASCII, spelled the way their languages transliterate them. */
+const TRANSLITERATIONS: Record<string, string> = {
+  ß: "ss",
+  æ: "ae",
+  œ: "oe",
+  ø: "o",
+  å: "a",
+  ł: "l",
+  đ: "d",
+  ð: "d",
+  þ: "th",
+  ı: "i",
+  ħ: "h",
+  ŀ: "l",
+  ŋ: "ng",
+};
+
+/**
+ * Suggests an identifier from an account name: "Acme Cloud GmbH" → "acme-cloud-gmbh", "Ünïcødé 日本語" → "unicode".
+ * Accents go (NFKD, then the combining marks), letters without a decomposition are transliterated, and what has no
+ * Latin spelling is dropped.
+ */
 export function suggestIdentifier(name: string): string {
   let id = name
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
     .toLowerCase()
-    .replace(/ß/g, "ss")
+    .replace(/[ßæœøåłđðþıħŀŋ]/g, (c) => TRANSLITERATIONS[c])
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^[^a-z]+/, "")
     .replace(/-+$/, "")

@@ -3,7 +3,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { db, type Executor } from "@/db/client";
 import { authorizeInstallation, type Principal } from "@/lib/authz";
-import { ConflictError, containsPattern, decodeCursor, devMailboxEnabled, encodeCursor, fieldError } from "@/lib/core";
+import { ConflictError, containsPattern, decodeCursor, devMailboxEnabled, encodeCursor, textContains, fieldError } from "@/lib/core";
 
 export function configuredOperatorEmails(): string[] {
   return (process.env.OPERATOR_EMAILS ?? "")
@@ -72,7 +72,7 @@ export async function listAllAccounts(principal: Principal, opts: { q?: string; 
   const q = (opts.q ?? "").trim().slice(0, 100).toLowerCase();
   if (q) {
     const p = containsPattern(q);
-    conditions.push(sql`c.id in (select id from customers where name ilike ${p} union select id from customers where identifier ilike ${p})`);
+    conditions.push(sql`c.id in (select id from customers where ${textContains(sql`name`, q)} union select id from customers where identifier ilike ${p})`);
   }
   const cursor = decodeCursor(opts.after);
   if (cursor) conditions.push(sql`(lower(c.name), c.id) > (${cursor.v}, ${cursor.id}::uuid)`);

@@ -7,7 +7,7 @@ import { db } from "@/db/client";
 import { customers } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { authorizeManagedCustomer, isInScopeOf, type Principal } from "@/lib/authz";
-import { ConflictError, containsPattern, decodeCursor, encodeCursor, parseInput } from "@/lib/core";
+import { ConflictError, containsPattern, decodeCursor, encodeCursor, parseInput, textContains } from "@/lib/core";
 
 /**
  * Lets the customer's own Customer Admins manage its sub-customers and their users (on), or takes that back (off).
@@ -78,7 +78,7 @@ export async function listSubCustomers(principal: Principal, managerIdentifier: 
       .replace(/\u0000/g, "")
       .trim()
       .slice(0, 100);
-    if (q) conditions.push(sql`(c.name ilike ${containsPattern(q)} or c.identifier ilike ${containsPattern(q.toLowerCase())})`);
+    if (q) conditions.push(sql`(${textContains(sql`c.name`, q)} or c.identifier ilike ${containsPattern(q.toLowerCase())})`);
     if (cursor) conditions.push(sql`(lower(c.name), c.id) ${backwards ? sql`<` : sql`>`} (${cursor.v}, ${cursor.id}::uuid)`);
     const rows = (await tx.execute(sql`
       select c.id, c.identifier, c.name, c.kind, c.self_managed, c.members_count as users, c.projects_count as projects, c.created_at,

@@ -30,6 +30,7 @@ import {
   identifierSchema,
   nameSchema,
   parseInput,
+  textContains,
 } from "@/lib/core";
 
 /** One managed customer as its partner sees it, and what the principal may do to it. */
@@ -222,10 +223,10 @@ async function customerSearch(ex: Executor, scope: SQL, q: string): Promise<SQL>
     sql`select count(*)::int as n from (select 1 from users u where lower(u.email) like ${p} limit ${COMMON_TERM_EMAILS}) x`,
   )) as unknown as { n: number }[];
   if (n >= COMMON_TERM_EMAILS)
-    return sql`(c.name ilike ${p} or c.identifier ilike ${p} or lower(c.contact_email) like ${p}
+    return sql`(${textContains(sql`c.name`, q)} or c.identifier ilike ${p} or lower(c.contact_email) like ${p}
       or coalesce((select bool_or(lower(u.email) like ${p}) from memberships m join users u on u.id = m.user_id where m.customer_id = c.id), false))`;
   return sql`c.id in (
-    select id from customers c where ${scope} and c.name ilike ${p}
+    select id from customers c where ${scope} and ${textContains(sql`c.name`, q)}
     union select id from customers c where ${scope} and c.identifier ilike ${p}
     union select id from customers c where ${scope} and lower(c.contact_email) like ${p}
     union select m.customer_id from memberships m join users u on u.id = m.user_id join customers c on c.id = m.customer_id

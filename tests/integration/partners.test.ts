@@ -7,8 +7,9 @@ import { listMyAccounts } from "@/lib/accounts";
 import { authorizeAccount, findAccountAccess } from "@/lib/authz";
 import { ForbiddenError, NotFoundError } from "@/lib/core";
 import { inviteMember } from "@/lib/invitations";
-import { setOperator } from "@/lib/operators";
-import { addMyself, createManagedCustomer, getPartnerOverview, listManagedCustomers, setAccountKind, setCustomerQuota } from "@/lib/partners";
+
+import { addMyself, createManagedCustomer, getCustomersPage, getPartnerOverview, listManagedCustomers, setAccountKind, setCustomerQuota } from "@/lib/partners";
+import { listAllAccounts, setOperator } from "@/lib/operators";
 import { createProject } from "@/lib/projects";
 import { addMember, newAccount, newUser, unique, as, SYSTEM } from "../support/factories";
 
@@ -253,5 +254,30 @@ describe("boundaries", () => {
       code: "not_found",
     });
     expect(await db.select().from(invitations).where(eq(invitations.customerId, partner.id))).toHaveLength(0);
+  });
+});
+
+describe("searching customers", () => {
+  it("ignores case and accents, in the list and the operators' accounts, by an index on the unaccented name", async () => {
+    const owner = await newAccount();
+    const partner = (await setAccountKind(SYSTEM, owner.customer.identifier, "partner")).identifier;
+    const tag = unique("u").slice(2, 8);
+    await createManagedCustomer(as(owner.user), partner, { name: `Ünïcødé ${tag}`, identifier: `unicode-${tag}` });
+    await createManagedCustomer(as(owner.user), partner, { name: `Plain ${tag}`, identifier: `plain-${tag}` });
+    for (const q of [`unicode ${tag}`, `UNICODE ${tag}`, `ünïcødé ${tag}`])
+      expect(
+        (await getCustomersPage(as(owner.user), partner, { q })).list.rows.map((r) => r.name),
+        q,
+      ).toEqual([`Ünïcødé ${tag}`]);
+    expect((await listAllAccounts(SYSTEM, { q: `unicode ${tag}` })).rows.map((r) => r.name)).toEqual([`Ünïcødé ${tag}`]);
+
+    // The planner can answer it from the trigram index on lower(tenancy_unaccent(name)), not only by reading every row.
+    const plan = await db.transaction(async (tx) => {
+      await tx.execute(sql`set local enable_seqscan = off`);
+      return (await tx.execute(
+        sql`explain select id from customers c where lower(tenancy_unaccent(c.name)) like lower(tenancy_unaccent(${"%unicode%"}))`,
+      )) as unknown as { "QUERY PLAN": string }[];
+    });
+    expect(plan.map((r) => r["QUERY PLAN"]).join("\n")).toContain("customers_name_trgm_idx");
   });
 });
