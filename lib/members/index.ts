@@ -102,9 +102,10 @@ export async function renameMember(principal: Principal, identifier: string, use
  * (the admins are locked first, as for any change of admins), so no account is ever left without one.
  */
 export async function leaveAccount(principal: Principal, identifier: string) {
-  const person = requirePerson(principal);
   return db.transaction(async (tx) => {
+    // Authorized first: whoever may do nothing in the account learns nothing about it (not even "sign in first").
     const { customer } = await authorizeAccount(tx, principal, identifier, "LEAVE_ACCOUNT");
+    const person = requirePerson(principal);
     const admins = await lockAdmins(tx, customer.id);
     const [mine] = await tx
       .select()

@@ -53,7 +53,11 @@ function expectation(op: Operation, name: PrincipalName, principal: Principal, s
 type Outcome = "allowed" | "not_found" | "forbidden";
 
 const SIDES: Side[] = ["own", "foreign"];
-const cases = OPERATIONS.flatMap((op) => SIDES.flatMap((side) => PRINCIPALS.map((name) => ({ op, side, name }))));
+// MATRIX_ONLY=members.leaveAccount,projects.deleteProject runs the cases of those operations alone (while working on them).
+const ONLY = process.env.MATRIX_ONLY?.split(",").map((n) => n.trim());
+const cases = OPERATIONS.filter((op) => !ONLY || ONLY.includes(op.name)).flatMap((op) =>
+  SIDES.flatMap((side) => PRINCIPALS.map((name) => ({ op, side, name }))),
+);
 
 describe("authorization matrix", () => {
   it("registers every exported domain operation, with the pages, actions or commands that reach it", () => {
@@ -119,5 +123,6 @@ describe("authorization matrix", () => {
       })),
     );
     expect(failures).toEqual([]);
-  }, 600_000);
+    // About ten minutes on two cores: one fresh world per case.
+  }, 1_500_000);
 });
