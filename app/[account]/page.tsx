@@ -7,7 +7,7 @@ import { QuotaBar } from "@/app/components/quota-bar";
 import { listAuditEvents } from "@/lib/audit";
 import { GROUP_LABELS } from "@/lib/authz";
 import { listCustomerDeletions } from "@/lib/deletions";
-import { getPartnerOverview } from "@/lib/partners";
+import { countUndeliveredInvitations, getPartnerOverview } from "@/lib/partners";
 import { getQuotaUsage, listProjects } from "@/lib/projects";
 import { getAccountContext } from "@/lib/web";
 
@@ -37,12 +37,13 @@ export default async function AccountHome({ params }: { params: Promise<{ accoun
   const { principal, customer, membership, can } = await getAccountContext(account);
   const base = `/${customer.identifier}`;
   const partner = customer.kind === "partner" && can("VIEW_ADMINISTRATION");
-  const [projects, usage, activity, overview, deletions] = await Promise.all([
+  const [projects, usage, activity, overview, deletions, undelivered] = await Promise.all([
     listProjects(principal, customer.identifier, { q: "", limit: SHOWN_PROJECTS, offset: 0 }),
     can("VIEW_QUOTA") ? getQuotaUsage(principal, customer.identifier) : null,
     can("VIEW_ACTIVITY") ? listAuditEvents(principal, customer.identifier, { limit: 5 }) : null,
     partner ? getPartnerOverview(principal, customer.identifier) : null,
     partner ? listCustomerDeletions(principal, customer.identifier, { limit: 20 }) : null,
+    partner ? countUndeliveredInvitations(principal, customer.identifier) : 0,
   ]);
   const running = deletions?.rows.filter((d) => d.status === "pending" || d.status === "running") ?? [];
 
@@ -109,7 +110,7 @@ export default async function AccountHome({ params }: { params: Promise<{ accoun
             <Stat label="Pending invitations" value={overview.pending_invitations} />
             <Stat label="At quota" value={overview.at_quota} href={`${base}/admin/customers?quota=at`} note="can't create projects" />
           </div>
-          {overview.at_quota > 0 || overview.near_quota > 0 || running.length > 0 ? (
+          {overview.at_quota > 0 || overview.near_quota > 0 || undelivered > 0 || running.length > 0 ? (
             <div className="rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-950" data-testid="needs-attention">
               <p className="font-medium">Needs attention</p>
               <ul className="mt-1 list-disc space-y-1 pl-5">
@@ -125,6 +126,14 @@ export default async function AccountHome({ params }: { params: Promise<{ accoun
                     <Link href={`${base}/admin/customers?quota=near`} className="underline">
                       {overview.near_quota === 1 ? "1 customer is" : `${overview.near_quota.toLocaleString("en")} customers are`} near quota
                     </Link>
+                  </li>
+                ) : null}
+                {undelivered > 0 ? (
+                  <li>
+                    {undelivered === 1
+                      ? "1 invitation to a customer could not be delivered"
+                      : `${undelivered.toLocaleString("en")} invitations to customers could not be delivered`}{" "}
+                    (each customer&apos;s Users tab shows which, with the provider&apos;s answer, and resends it)
                   </li>
                 ) : null}
                 {running.map((d) => (

@@ -346,6 +346,21 @@ export async function getPartnerOverview(principal: Principal, managerIdentifier
   });
 }
 
+/**
+ * How many invitations still open, in the customers an Administration area covers, have an e-mail that could not be
+ * delivered: someone is waiting for a link that never came (the home page lists them as needing attention).
+ */
+export async function countUndeliveredInvitations(principal: Principal, managerIdentifier: string): Promise<number> {
+  return db.transaction(async (tx) => {
+    const { customer: manager } = await authorizeAccount(tx, principal, managerIdentifier, "VIEW_ADMINISTRATION");
+    const [row] = (await tx.execute(sql`
+      select count(*)::int as n from invitations i join customers c on c.id = i.customer_id
+      where ${isInScopeOf(sql`c`, manager)} and i.accepted_at is null and i.expires_at > now()
+        and exists (select 1 from outbound_emails e where e.invitation_id = i.id and e.status = 'failed')`)) as unknown as { n: number }[];
+    return row.n;
+  });
+}
+
 async function overviewOf(ex: Executor, manager: Manager): Promise<PartnerOverview> {
   if (manager.kind === "partner") {
     const [row] = (await ex.execute(

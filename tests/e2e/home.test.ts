@@ -1,6 +1,6 @@
 // The home page people land on: a new customer account's first steps (gone once done), its projects against the quota,
 // its people and recent activity; a partner's customers in numbers and what needs attention.
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, expect, inject, it } from "vitest";
 import { closeDb, db } from "@/db/client";
 import { customers } from "@/db/schema";
@@ -58,13 +58,16 @@ it("shows a partner its customers in numbers and what needs attention", async ()
   const full = await createManagedCustomer(as(owner.user), partner, { name: `Full ${tag}`, identifier: `full-${tag}` });
   await createManagedCustomer(as(owner.user), partner, { name: `Roomy ${tag}`, identifier: `roomy-${tag}` });
   await db.update(customers).set({ projectQuota: 0 }).where(eq(customers.id, full.id));
+  const { invitation } = await inviteMember(SYSTEM, full.identifier, { fullName: "Nobody", email: `${unique("nx")}@example.test`, group: "customer_employee" });
+  await db.execute(sql`update outbound_emails set status = 'failed' where invitation_id = ${invitation.id}`);
 
   const page = await (await browser().newContext(DESKTOP)).newPage();
   await signInViaUi(page, baseUrl, owner.user.email, PASSWORD);
   await page.goto(`${baseUrl}/${partner}`);
   const stats = await page.getByTestId("home-stat").allTextContents();
-  expect(stats.slice(0, 4)).toEqual(["2", "0", "0", "1"]);
+  expect(stats.slice(0, 4)).toEqual(["2", "0", "1", "1"]);
   expect(await page.getByTestId("needs-attention").textContent()).toContain("1 customer is at quota");
+  expect(await page.getByTestId("needs-attention").textContent()).toContain("1 invitation to a customer could not be delivered");
   await page.getByRole("link", { name: "1 customer is at quota" }).click();
   await page.waitForURL((url) => url.pathname === `/${partner}/admin/customers` && url.searchParams.get("quota") === "at");
   await page.goBack();

@@ -8,7 +8,16 @@ import { authorizeAccount, findAccountAccess } from "@/lib/authz";
 import { ForbiddenError, NotFoundError } from "@/lib/core";
 import { inviteMember } from "@/lib/invitations";
 
-import { addMyself, createManagedCustomer, getCustomersPage, getPartnerOverview, listManagedCustomers, setAccountKind, setCustomerQuota } from "@/lib/partners";
+import {
+  addMyself,
+  countUndeliveredInvitations,
+  createManagedCustomer,
+  getCustomersPage,
+  getPartnerOverview,
+  listManagedCustomers,
+  setAccountKind,
+  setCustomerQuota,
+} from "@/lib/partners";
 import { listAllAccounts, setOperator } from "@/lib/operators";
 import { createProject } from "@/lib/projects";
 import { addMember, newAccount, newUser, unique, as, SYSTEM } from "../support/factories";
@@ -279,5 +288,30 @@ describe("searching customers", () => {
       )) as unknown as { "QUERY PLAN": string }[];
     });
     expect(plan.map((r) => r["QUERY PLAN"]).join("\n")).toContain("customers_name_trgm_idx");
+  });
+});
+
+describe("undelivered invitations", () => {
+  it("counts the open invitations whose e-mail failed, in this partner's customers only", async () => {
+    const owner = await newAccount();
+    const partner = (await setAccountKind(SYSTEM, owner.customer.identifier, "partner")).identifier;
+    const customer = await createManagedCustomer(as(owner.user), partner, { name: "Bounce", identifier: unique("bounce") });
+    const fails = async (identifier: string) => {
+      const { invitation } = await inviteMember(SYSTEM, identifier, { fullName: "Nobody", email: `${unique("nx")}@example.test`, group: "customer_employee" });
+      await db.execute(sql`update outbound_emails set status = 'failed' where invitation_id = ${invitation.id}`);
+      return invitation;
+    };
+    expect(await countUndeliveredInvitations(as(owner.user), partner)).toBe(0);
+    const failed = await fails(customer.identifier);
+    await inviteMember(SYSTEM, customer.identifier, { fullName: "Somebody", email: `${unique("ok")}@example.test`, group: "customer_employee" });
+    const stranger = await newAccount();
+    await fails(stranger.customer.identifier);
+    expect(await countUndeliveredInvitations(as(owner.user), partner)).toBe(1);
+    // Accepted or expired, nobody waits for it any more.
+    await db
+      .update(invitations)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(invitations.id, failed.id));
+    expect(await countUndeliveredInvitations(as(owner.user), partner)).toBe(0);
   });
 });

@@ -418,6 +418,14 @@ export const OPERATIONS: Operation[] = [
     run: (w, p, s) => partners.listManagedCustomers(p, w[s].partner, { q: "" }),
   },
   {
+    name: "partners.countUndeliveredInvitations",
+    fn: partners.countUndeliveredInvitations,
+    reachedBy: ["app/[account]/page.tsx"],
+    target: "partner",
+    permission: "VIEW_ADMINISTRATION",
+    run: (w, p, s) => partners.countUndeliveredInvitations(p, w[s].partner),
+  },
+  {
     name: "partners.getPartnerOverview",
     fn: partners.getPartnerOverview,
     reachedBy: ["bench/partner-customers.bench.ts"],
