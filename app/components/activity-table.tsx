@@ -40,7 +40,7 @@ export function ActivityTable({ events, path, before, nextBefore }: { events: Ac
     >
       {events.map((e) => (
         <tr key={e.id} data-testid="audit-row">
-          <td className="whitespace-nowrap text-xs text-slate-600">
+          <td className="w-28 text-xs text-slate-600 sm:w-auto sm:whitespace-nowrap">
             <Timestamp at={e.createdAt} />
           </td>
           <td>{e.actorName ?? e.actorLabel ?? "Tenancy"}</td>

@@ -49,6 +49,14 @@ it("shows a new account its first steps until they are done, with its projects, 
     .where(eq(customers.id, account.customer.id));
   await page.reload();
   expect(await page.getByTestId("first-steps").count()).toBe(0);
+
+  // The Activity log in sentences, on a laptop and a phone.
+  await page.goto(`${baseUrl}/${account.customer.identifier}/activity`);
+  expect(await page.getByTestId("audit-row").filter({ hasText: "created the project Storefront (storefront)" }).count()).toBe(1);
+  await screenshot(page, "activity-laptop");
+  await phone.goto(`${baseUrl}/${account.customer.identifier}/activity`);
+  expect(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+  await screenshot(phone, "activity-phone");
 });
 
 it("shows a partner its customers in numbers and what needs attention", async () => {
