@@ -17,7 +17,7 @@ export function AccountSwitcher({ current, accounts }: { current: Account; accou
       <summary
         className="flex cursor-pointer list-none items-center gap-2 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50"
         aria-label={`Current account: ${current.name}${where(current.trail) ? `, under ${where(current.trail)}` : ""}. Switch account`}
-        title={where(current.trail) ? `${where(current.trail)} › ${current.name}` : undefined}
+        title={where(current.trail) ? `${where(current.trail)} › ${current.name}` : current.name}
       >
         <span className="max-w-[10rem] truncate sm:max-w-[16rem]">{current.name}</span>
         {current.kind === "partner" ? <span className="rounded bg-indigo-100 px-1.5 text-xs text-indigo-800">Partner</span> : null}
@@ -34,7 +34,9 @@ export function AccountSwitcher({ current, accounts }: { current: Account; accou
               className={`block px-3 py-2 text-sm hover:bg-slate-50 ${a.identifier === current.identifier ? "bg-blue-50 font-semibold" : ""}`}
               aria-current={a.identifier === current.identifier ? "true" : undefined}
             >
-              <span className="block truncate">{a.name}</span>
+              <span className="block truncate" title={a.name}>
+                {a.name}
+              </span>
               {where(a.trail) ? (
                 <span className="block truncate text-xs font-normal text-slate-500" data-testid="account-trail" title={`${where(a.trail)} › ${a.name}`}>
                   <span className="sr-only">Under </span>
