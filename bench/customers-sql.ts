@@ -1,6 +1,6 @@
 // The Customers list's statements written out by hand, for a partner: the same SELECT, conditions, order and limit that
-// `listManagedCustomers` sends, and the one-row overview `getPartnerOverview` reads, run bare (no transaction, no
-// authorization, no session). Benchmarks compare our figures with these and check that both return the same rows.
+// `listManagedCustomers` sends, the one-row overview `getPartnerOverview` reads, and the membership check before them,
+// run bare (no transaction, no session, no permission tables). Benchmarks compare our figures with these and check that both return the same rows.
 import postgres, { type Sql } from "postgres";
 import { containsPattern, getEnv } from "@/lib/core";
 
@@ -97,10 +97,25 @@ export async function bareCustomerPage(sql: Sql, partnerId: string, managerDepth
     limit ${limit + 1}`;
 }
 
+/**
+ * The check every page of a partner's Administration makes before it reads anything, written bare: the account by its
+ * identifier, and whether this person is one of its Partner Admins or Employees. The bare side makes it too, so both
+ * sides do the same work (a route that served a partner's customers to anyone would be no comparison).
+ */
+export async function bareAuthorize(sql: Sql, userId: string, partnerIdentifier: string): Promise<string> {
+  const [row] = await sql<{ id: string }[]>`
+    select c.id from customers c join memberships m on m.customer_id = c.id and m.user_id = ${userId}
+    where c.identifier = ${partnerIdentifier} and c.deleting_at is null and c.kind = 'partner'
+      and m."group" in ('partner_admin', 'partner_employee')`;
+  if (!row) throw new Error("not found");
+  return row.id;
+}
+
 export async function bareOverview(sql: Sql, partnerId: string): Promise<BareOverview> {
   const [row] = await sql<
     BareOverview[]
-  >`select customers, users, pending_invitations, at_quota, near_quota from partner_stats where partner_id = ${partnerId}`;
+  >`select customers, users - coalesce((select sum(h.users_hidden) from customer_deletion_partners h where h.partner_id = s.partner_id), 0)::int as users,
+      pending_invitations, at_quota, near_quota from partner_stats s where partner_id = ${partnerId}`;
   return row;
 }
 

@@ -81,6 +81,10 @@ export const customers = pgTable(
     index("customers_name_trgm_idx").using("gin", sql`lower(tenancy_unaccent(${t.name})) gin_trgm_ops`),
     index("customers_identifier_trgm_idx").using("gin", sql`${t.identifier} gin_trgm_ops`),
     index("customers_contact_email_trgm_idx").using("gin", sql`lower(${t.contactEmail}) gin_trgm_ops`),
+    // Deleting a project clears the home page that pointed at it.
+    index("customers_home_project_idx")
+      .on(t.homeProjectId)
+      .where(sql`${t.homeProjectId} is not null`),
     check("customers_identifier_format", sql`${t.identifier} ~ '^[a-z][a-z0-9-]{2,39}$'`),
     check("customers_name_length", sql`char_length(${t.name}) between 1 and 120`),
     check("customers_project_quota_range", sql`${t.projectQuota} between 0 and 100000`),

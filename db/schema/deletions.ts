@@ -1,7 +1,7 @@
 // Deleting customers: a deletion marks its customers at once (they vanish everywhere), can be undone for a while, then
 // the worker removes them in short chunks. What it deleted stays on record with the partner; identifiers stay reserved.
 import { sql } from "drizzle-orm";
-import { check, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { check, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { customers } from "./customers";
 import { users } from "./users";
 
@@ -38,8 +38,29 @@ export const customerDeletions = pgTable(
   },
   (t) => [
     index("customer_deletions_manager_idx").on(t.managerId, t.createdAt),
+    index("customer_deletions_requested_by_idx")
+      .on(t.requestedBy)
+      .where(sql`${t.requestedBy} is not null`),
     check("customer_deletions_progress", sql`${t.customersDone} <= ${t.customersTotal}`),
   ],
+);
+
+/**
+ * Per deletion and partner, how many of the partner's people belong to it only through the customers being deleted:
+ * the partner's user count leaves them out at once, without touching their memberships (a million of them would
+ * hold the request for minutes). The worker lowers it as those people's last memberships go; the row goes when the
+ * deletion is undone or done.
+ */
+export const customerDeletionPartners = pgTable(
+  "customer_deletion_partners",
+  {
+    deletionId: uuid("deletion_id")
+      .notNull()
+      .references(() => customerDeletions.id, { onDelete: "cascade" }),
+    partnerId: uuid("partner_id").notNull(),
+    usersHidden: integer("users_hidden").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.deletionId, t.partnerId] }), index("customer_deletion_partners_partner_idx").on(t.partnerId)],
 );
 
 /** Identifiers of deleted customers, kept from being taken again until `reserved_until`. */

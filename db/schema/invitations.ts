@@ -31,6 +31,13 @@ export const invitations = pgTable(
       .on(t.customerId, sql`lower(${t.email})`)
       .where(sql`${t.acceptedAt} is null`),
     index("invitations_customer_idx").on(t.customerId, t.sentAt),
+    // Deleting a person clears who invited and who accepted.
+    index("invitations_invited_by_idx")
+      .on(t.invitedBy)
+      .where(sql`${t.invitedBy} is not null`),
+    index("invitations_accepted_by_idx")
+      .on(t.acceptedBy)
+      .where(sql`${t.acceptedBy} is not null`),
   ],
 );
 

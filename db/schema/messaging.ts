@@ -45,6 +45,8 @@ export const outboundEmails = pgTable(
   (t) => [
     index("outbound_emails_created_idx").on(t.createdAt),
     index("outbound_emails_invitation_idx").on(t.invitationId),
+    // Deleting a customer deletes its e-mails: found by this, not by a scan of every e-mail per customer.
+    index("outbound_emails_customer_idx").on(t.customerId),
     // What the sweep walks: e-mails whose state says pending.
     index("outbound_emails_pending_idx")
       .on(t.createdAt, t.id)

@@ -47,6 +47,9 @@ export const notices = pgTable(
   },
   (t) => [
     index("notices_partner_created_idx").on(t.partnerId, t.createdAt, t.id),
+    index("notices_created_by_idx")
+      .on(t.createdBy)
+      .where(sql`${t.createdBy} is not null`),
     check("notices_title_length", sql`char_length(${t.title}) between 1 and 200`),
     check("notices_body_length", sql`char_length(${t.bodyMd}) between 1 and 20000`),
     check("notices_expiry_after_start", sql`${t.expiresAt} is null or ${t.expiresAt} > ${t.startsAt}`),
@@ -106,6 +109,7 @@ export const noticeAcknowledgements = pgTable(
       .on(t.noticeId, t.revision, t.customerId)
       .where(sql`${t.mode} = 'single_read_only'`),
     index("notice_acknowledgements_user_idx").on(t.userId, t.noticeId),
+    index("notice_acknowledgements_customer_idx").on(t.customerId),
   ],
 );
 

@@ -15,7 +15,7 @@ const schema = z.object({
   DEFAULT_PROJECT_QUOTA: z.coerce.number().int().min(0).default(5),
   DELETION_UNDO_MINUTES: z.coerce.number().min(0).default(10),
   IDENTIFIER_RESERVATION_DAYS: z.coerce.number().min(0).default(90),
-  DELETION_CHUNK: z.coerce.number().int().positive().default(4000),
+  DELETION_CHUNK: z.coerce.number().int().positive().default(10000),
   // Unset: only EMAIL_RETRY_BUDGET_HOURS ends the retries of an e-mail; set: also at most this many failed sends (429s don't count).
   EMAIL_ATTEMPTS: z.coerce.number().int().min(1).optional(),
   EMAIL_BACKOFF_MS: z.coerce.number().int().min(0).default(2000),

@@ -1,5 +1,6 @@
 // Deleting customers — one, a selection, a group, a subtree, or everything a filter matches — in three steps:
-// 1. at once, one statement marks them (and their sub-customers) as being deleted: they vanish from every list, count,
+// 1. at once, one statement marks them (and their sub-customers) as being deleted — the customers only, never the
+//    memberships, projects or people they hold, so it costs what the customers do: they vanish from every list, count,
 //    sign-in and invitation, and nothing is destroyed yet;
 // 2. for a while (DELETION_UNDO_MINUTES) the requester or another admin can undo it: the mark goes, everything is back;
 // 3. then the worker deletes them in short chunks (people who belong nowhere else first, then the customers deepest
@@ -70,38 +71,54 @@ export type DeletionImpact = {
   sample: { identifier: string; name: string }[];
 };
 
+/** Per partner, how many of its people belong to it only through the customers of a deletion. */
+type HiddenUsers = { partner_id: string; users: number }[];
+
 /**
  * The impact of deleting the customers with ids in `ids` (a SQL set): counted set-based, in one statement. `ids` are
- * whole subtrees, so "elsewhere" means any customer outside the set.
+ * whole subtrees, so "elsewhere" means any customer outside the set. Every membership of everyone in these customers
+ * is read once, and answers both who is kept (a membership outside the set) and, per partner, who stops being one of
+ * its people (no membership with it in a customer that stays).
  */
-async function impactOf(ex: Executor, ids: SQL, selectedCount: number): Promise<DeletionImpact> {
+async function impactOf(ex: Executor, ids: SQL, selectedCount: number): Promise<{ impact: DeletionImpact; hidden: HiddenUsers }> {
   const [row] = (await ex.execute(sql`
     with doomed as (select id from customers where id in ${ids}),
-    people as (select distinct m.user_id from memberships m where m.customer_id in (select id from doomed)),
-    kept as (select p.user_id from people p where exists (
-      select 1 from memberships m2 where m2.user_id = p.user_id and m2.customer_id not in (select id from doomed)))
+    theirs as materialized (
+      select m.user_id, m.partner_id, d.id is not null as doomed, c.deleting_at is null and d.id is null as stays
+      from memberships m join customers c on c.id = m.customer_id left join doomed d on d.id = m.customer_id
+      where m.user_id in (select m1.user_id from memberships m1 where m1.customer_id in (select id from doomed))),
+    people as (select bool_or(not doomed) as kept from theirs group by user_id),
+    hidden as (
+      select partner_id, count(*)::int as users from (
+        select partner_id from theirs where partner_id is not null group by user_id, partner_id having not bool_or(stays)) x
+      group by partner_id)
     select (select count(*)::int from doomed) as customers,
-      (select count(*)::int from people) - (select count(*)::int from kept) as users,
-      (select count(*)::int from kept) as users_kept,
+      (select count(*) filter (where not kept)::int from people) as users,
+      (select count(*) filter (where kept)::int from people) as users_kept,
       (select count(*)::int from projects where customer_id in (select id from doomed)) as projects,
       (select count(*)::int from invitations where customer_id in (select id from doomed) and accepted_at is null) as pending_invitations,
-      (select coalesce(json_agg(s), '[]') from (select identifier, name from customers where id in (select id from doomed) order by cardinality(path), lower(name) limit 10) s) as sample`)) as unknown as {
+      (select coalesce(json_agg(s), '[]') from (select identifier, name from customers where id in (select id from doomed) order by cardinality(path), lower(name) limit 10) s) as sample,
+      (select coalesce(json_agg(h), '[]') from hidden h) as hidden`)) as unknown as {
     customers: number;
     users: number;
     users_kept: number;
     projects: number;
     pending_invitations: number;
     sample: { identifier: string; name: string }[];
+    hidden: HiddenUsers;
   }[];
   return {
-    customers: row.customers,
-    selected: selectedCount,
-    subCustomers: Math.max(0, row.customers - selectedCount),
-    users: row.users,
-    usersKept: row.users_kept,
-    projects: row.projects,
-    pendingInvitations: row.pending_invitations,
-    sample: row.sample,
+    impact: {
+      customers: row.customers,
+      selected: selectedCount,
+      subCustomers: Math.max(0, row.customers - selectedCount),
+      users: row.users,
+      usersKept: row.users_kept,
+      projects: row.projects,
+      pendingInvitations: row.pending_invitations,
+      sample: row.sample,
+    },
+    hidden: row.hidden,
   };
 }
 
@@ -129,7 +146,7 @@ export async function previewCustomerDeletion(principal: Principal, managerIdent
     const manager = await managerFor(tx, principal, managerIdentifier, "DELETE_CUSTOMERS");
     const cond = await selected(tx, manager, sel);
     const [{ n }] = (await tx.execute(sql`select count(*)::int as n from customers c where ${cond}`)) as unknown as { n: number }[];
-    return { manager, impact: await impactOf(tx, subtreesOf(manager, cond), n) };
+    return { manager, impact: (await impactOf(tx, subtreesOf(manager, cond), n)).impact };
   });
 }
 
@@ -189,7 +206,7 @@ export async function requestCustomerDeletion(
     if (busyBelow)
       throw new ConflictError(`${busyBelow.identifier}, below the selection, is already being deleted. Wait for that deletion (or undo it), then try again.`);
     const ids = (await tx.execute(sql`${subtreesOf(manager, cond)} order by 1`)) as unknown as { id: string }[];
-    const impact = await impactOf(tx, sql`(select unnest(${sql.param(ids.map((r) => r.id))}::uuid[]))`, selectedCount);
+    const { impact, hidden } = await impactOf(tx, sql`(select unnest(${sql.param(ids.map((r) => r.id))}::uuid[]))`, selectedCount);
     const [deletion] = (await tx.execute(sql`
       insert into customer_deletions (manager_id, requested_by, requested_by_label, label, undo_until, customers_total, users_total, impact, customer_list)
       values (${manager.id}, ${principal.kind === "user" ? principal.userId : null}, ${principal.kind === "user" ? `${principal.name} <${principal.email}>` : "Tenancy"},
@@ -204,6 +221,12 @@ export async function requestCustomerDeletion(
       returning id`);
     if (marked.length !== ids.length)
       throw new ConflictError("Some of these customers are already being deleted by another request. Nothing was changed; reload the list and try again.");
+    // The partner's user count leaves out, from now on, the people who belong to it only through these customers.
+    if (hidden.length > 0)
+      await tx.execute(sql`
+        insert into customer_deletion_partners (deletion_id, partner_id, users_hidden)
+        select ${deletion.id}, h.partner_id, h.users from json_to_recordset(${JSON.stringify(hidden)}::json) as h(partner_id uuid, users int)
+        where h.users > 0`);
     await addToOutbox(tx, { queue: DELETION_QUEUE, jobName: DELETION_JOB, jobId: deletionJobId(deletion.id, 0), payload: { deletionId: deletion.id } });
     await recordAudit(tx, principal, {
       customerId: manager.id,
@@ -279,6 +302,7 @@ export async function cancelCustomerDeletion(principal: Principal, managerIdenti
     if (row.status !== "pending" || !row.undoable)
       throw new ConflictError(row.status === "cancelled" ? "This deletion was already undone." : "The time to undo this deletion has passed; it is under way.");
     await tx.execute(sql`update customers set deleting_at = null, deletion_id = null where deletion_id = ${row.id}`);
+    await tx.execute(sql`delete from customer_deletion_partners where deletion_id = ${row.id}`);
     const who = principal.kind === "user" ? `${principal.name} <${principal.email}>` : "Tenancy";
     await tx.execute(sql`update customer_deletions set status = 'cancelled', cancelled_by = ${who}, finished_at = now() where id = ${row.id}`);
     await recordAudit(tx, principal, {
@@ -295,10 +319,10 @@ export async function cancelCustomerDeletion(principal: Principal, managerIdenti
 export type DeletionStep = { state: "waiting"; until: Date } | { state: "cancelled" | "done" } | { state: "progress"; customers: number; users: number };
 
 /**
- * One short step of a deletion, for the worker: a chunk of customers, deepest first (children before parents) — their
- * people who belong nowhere else (at most DELETION_CHUNK a step), then the customers themselves; when none is left,
- * the record, the audit and the requester's report. Each step is its own transaction and starts from what the database says is left, so a worker
- * that dies between steps loses nothing and repeats nothing.
+ * One short step of a deletion, for the worker: the next customers, deepest first (children before parents), as many
+ * as hold about DELETION_CHUNK memberships — their people who belong nowhere else, then the customers themselves; when
+ * none is left, the record, the audit and the requester's report. Each step is its own transaction and starts from what
+ * the database says is left, so a worker that dies between steps loses nothing and repeats nothing.
  */
 export async function runCustomerDeletionStep(principal: Principal, deletionId: string): Promise<DeletionStep> {
   authorizeInstallation(principal, "RUN_DELETIONS");
@@ -324,26 +348,52 @@ export async function runCustomerDeletionStep(principal: Principal, deletionId: 
     if (!d.due) return { state: "waiting", until: new Date(d.undo_until) };
     if (d.status === "pending") await tx.execute(sql`update customer_deletions set status = 'running', started_at = now() where id = ${d.id}`);
 
-    // The next customers, deepest first (a chunk never holds a parent whose child is left for later), and the same
-    // ones again until they are gone: every step costs what its chunk holds, however many are left.
-    const next = (await tx.execute(
-      sql`select id from customers where deletion_id = ${d.id} order by cardinality(path) desc, id limit ${Math.max(1, Math.floor(chunk / 5))}`,
-    )) as unknown as { id: string }[];
+    // The next customers, deepest first (a chunk never holds a parent whose child is left for later), as many as hold
+    // about `chunk` memberships between them (at least one, at most chunk / 5): a step reads what it deletes, and then
+    // deletes the customers too. Only a customer with more people than a chunk takes several steps.
+    const next = (await tx.execute(sql`
+      select id from (
+        select id, row_number() over w as n, sum(members_count) over w as held
+        from (select id, members_count, cardinality(path) as depth from customers where deletion_id = ${d.id}
+              order by cardinality(path) desc, id limit ${Math.max(1, Math.floor(chunk / 5))}) c
+        window w as (order by depth desc, id)) x
+      where n = 1 or held <= ${chunk}`)) as unknown as { id: string }[];
     if (next.length > 0) {
       const ids = sql.param(next.map((r) => r.id));
+      // The partners' user counts before this step, their rows held until it commits: what they drop by is the number
+      // of hidden people whose last membership went, and no longer to be left out.
+      const before = await partnerUsers(tx, d.id);
       // Their people who belong to no account outside this deletion go first, with all they hold (operators stay).
-      const users = await tx.execute(sql`
-        delete from users where id in (
+      // What they and the customers hold is deleted set-based before them: left to the foreign keys' cascades, each
+      // person's or customer's rows would be a statement of their own, and the counters' statement triggers would run
+      // once per person, each over a transition table that grows with the statement (quadratic in the chunk).
+      // The first `chunk` memberships of such people (the scan stops there), and who they are.
+      const [found] = (await tx.execute(sql`
+        select count(*)::int as n, coalesce(array_agg(distinct user_id), '{}') as ids from (
           select m.user_id from memberships m join users u on u.id = m.user_id
           where m.customer_id = any(${ids}::uuid[]) and not u.is_operator
             and not exists (select 1 from memberships m2 join customers c2 on c2.id = m2.customer_id
                             where m2.user_id = m.user_id and c2.deletion_id is distinct from ${d.id})
-          limit ${chunk})
-        returning id`);
-      if (users.length >= chunk) {
-        await tx.execute(sql`update customer_deletions set users_done = users_done + ${users.length} where id = ${d.id}`);
-        return { state: "progress", customers: 0, users: users.length };
+          limit ${chunk}) x`)) as unknown as { n: number; ids: string[] }[];
+      let users = 0;
+      if (found.ids.length > 0) {
+        // Each id looked up by index: a plan that scans the table (testing every row against the list, or hashing the
+        // whole table) costs what the table holds, so a million memberships would make every step seconds long.
+        await tx.execute(sql`set local enable_seqscan = off`);
+        const them = sql`unnest(${sql.param(found.ids)}::uuid[]) as x(id)`;
+        await tx.execute(sql`delete from memberships m using ${them} where m.user_id = x.id`);
+        users = (await tx.execute(sql`delete from users u using ${them} where u.id = x.id returning u.id`)).length;
       }
+      // A full chunk may leave more such people: the customers wait until a step finds fewer (a person in two of them
+      // counts twice here, so fewer found than the chunk means none is left).
+      if (found.n >= chunk) {
+        await tx.execute(sql`update customer_deletions set users_done = users_done + ${users} where id = ${d.id}`);
+        await releaseHidden(tx, d.id, before);
+        return { state: "progress", customers: 0, users };
+      }
+      await tx.execute(sql`delete from memberships where customer_id = any(${ids}::uuid[])`);
+      await tx.execute(sql`delete from invitations where customer_id = any(${ids}::uuid[])`);
+      await tx.execute(sql`delete from projects where customer_id = any(${ids}::uuid[])`);
       const reserveDays = getEnv().IDENTIFIER_RESERVATION_DAYS;
       const gone = await tx.execute(sql`
         with doomed as (delete from customers where id = any(${ids}::uuid[]) returning identifier)
@@ -352,10 +402,12 @@ export async function runCustomerDeletionStep(principal: Principal, deletionId: 
         on conflict (identifier) do update set reserved_until = excluded.reserved_until, deletion_id = excluded.deletion_id
         returning identifier`);
       await tx.execute(sql`
-        update customer_deletions set customers_done = customers_done + ${gone.length}, users_done = users_done + ${users.length} where id = ${d.id}`);
-      return { state: "progress", customers: gone.length, users: users.length };
+        update customer_deletions set customers_done = customers_done + ${gone.length}, users_done = users_done + ${users} where id = ${d.id}`);
+      await releaseHidden(tx, d.id, before);
+      return { state: "progress", customers: gone.length, users };
     }
     // Nothing left: the record, the trail, and the report.
+    await tx.execute(sql`delete from customer_deletion_partners where deletion_id = ${d.id}`);
     const [done] = (await tx.execute(sql`
       update customer_deletions set status = 'done', finished_at = now() where id = ${d.id}
       returning customers_done, users_done, started_at, finished_at`)) as unknown as {
@@ -394,4 +446,24 @@ export async function runCustomerDeletionStep(principal: Principal, deletionId: 
     }
     return { state: "done" };
   });
+}
+
+/** The user counts of the partners a deletion hides people from, locked until the step commits. */
+async function partnerUsers(ex: Executor, deletionId: string): Promise<Map<string, number>> {
+  const rows = (await ex.execute(sql`
+    select s.partner_id, s.users from partner_stats s join customer_deletion_partners h on h.partner_id = s.partner_id
+    where h.deletion_id = ${deletionId} order by s.partner_id for update of s`)) as unknown as { partner_id: string; users: number }[];
+  return new Map(rows.map((r) => [r.partner_id, r.users]));
+}
+
+/** After a step: the people the partners' counts lost are no longer left out by this deletion. */
+async function releaseHidden(ex: Executor, deletionId: string, before: Map<string, number>) {
+  const after = await partnerUsers(ex, deletionId);
+  for (const [partnerId, users] of before) {
+    const dropped = users - (after.get(partnerId) ?? users);
+    if (dropped > 0)
+      await ex.execute(sql`
+        update customer_deletion_partners set users_hidden = greatest(0, users_hidden - ${dropped})
+        where deletion_id = ${deletionId} and partner_id = ${partnerId}`);
+  }
 }

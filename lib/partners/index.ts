@@ -361,10 +361,13 @@ export async function countUndeliveredInvitations(principal: Principal, managerI
   });
 }
 
+/** People who belong to the partner only through customers being deleted: counted no more from the moment of the mark. */
+const HIDDEN_USERS = sql`coalesce((select sum(h.users_hidden) from customer_deletion_partners h where h.partner_id = s.partner_id), 0)::int`;
+
 async function overviewOf(ex: Executor, manager: Manager): Promise<PartnerOverview> {
   if (manager.kind === "partner") {
     const [row] = (await ex.execute(
-      sql`select customers, users, pending_invitations, at_quota, near_quota from partner_stats where partner_id = ${manager.id}`,
+      sql`select customers, users - ${HIDDEN_USERS} as users, pending_invitations, at_quota, near_quota from partner_stats s where partner_id = ${manager.id}`,
     )) as unknown as PartnerOverview[];
     return row ?? { customers: 0, users: 0, pending_invitations: 0, at_quota: 0, near_quota: 0 };
   }

@@ -4,7 +4,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, db } from "@/db/client";
-import { findAccountAccess } from "@/lib/authz";
+import { findAccountAccess, type Principal } from "@/lib/authz";
 import { createCustomerGroup, getCustomerGroup, listCustomerGroups, setCustomerGroupMembership } from "@/lib/customer-groups";
 import {
   cancelCustomerDeletion,
@@ -59,11 +59,23 @@ async function fixture() {
   return { ...p, a, a1, a11, b, only, shared, token };
 }
 
-/** Makes a deletion due now (its undo window closed), then runs the worker's steps in this process until it is done. */
-async function finish(deletionId: string) {
+/** The partner's people counted from the rows: everyone with a membership in one of its customers not being deleted. */
+async function liveUsers(partnerId: string) {
+  const [{ n }] = (await db.execute(sql`
+    select count(distinct m.user_id)::int as n from memberships m join customers c on c.id = m.customer_id
+    where c.partner_id = ${partnerId} and c.deleting_at is null`)) as unknown as { n: number }[];
+  return n;
+}
+
+/**
+ * Makes a deletion due now (its undo window closed), then runs the worker's steps in this process until it is done;
+ * after every step the partner's user count is the one its rows give.
+ */
+async function finish(deletionId: string, partner?: { admin: Principal; identifier: string; id: string }) {
   await db.execute(sql`update customer_deletions set undo_until = now() - interval '1 second' where id = ${deletionId}`);
   for (let i = 0; i < 1000; i++) {
     const step = await runCustomerDeletionStep(SYSTEM, deletionId);
+    if (partner) expect((await getPartnerOverview(partner.admin, partner.identifier)).users).toBe(await liveUsers(partner.id));
     if (step.state !== "progress") return step;
   }
   throw new Error("the deletion did not finish");
@@ -82,6 +94,7 @@ async function everything() {
     "customer_group_members",
     "partner_stats",
     "partner_members",
+    "customer_deletion_partners",
   ];
   const out: Record<string, string[]> = {};
   for (const t of tables) {
@@ -108,7 +121,10 @@ describe("deleting customers", () => {
     // Marked: invisible to everyone but the worker.
     const names = (await listManagedCustomers(f.admin, f.partner)).rows.map((r) => r.name);
     expect(names).toEqual(["Beta"]);
-    expect(await getPartnerOverview(f.admin, f.partner)).toMatchObject({ customers: before.customers - 3 });
+    // Olga (only in Alpha's subtree) and the admin (in Alpha through Add Myself) are no longer the partner's people;
+    // Sam, also in Beta, still is. Their memberships were not touched.
+    expect(await getPartnerOverview(f.admin, f.partner)).toMatchObject({ customers: before.customers - 3, users: before.users - 2 });
+    expect(before.users - 2).toBe(await liveUsers(f.partnerId));
     expect(await findAccountAccess(db, as(f.only), f.a.identifier)).toBeNull();
     expect((await listMyAccounts(as(f.only))).map((x) => x.identifier)).toEqual([]);
     expect((await findInvitationByToken(SYSTEM, f.token)).status).toBe("invalid");
@@ -122,7 +138,13 @@ describe("deleting customers", () => {
       message: `${f.a1.identifier} is already being deleted.`,
     });
 
-    expect(await finish(d.id)).toEqual({ state: "done" });
+    // One person or one customer a step, so the count is checked between every two of them.
+    process.env.DELETION_CHUNK = "1";
+    try {
+      expect(await finish(d.id, { admin: f.admin, identifier: f.partner, id: f.partnerId })).toEqual({ state: "done" });
+    } finally {
+      delete process.env.DELETION_CHUNK;
+    }
     const record = await getCustomerDeletion(f.admin, f.partner, d.id);
     expect(record).toMatchObject({ status: "done", customers_done: 3, users_done: 1 });
     const left = (await db.execute(sql`
@@ -137,7 +159,8 @@ describe("deleting customers", () => {
     >[];
     // The shared person keeps Beta; the partner's admin keeps the partner account.
     expect(left[0]).toEqual({ customers: 0, only_user: 0, shared_memberships: 1, admin_memberships: 1, audited: 1, reports: 1 });
-    expect(await getPartnerOverview(f.admin, f.partner)).toMatchObject({ customers: before.customers - 3 });
+    expect(await getPartnerOverview(f.admin, f.partner)).toMatchObject({ customers: before.customers - 3, users: before.users - 2 });
+    expect((await db.execute(sql`select * from customer_deletion_partners where deletion_id = ${d.id}`)).length).toBe(0);
 
     // The identifier stays reserved, and the create form says why.
     await expect(createManagedCustomer(f.admin, f.partner, { name: "Again", identifier: f.a.identifier })).rejects.toMatchObject({
@@ -153,16 +176,23 @@ describe("deleting customers", () => {
     const other = await newUser("Otto Other-Admin");
     await addMember(other.id, f.partnerId, "partner_admin");
     const before = await everything();
+    const overview = await getPartnerOverview(f.admin, f.partner);
     const d = await requestCustomerDeletion(f.admin, f.partner, { group: group.id }, { confirmation: "2" });
+    // Everyone in the partner's customers is in these four: nobody is counted any more.
+    expect((await getPartnerOverview(f.admin, f.partner)).users).toBe(overview.users - 3);
     expect(d.impact).toMatchObject({ customers: 4, selected: 2 });
     expect((await listManagedCustomers(f.admin, f.partner)).rows).toHaveLength(0);
-    expect(await everything()).not.toEqual(before);
+    const marked = await everything();
+    expect(marked).not.toEqual(before);
+    // The mark touches the customers, not what they hold: a million memberships cost it nothing.
+    for (const table of ["memberships", "users", "projects", "invitations", "partner_members"]) expect(marked[table]).toEqual(before[table]);
     // The group counts its customers being deleted no more, in the list and on its own, though their rows stay for the undo.
     expect((await listCustomerGroups(f.admin, f.partner)).rows.find((g) => g.id === group.id)).toMatchObject({ customers: 0 });
     expect(await getCustomerGroup(f.admin, f.partner, group.id)).toMatchObject({ customers: 0 });
     // Another Partner Admin may undo it.
     await cancelCustomerDeletion(as(other), f.partner, d.id);
     expect(await everything()).toEqual(before);
+    expect(await getPartnerOverview(f.admin, f.partner)).toEqual(overview);
     expect(await getCustomerGroup(f.admin, f.partner, group.id)).toMatchObject({ customers: 2 });
     await expect(cancelCustomerDeletion(f.admin, f.partner, d.id)).rejects.toMatchObject({ code: "conflict" });
     // The worker's job, when it comes, does nothing.
@@ -227,6 +257,34 @@ describe("deleting customers", () => {
     expect((await listManagedCustomers(f.admin, f.partner)).rows.map((r) => r.name)).toContain("Beta");
   });
 
+  it("deletes people who are in several of the customers, whatever the chunk, and leaves none behind", async () => {
+    const p = await newPartner();
+    // Two customers deleted in one step (a chunk of 10 takes two customers); Xenia is in both, nine others in one.
+    const one = await createManagedCustomer(p.admin, p.partner, { name: "One", identifier: unique("one") });
+    const two = await createManagedCustomer(p.admin, p.partner, { name: "Two", identifier: unique("two") });
+    const xenia = await newUser("Xenia Twice");
+    await addMember(xenia.id, one.id, "customer_employee");
+    await addMember(xenia.id, two.id, "customer_employee");
+    const others = [];
+    for (let i = 0; i < 9; i++) {
+      const u = await newUser(`Other ${i}`);
+      await addMember(u.id, one.id, "customer_employee");
+      others.push(u.id);
+    }
+    const d = await requestCustomerDeletion(p.admin, p.partner, { customers: [one.identifier, two.identifier] }, { confirmation: "2" });
+    expect(d.impact).toMatchObject({ customers: 2, users: 10 });
+    process.env.DELETION_CHUNK = "10";
+    try {
+      expect(await finish(d.id, { admin: p.admin, identifier: p.partner, id: p.partnerId })).toEqual({ state: "done" });
+    } finally {
+      delete process.env.DELETION_CHUNK;
+    }
+    const [{ left }] = (await db.execute(sql`
+      select count(*)::int as left from users where id = any(${sql.param([xenia.id, ...others])}::uuid[])`)) as unknown as { left: number }[];
+    expect(left).toBe(0);
+    expect(await getCustomerDeletion(p.admin, p.partner, d.id)).toMatchObject({ customers_done: 2, users_done: 10 });
+  });
+
   it("finishes after its worker is killed with SIGKILL mid-way, and leaves no row pointing at what it deleted", async () => {
     const p = await newPartner();
     // 60 customers with 20 people each, deleted 10 people or 2 customers a step: many steps to be killed in.
@@ -240,6 +298,7 @@ describe("deleting customers", () => {
     const identifiers = (await db.execute(sql`select identifier from customers where parent_id = ${p.partnerId}`)) as unknown as { identifier: string }[];
     const d = await requestCustomerDeletion(p.admin, p.partner, { filter: {} }, { confirmation: String(identifiers.length) });
     expect(d.impact).toMatchObject({ customers: 60, users: 1200 });
+    expect((await getPartnerOverview(p.admin, p.partner)).users).toBe(0);
     await db.execute(sql`update customer_deletions set undo_until = now() where id = ${d.id}`);
     const env = { DELETION_CHUNK: "10", JOB_STALLED_INTERVAL_MS: "1000", JOB_LOCK_MS: "2000", JOB_SWEEP_INTERVAL_MS: "1000" };
     const first = await WorkerProcess.start(env);
@@ -248,6 +307,8 @@ describe("deleting customers", () => {
     const midway = await getCustomerDeletion(p.admin, p.partner, d.id);
     expect(midway.status).toBe("running");
     expect(midway.users_done).toBeLessThan(1200);
+    // Half-way, the people not yet deleted are still in partner_stats and still left out of the count.
+    expect((await getPartnerOverview(p.admin, p.partner)).users).toBe(0);
     const second = await WorkerProcess.start(env);
     try {
       await waitFor(async () => (await getCustomerDeletion(p.admin, p.partner, d.id)).status === "done", 120_000, "the deletion to finish");
@@ -269,4 +330,18 @@ describe("deleting customers", () => {
     >[];
     expect(dangling).toEqual({ customers: 0, memberships: 0, orphan_memberships: 0, orphan_customers: 0, partner_members: 0, stats_users: 0, reports: 1 });
   }, 240_000);
+});
+
+describe("the schema a deletion walks", () => {
+  it("indexes every foreign key, so deleting a row never scans a referencing table once per row", async () => {
+    // PostgreSQL cascades or sets null one referenced row at a time, looking the referencing rows up by the key's
+    // columns: without an index led by them, deleting a million people would scan the audit trail a million times.
+    const unindexed = (await db.execute(sql`
+      select c.conrelid::regclass::text || '.' || a.attname as key
+      from pg_constraint c join pg_attribute a on a.attrelid = c.conrelid and a.attnum = c.conkey[1]
+      where c.contype = 'f' and c.connamespace = 'public'::regnamespace
+        and not exists (select 1 from pg_index i where i.indrelid = c.conrelid and i.indkey[0] = c.conkey[1])
+      order by 1`)) as unknown as { key: string }[];
+    expect(unindexed.map((r) => r.key)).toEqual([]);
+  });
 });

@@ -63,6 +63,12 @@ describe("notice worker", () => {
     const w = await partnerWithCustomer(250);
     const sent = await sendNotice(w.admin, w.partner, notice(w.customer.identifier, { emailCopy: true }));
     await waitFor(() => Promise.resolve(batched().length >= 250), 30_000, "250 copies");
+    // The provider has answered the last batch; the worker records it just after.
+    const statuses = async () =>
+      ((await db.execute(sql`select status from notice_deliveries where notice_id = ${sent.id} order by batch`)) as unknown as { status: string }[]).map(
+        (r) => r.status,
+      );
+    await waitFor(async () => (await statuses()).filter((s) => s === "sent").length === 3, 10_000, "the batches recorded as sent");
     const requests = batchRequests();
     expect(requests.map((r) => (r.body as unknown[]).length)).toEqual([100, 100, 50]);
     expect(requests.map((r) => r.headers["idempotency-key"])).toEqual([1, 2, 3].map((b) => `tenancy-notice-${sent.id}-copy-r1-${b}`));
@@ -73,8 +79,7 @@ describe("notice worker", () => {
     expect(String(first.html)).toMatch(/Hello Person \d+/);
     expect(String(first.html)).toContain(`/${w.customer.identifier}`);
     expect(String(first.html)).toContain("<strong>down</strong>");
-    const rows = (await db.execute(sql`select status from notice_deliveries where notice_id = ${sent.id} order by batch`)) as unknown as { status: string }[];
-    expect(rows.map((r) => r.status)).toEqual(["sent", "sent", "sent"]);
+    expect(await statuses()).toEqual(["sent", "sent", "sent"]);
   });
 
   it("resumes after a worker died mid-batch: the interrupted batch again under its key, then the rest; nobody twice, nobody missed", async () => {

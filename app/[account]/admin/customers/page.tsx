@@ -45,6 +45,8 @@ export default async function CustomersPage({
     // A group deleted since the link was made shows an empty list under its own heading, not an error page.
     group ? getCustomerGroup(principal, manager.identifier, group).catch((err) => (isRefusal(err) ? null : Promise.reject(err))) : null,
   ]);
+  // The pickers need a group's id and name only: the rest would travel to the browser twice (HTML and React payload).
+  const groupChoices = groups?.rows.map((g) => ({ id: g.id, name: g.name })) ?? [];
   const manage = can("CREATE_CUSTOMERS");
   const canDelete = can("DELETE_CUSTOMERS");
   // Rows get checkboxes when there is something to do with a selection: group them, or delete them.
@@ -200,11 +202,11 @@ export default async function CustomersPage({
           tableClassName="min-w-[64rem]"
           top={
             <>
-              {manage ? <CreateCustomerForm account={manager.identifier} groups={groups?.rows ?? []} defaultGroup={group} /> : null}
+              {manage ? <CreateCustomerForm account={manager.identifier} groups={groupChoices} defaultGroup={group} /> : null}
               {selectable ? (
                 <SelectionBar
                   account={manager.identifier}
-                  groups={isPartner && can("MANAGE_CUSTOMER_GROUPS") ? (groups?.rows ?? []) : []}
+                  groups={isPartner && can("MANAGE_CUSTOMER_GROUPS") ? groupChoices : []}
                   currentGroup={group}
                   canDelete={canDelete}
                   canNotify={canNotify}
