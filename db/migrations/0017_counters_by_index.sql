@@ -2,8 +2,7 @@
 -- partner_members with the transition table, which has no statistics: the planner chose a nested loop over a scan of
 -- partner_members and rescanned the transition table for every row (deleting 4,000 memberships took 5 s, a million
 -- never finished). Now the upsert returns the rows it brought to zero, and only those are deleted, by primary key (this
--- transaction holds their locks since the upsert, so nobody changed them in between; a filter on the count would let
--- the planner guess one row and scan the table again).
+-- transaction holds their locks since the upsert, so nobody changed them in between).
 CREATE OR REPLACE FUNCTION memberships_counted() RETURNS trigger AS $$
 DECLARE
   plus text := 'SELECT customer_id, partner_id, user_id, 1 AS d FROM new_rows';
@@ -29,8 +28,11 @@ BEGIN
     SELECT array_agg(partner_id), array_agg(user_id) FROM changed WHERE memberships <= 0$q$, deltas)
     INTO gone_partners, gone_users;
   IF gone_partners IS NOT NULL THEN
-    DELETE FROM partner_members pm USING unnest(gone_partners, gone_users) AS g(partner_id, user_id)
-     WHERE pm.partner_id = g.partner_id AND pm.user_id = g.user_id;
+    -- Looked up by the primary key through `= ANY` index conditions: a join with the pairs would be planned as a scan
+    -- of all of partner_members, or as a rescan of the pairs for every row. A pair made of one row's partner and
+    -- another's person is deleted only if it counts nothing either, which no row may.
+    DELETE FROM partner_members pm
+     WHERE pm.partner_id = ANY(gone_partners) AND pm.user_id = ANY(gone_users) AND pm.memberships <= 0;
   END IF;
   RETURN NULL;
 END;

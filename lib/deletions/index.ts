@@ -87,14 +87,19 @@ async function impactOf(ex: Executor, ids: SQL, selectedCount: number): Promise<
       select m.user_id, m.partner_id, d.id is not null as doomed, c.deleting_at is null and d.id is null as stays
       from memberships m join customers c on c.id = m.customer_id left join doomed d on d.id = m.customer_id
       where m.user_id in (select m1.user_id from memberships m1 where m1.customer_id in (select id from doomed))),
-    people as (select bool_or(not doomed) as kept from theirs group by user_id),
+    people as (select user_id, bool_or(not doomed) as kept from theirs group by user_id),
+    -- Operators of the installation stay even when they belong nowhere else (they lose these memberships only).
+    operators as (
+      select count(*)::int as n from users u where u.is_operator
+        and exists (select 1 from memberships m where m.user_id = u.id and m.customer_id in (select id from doomed))
+        and not exists (select 1 from memberships m where m.user_id = u.id and m.customer_id not in (select id from doomed))),
     hidden as (
       select partner_id, count(*)::int as users from (
         select partner_id from theirs where partner_id is not null group by user_id, partner_id having not bool_or(stays)) x
       group by partner_id)
     select (select count(*)::int from doomed) as customers,
-      (select count(*) filter (where not kept)::int from people) as users,
-      (select count(*) filter (where kept)::int from people) as users_kept,
+      (select count(*) filter (where not kept)::int from people) - (select n from operators) as users,
+      (select count(*) filter (where kept)::int from people) + (select n from operators) as users_kept,
       (select count(*)::int from projects where customer_id in (select id from doomed)) as projects,
       (select count(*)::int from invitations where customer_id in (select id from doomed) and accepted_at is null) as pending_invitations,
       (select coalesce(json_agg(s), '[]') from (select identifier, name from customers where id in (select id from doomed) order by cardinality(path), lower(name) limit 10) s) as sample,
@@ -363,48 +368,52 @@ export async function runCustomerDeletionStep(principal: Principal, deletionId: 
       // The partners' user counts before this step, their rows held until it commits: what they drop by is the number
       // of hidden people whose last membership went, and no longer to be left out.
       const before = await partnerUsers(tx, d.id);
-      // Their people who belong to no account outside this deletion go first, with all they hold (operators stay).
+      // Up to `chunk` of their memberships, and of the people these name, those who belong to no account outside this
+      // deletion: they go with all they hold (operators stay). Who belongs elsewhere is asked for all of them at once
+      // through the index on the person (`= any`, an index condition: as NOT EXISTS per membership it was planned as a
+      // hash of every membership of every customer that stays, rebuilt at every step).
+      const [found] = (await tx.execute(sql`
+        with ms as materialized (select m.id, m.user_id from memberships m where m.customer_id = any(${ids}::uuid[]) limit ${chunk}),
+        kept as (
+          select m2.user_id from memberships m2 join customers c2 on c2.id = m2.customer_id
+          where m2.user_id = any(array(select user_id from ms)) and c2.deletion_id is distinct from ${d.id})
+        select (select count(*)::int from ms) as n,
+          (select coalesce(array_agg(id), '{}') from ms) as memberships,
+          (select coalesce(array_agg(user_id), '{}') from (select user_id from ms except select user_id from kept) g) as gone`)) as unknown as {
+        n: number;
+        memberships: string[];
+        gone: string[];
+      }[];
       // What they and the customers hold is deleted set-based before them: left to the foreign keys' cascades, each
       // person's or customer's rows would be a statement of their own, and the counters' statement triggers would run
       // once per person, each over a transition table that grows with the statement (quadratic in the chunk).
-      // The first `chunk` memberships of such people (the scan stops there), and who they are.
-      const [found] = (await tx.execute(sql`
-        select count(*)::int as n, coalesce(array_agg(distinct user_id), '{}') as ids from (
-          select m.user_id from memberships m join users u on u.id = m.user_id
-          where m.customer_id = any(${ids}::uuid[]) and not u.is_operator
-            and not exists (select 1 from memberships m2 join customers c2 on c2.id = m2.customer_id
-                            where m2.user_id = m.user_id and c2.deletion_id is distinct from ${d.id})
-          limit ${chunk}) x`)) as unknown as { n: number; ids: string[] }[];
-      let users = 0;
-      if (found.ids.length > 0) {
-        // Each id looked up by index: a plan that scans the table (testing every row against the list, or hashing the
-        // whole table) costs what the table holds, so a million memberships would make every step seconds long.
-        await tx.execute(sql`set local enable_seqscan = off`);
-        const them = sql`unnest(${sql.param(found.ids)}::uuid[]) as x(id)`;
-        await tx.execute(sql`delete from memberships m using ${them} where m.user_id = x.id`);
-        users = (await tx.execute(sql`delete from users u using ${them} where u.id = x.id returning u.id`)).length;
-      }
-      // A full chunk may leave more such people: the customers wait until a step finds fewer (a person in two of them
-      // counts twice here, so fewer found than the chunk means none is left).
+      // Each row is looked up by index: a join with the lists would be planned as a scan of the whole table (hashed or
+      // merged), which costs what the table holds, so a million memberships would make every step seconds long.
+      await tx.execute(sql`set local enable_seqscan = off`);
+      const gone = sql.param(found.gone);
+      // In one statement (the counters' trigger runs once): these memberships, and the leaving people's wherever they are.
+      await tx.execute(sql`delete from memberships m where m.id = any(${sql.param(found.memberships)}::uuid[]) or m.user_id = any(${gone}::uuid[])`);
+      const users =
+        found.gone.length > 0 ? (await tx.execute(sql`delete from users u where u.id = any(${gone}::uuid[]) and not u.is_operator returning u.id`)).length : 0;
+      // A full chunk may leave more memberships: the customers wait until a step finds fewer.
       if (found.n >= chunk) {
         await tx.execute(sql`update customer_deletions set users_done = users_done + ${users} where id = ${d.id}`);
         await releaseHidden(tx, d.id, before);
         return { state: "progress", customers: 0, users };
       }
-      await tx.execute(sql`delete from memberships where customer_id = any(${ids}::uuid[])`);
       await tx.execute(sql`delete from invitations where customer_id = any(${ids}::uuid[])`);
       await tx.execute(sql`delete from projects where customer_id = any(${ids}::uuid[])`);
       const reserveDays = getEnv().IDENTIFIER_RESERVATION_DAYS;
-      const gone = await tx.execute(sql`
+      const removed = await tx.execute(sql`
         with doomed as (delete from customers where id = any(${ids}::uuid[]) returning identifier)
         insert into reserved_identifiers (identifier, reserved_until, deletion_id)
         select identifier, now() + make_interval(days => ${reserveDays}), ${d.id}::uuid from doomed
         on conflict (identifier) do update set reserved_until = excluded.reserved_until, deletion_id = excluded.deletion_id
         returning identifier`);
       await tx.execute(sql`
-        update customer_deletions set customers_done = customers_done + ${gone.length}, users_done = users_done + ${users} where id = ${d.id}`);
+        update customer_deletions set customers_done = customers_done + ${removed.length}, users_done = users_done + ${users} where id = ${d.id}`);
       await releaseHidden(tx, d.id, before);
-      return { state: "progress", customers: gone.length, users };
+      return { state: "progress", customers: removed.length, users };
     }
     // Nothing left: the record, the trail, and the report.
     await tx.execute(sql`delete from customer_deletion_partners where deletion_id = ${d.id}`);

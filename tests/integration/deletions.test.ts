@@ -259,7 +259,7 @@ describe("deleting customers", () => {
 
   it("deletes people who are in several of the customers, whatever the chunk, and leaves none behind", async () => {
     const p = await newPartner();
-    // Two customers deleted in one step (a chunk of 10 takes two customers); Xenia is in both, nine others in one.
+    // Two customers, deleted a chunk of 10 memberships at a time; Xenia is in both, nine others in one.
     const one = await createManagedCustomer(p.admin, p.partner, { name: "One", identifier: unique("one") });
     const two = await createManagedCustomer(p.admin, p.partner, { name: "Two", identifier: unique("two") });
     const xenia = await newUser("Xenia Twice");
@@ -271,8 +271,12 @@ describe("deleting customers", () => {
       await addMember(u.id, one.id, "customer_employee");
       others.push(u.id);
     }
+    // An operator of the installation who belongs only here loses the membership and stays.
+    const opal = await newUser("Opal Operator");
+    await db.execute(sql`update users set is_operator = true where id = ${opal.id}`);
+    await addMember(opal.id, two.id, "customer_employee");
     const d = await requestCustomerDeletion(p.admin, p.partner, { customers: [one.identifier, two.identifier] }, { confirmation: "2" });
-    expect(d.impact).toMatchObject({ customers: 2, users: 10 });
+    expect(d.impact).toMatchObject({ customers: 2, users: 10, usersKept: 1 });
     process.env.DELETION_CHUNK = "10";
     try {
       expect(await finish(d.id, { admin: p.admin, identifier: p.partner, id: p.partnerId })).toEqual({ state: "done" });
@@ -283,6 +287,12 @@ describe("deleting customers", () => {
       select count(*)::int as left from users where id = any(${sql.param([xenia.id, ...others])}::uuid[])`)) as unknown as { left: number }[];
     expect(left).toBe(0);
     expect(await getCustomerDeletion(p.admin, p.partner, d.id)).toMatchObject({ customers_done: 2, users_done: 10 });
+    const [opalNow] = (await db.execute(sql`
+      select (select count(*)::int from users where id = ${opal.id}) as users, (select count(*)::int from memberships where user_id = ${opal.id}) as memberships`)) as unknown as {
+      users: number;
+      memberships: number;
+    }[];
+    expect(opalNow).toEqual({ users: 1, memberships: 0 });
   });
 
   it("finishes after its worker is killed with SIGKILL mid-way, and leaves no row pointing at what it deleted", async () => {
