@@ -22,7 +22,10 @@ const SYSTEM = systemPrincipal("cli");
 const READER_PASSWORD = "bench-passphrase-9";
 const log = (msg: string) => console.error(`  deletions: ${msg}`);
 
-/** A partner with CUSTOMERS customers of USERS_PER_CUSTOMER people each (one in ten also in a kept customer), a project each. */
+/**
+ * A partner with CUSTOMERS customers of USERS_PER_CUSTOMER people each (one in ten also in a kept customer), a project
+ * each, and a notice to all of them that one person in twenty has acknowledged.
+ */
 async function seedPartner(sql: Sql, tag: string) {
   const [partner] = await sql<{ id: string; identifier: string }[]>`
     insert into customers (identifier, name, kind) values (${`del-${tag}`}, 'Deleting partner', 'partner') returning id, identifier`;
@@ -39,6 +42,15 @@ async function seedPartner(sql: Sql, tag: string) {
     insert into memberships (user_id, customer_id, "group")
     select id, ${keeper.id}, 'customer_employee' from users where email like ${`d${tag}-%`} and abs(hashtext(id::text)) % 10 = 0`;
   await sql`insert into projects (customer_id, identifier, name) select id, 'web', 'Web' from customers where identifier like ${`d${tag}-%`}`;
+  // A notice to every one of them (its recipients: one target row per customer), acknowledged by one person in twenty.
+  const [notice] = await sql<{ id: string }[]>`
+    insert into notices (partner_id, title, body_md, mode, addressed, sender_name)
+    values (${partner.id}, 'Maintenance', 'On Sunday.', 'all_must_read', '{}'::jsonb, 'Bench') returning id`;
+  await sql`insert into notice_targets (notice_id, customer_id, live_from) select ${notice.id}, id, now() from customers where identifier like ${`d${tag}-%`}`;
+  await sql`
+    insert into notice_acknowledgements (notice_id, user_id, customer_id, revision, mode)
+    select ${notice.id}, m.user_id, m.customer_id, 1, 'all_must_read' from memberships m join customers c on c.id = m.customer_id
+    where c.identifier like ${`d${tag}-%`} and abs(hashtext(m.user_id::text)) % 20 = 0`;
   await sql`analyze`;
   return partner;
 }
@@ -49,7 +61,9 @@ async function rowsOf(sql: Sql, tag: string) {
       + (select count(*) from memberships m join customers c on c.id = m.customer_id where c.identifier like ${`d${tag}-%`})
       + (select count(*) from users u where u.email like ${`d${tag}-%`} and not exists (
           select 1 from memberships m join customers c on c.id = m.customer_id where m.user_id = u.id and c.identifier not like ${`d${tag}-%`}))
-      + (select count(*) from projects p join customers c on c.id = p.customer_id where c.identifier like ${`d${tag}-%`}) as n`;
+      + (select count(*) from projects p join customers c on c.id = p.customer_id where c.identifier like ${`d${tag}-%`})
+      + (select count(*) from notice_targets t join customers c on c.id = t.customer_id where c.identifier like ${`d${tag}-%`})
+      + (select count(*) from notice_acknowledgements a join customers c on c.id = a.customer_id where c.identifier like ${`d${tag}-%`}) as n`;
   return Number(r.n);
 }
 
@@ -167,9 +181,9 @@ const bench: Benchmark = {
       note: `the same data set as below, with nothing else running: ours ${(oursIdleMs / 1000).toFixed(1)} s, raw ${(rawIdleMs / 1000).toFixed(1)} s`,
     });
     const note =
-      `${CUSTOMERS} customers × ${USERS_PER_CUSTOMER} people (1 in 10 also in a kept customer), a project each: ${rowCount} rows ` +
-      `(customers, memberships, users who belong nowhere else, projects); ours in ${steps} steps of DELETION_CHUNK, each its own transaction, with counters ` +
-      `and the partner's overview kept by triggers, identifiers reserved and progress recorded; raw: one transaction of four DELETEs (memberships, projects, the people left with none, the customers; the same triggers); both ran while the page below was loaded by its clients`;
+      `${CUSTOMERS} customers × ${USERS_PER_CUSTOMER} people (1 in 10 also in a kept customer), a project each, a notice to all (1 in 20 acknowledged): ${rowCount} rows ` +
+      `(customers, memberships, users who belong nowhere else, projects, notice recipients and acknowledgements); ours in ${steps} steps of DELETION_CHUNK, each its own transaction, with counters ` +
+      `and the partner's overview kept by triggers, identifiers reserved and progress recorded; raw: one transaction of four DELETEs (memberships, projects, the people left with none, the customers; the same triggers; notice recipients and acknowledgements go by the foreign keys' cascades on both sides); both ran while the page below was loaded by its clients`;
     rows.push({
       name: "delete customers under page load: rows/s",
       unit: "rows/s",

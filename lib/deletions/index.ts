@@ -357,14 +357,17 @@ export async function runCustomerDeletionStep(principal: Principal, deletionId: 
     // about `chunk` memberships between them (at least one, at most chunk / 5): a step reads what it deletes, and then
     // deletes the customers too. Only a customer with more people than a chunk takes several steps.
     const next = (await tx.execute(sql`
-      select id from (
+      select id, held from (
         select id, row_number() over w as n, sum(members_count) over w as held
         from (select id, members_count, cardinality(path) as depth from customers where deletion_id = ${d.id}
               order by cardinality(path) desc, id limit ${Math.max(1, Math.floor(chunk / 5))}) c
         window w as (order by depth desc, id)) x
-      where n = 1 or held <= ${chunk}`)) as unknown as { id: string }[];
+      where n = 1 or held <= ${chunk}`)) as unknown as { id: string; held: string }[];
     if (next.length > 0) {
       const ids = sql.param(next.map((r) => r.id));
+      // Whether every membership of these customers goes in this step (else only the first `chunk`, and the customers
+      // wait for a later step). The counters say how many they hold; nobody can join a customer being deleted.
+      const whole = Number(next[next.length - 1].held) <= chunk;
       // The partners' user counts before this step, their rows held until it commits: what they drop by is the number
       // of hidden people whose last membership went, and no longer to be left out.
       const before = await partnerUsers(tx, d.id);
@@ -378,10 +381,10 @@ export async function runCustomerDeletionStep(principal: Principal, deletionId: 
           select m2.user_id from memberships m2 join customers c2 on c2.id = m2.customer_id
           where m2.user_id = any(array(select user_id from ms)) and c2.deletion_id is distinct from ${d.id})
         select (select count(*)::int from ms) as n,
-          (select coalesce(array_agg(id), '{}') from ms) as memberships,
+          ${whole ? sql`null` : sql`(select coalesce(array_agg(id), '{}') from ms)`} as memberships,
           (select coalesce(array_agg(user_id), '{}') from (select user_id from ms except select user_id from kept) g) as gone`)) as unknown as {
         n: number;
-        memberships: string[];
+        memberships: string[] | null;
         gone: string[];
       }[];
       // What they and the customers hold is deleted set-based before them: left to the foreign keys' cascades, each
@@ -391,12 +394,13 @@ export async function runCustomerDeletionStep(principal: Principal, deletionId: 
       // merged), which costs what the table holds, so a million memberships would make every step seconds long.
       await tx.execute(sql`set local enable_seqscan = off`);
       const gone = sql.param(found.gone);
-      // In one statement (the counters' trigger runs once): these memberships, and the leaving people's wherever they are.
-      await tx.execute(sql`delete from memberships m where m.id = any(${sql.param(found.memberships)}::uuid[]) or m.user_id = any(${gone}::uuid[])`);
+      // In one statement (the counters' trigger runs once): the customers' memberships (all, or the first `chunk`), and
+      // the leaving people's wherever they are.
+      const theirs = found.memberships ? sql`m.id = any(${sql.param(found.memberships)}::uuid[])` : sql`m.customer_id = any(${ids}::uuid[])`;
+      await tx.execute(sql`delete from memberships m where ${theirs} or m.user_id = any(${gone}::uuid[])`);
       const users =
         found.gone.length > 0 ? (await tx.execute(sql`delete from users u where u.id = any(${gone}::uuid[]) and not u.is_operator returning u.id`)).length : 0;
-      // A full chunk may leave more memberships: the customers wait until a step finds fewer.
-      if (found.n >= chunk) {
+      if (!whole && found.n >= chunk) {
         await tx.execute(sql`update customer_deletions set users_done = users_done + ${users} where id = ${d.id}`);
         await releaseHidden(tx, d.id, before);
         return { state: "progress", customers: 0, users };
