@@ -34,6 +34,30 @@ export function poolTimeouts() {
   };
 }
 
+/**
+ * The client drizzle talks through, with every statement prepared (postgres.js keeps it per connection, by its text):
+ * unprepared, a statement with parameters costs two round trips (one to learn its parameter types, then the run), and
+ * every page sends several. Preparing keeps one round trip and skips parsing; planning still happens at every run for
+ * the actual values (plan_cache_mode below), because a generic plan can be far worse for some of them (a search term
+ * that matches most customers, a group of three customers or of thirty thousand).
+ */
+function preparing(sql: postgres.Sql): postgres.Sql {
+  return new Proxy(sql, {
+    get(target, prop, receiver) {
+      if (prop === "unsafe")
+        return (query: string, params?: postgres.ParameterOrJSON<never>[], options?: postgres.UnsafeQueryOptions) =>
+          target.unsafe(query, params, { ...options, prepare: true });
+      // Transactions and savepoints hand out a client of their own: it prepares too.
+      if (prop === "begin" || prop === "savepoint")
+        return (...args: unknown[]) => {
+          const work = args.pop() as (inner: postgres.Sql) => unknown;
+          return (Reflect.get(target, prop, receiver) as (...a: unknown[]) => unknown)(...args, (inner: postgres.Sql) => work(preparing(inner)));
+        };
+      return Reflect.get(target, prop, receiver);
+    },
+  });
+}
+
 function open(): Holder {
   const { connect_timeout, idle_timeout, statement_timeout } = poolTimeouts();
   const sql = postgres(getEnv().DATABASE_URL, {
@@ -41,10 +65,10 @@ function open(): Holder {
     onnotice: () => {},
     connect_timeout,
     idle_timeout: idle_timeout || undefined,
-    // Sent with every new connection as a run-time parameter, so it holds for every statement of this pool.
-    connection: { statement_timeout },
+    // Sent with every new connection as run-time parameters, so they hold for every statement of this pool.
+    connection: { statement_timeout, plan_cache_mode: "force_custom_plan" },
   });
-  return { sql, db: drizzle(sql, { schema }) };
+  return { sql, db: drizzle(preparing(sql), { schema }) };
 }
 
 function holder(): Holder {
