@@ -2,7 +2,7 @@
 // are drawn once per page (IconSprite, in the root layout) and each icon refers to its shape: a list with five icons on
 // each of 25 rows then carries 125 short references instead of 125 copies of the paths, in its HTML and again in its
 // React payload.
-const base = { viewBox: "0 0 24 24", className: "h-4 w-4", fill: "none", stroke: "currentColor", strokeWidth: 1.8, "aria-hidden": true } as const;
+// The strokes are set once, on the shapes; an icon is then only its size and its reference.
 
 const SHAPES = {
   trash: (
@@ -63,7 +63,9 @@ export function IconSprite() {
     <svg aria-hidden className="absolute h-0 w-0 overflow-hidden">
       {Object.entries(SHAPES).map(([name, paths]) => (
         <symbol key={name} id={`icon-${name}`} viewBox="0 0 24 24">
-          {paths}
+          <g fill="none" stroke="currentColor" strokeWidth={1.8}>
+            {paths}
+          </g>
         </symbol>
       ))}
     </svg>
@@ -72,7 +74,7 @@ export function IconSprite() {
 
 const icon = (shape: Shape) => {
   const Icon = () => (
-    <svg {...base}>
+    <svg className="h-4 w-4" aria-hidden>
       <use href={`#icon-${shape}`} />
     </svg>
   );

@@ -5,6 +5,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, expect, inject, it } from "vitest";
 import { closeDb } from "@/db/client";
+import { createCustomerGroup } from "@/lib/customer-groups";
 import { createManagedCustomer, setAccountKind } from "@/lib/partners";
 import { DESKTOP, screenshot, useBrowser } from "../support/browser";
 import { postForm, serverActionFields, signInViaUi } from "../support/e2e";
@@ -146,4 +147,69 @@ it("groups customers by selection and by creation, filters by group, and shows t
   await employeePage.goto(`${baseUrl}/${partner}/admin/groups`);
   expect(await employeePage.getByTestId("group-row").filter({ hasText: "Sneaky" }).count()).toBe(0);
   await employeeContext.close();
+});
+
+it("with more groups than a page lists, picks any of them by typing: to filter, to group a selection, to create a customer in", async () => {
+  const tag = unique("m").slice(2, 8);
+  const owner = await newAccount({ fullName: "Mona Many", accountName: `Many Groups ${tag}` });
+  const partner = (await setAccountKind(SYSTEM, owner.customer.identifier, "partner")).identifier;
+  const admin = as(owner.user);
+  // 25 groups: more than the page renders as options, so the pickers search the server.
+  const groups = [];
+  for (let i = 1; i <= 25; i++) groups.push(await createCustomerGroup(admin, partner, { name: `Region ${String(i).padStart(2, "0")}` }));
+  const last = groups[24];
+  for (const n of ["Alpha", "Bravo"]) await createManagedCustomer(admin, partner, { name: `${n} ${tag}`, identifier: `${n.toLowerCase()}-${tag}` });
+
+  const page = await (await browser().newContext(DESKTOP)).newPage();
+  await signInViaUi(page, baseUrl, owner.user.email, PASSWORD);
+  await page.goto(`${baseUrl}/${partner}/admin/customers`);
+  // Only the first groups travel with the page: no select of every group.
+  expect(await page.locator("option").filter({ hasText: "Region" }).count()).toBe(0);
+
+  // Put Bravo into the 25th group from the selection bar, by typing part of its name.
+  await rows(page)
+    .filter({ hasText: `Bravo ${tag}` })
+    .getByRole("checkbox")
+    .check();
+  const bar = page.getByRole("form", { name: "Change the groups of the selected customers" });
+  const barPicker = bar.getByRole("combobox", { name: "Group" });
+  await barPicker.fill("25");
+  await expect.poll(() => page.getByRole("listbox").getByRole("option").allTextContents()).toEqual(["Region 25"]);
+  await barPicker.press("Enter");
+  expect(await barPicker.inputValue()).toBe("Region 25");
+  await bar.getByRole("button", { name: "Add to group" }).click();
+  await expect.poll(() => bar.getByRole("status").textContent()).toMatch(/Region 25/);
+
+  // Filter by it: the combobox of the search form, then Apply; the URL carries the group, the picker its name.
+  const search = page.getByRole("search");
+  await search.getByRole("combobox", { name: "Group" }).fill("Region 2");
+  await expect.poll(() => page.getByRole("listbox").getByRole("option").count()).toBe(6);
+  await page.getByRole("listbox").getByRole("option", { name: "Region 25" }).click();
+  await search.getByRole("button", { name: "Apply" }).click();
+  await page.waitForURL((url) => url.searchParams.get("group") === last.id);
+  await expect.poll(() => names(page)).toEqual([`Bravo ${tag}`]);
+  expect(await search.getByRole("combobox", { name: "Group" }).inputValue()).toBe("Region 25");
+  await screenshot(page, "group-picker-filtered");
+
+  // A new customer created from the filtered list starts in that group; another group is added by typing.
+  const form = page.getByRole("form", { name: "New customer" });
+  expect(await form.getByRole("list", { name: "Picked groups" }).textContent()).toContain("Region 25");
+  const formPicker = form.getByRole("combobox", { name: "Groups" });
+  await formPicker.fill("Region 03");
+  await page.getByRole("listbox").getByRole("option", { name: "Region 03" }).click();
+  await form.getByLabel("Customer name").fill(`Charlie ${tag}`);
+  await form.getByRole("button", { name: "Create customer" }).click();
+  await expect.poll(() => form.getByRole("status").textContent()).toMatch(/^Customer Charlie .* created\.$/);
+  await page.goto(`${baseUrl}/${partner}/admin/customers?group=${groups[2].id}`);
+  await expect.poll(() => names(page)).toEqual([`Charlie ${tag}`]);
+  await page.goto(`${baseUrl}/${partner}/admin/customers?group=${last.id}`);
+  await expect.poll(() => names(page)).toEqual([`Bravo ${tag}`, `Charlie ${tag}`]);
+
+  // The search answers only those who may see the groups.
+  const stranger = await newAccount({ fullName: "Stan Stranger" });
+  const other = await (await browser().newContext(DESKTOP)).newPage();
+  await signInViaUi(other, baseUrl, stranger.user.email, PASSWORD);
+  const res = await other.request.get(`${baseUrl}/${partner}/admin/groups/options?q=Region`);
+  expect(res.status()).toBe(404);
+  expect(await res.text()).not.toContain("Region");
 });

@@ -511,7 +511,7 @@ export const OPERATIONS: Operation[] = [
   {
     name: "customer-groups.listCustomerGroups",
     fn: customerGroups.listCustomerGroups,
-    reachedBy: ["app/[account]/admin/groups/page.tsx", "app/[account]/admin/layout.tsx"],
+    reachedBy: ["app/[account]/admin/groups/page.tsx", "app/[account]/admin/group-choices.ts", "app/[account]/admin/groups/options/route.ts"],
     target: "partner",
     permission: "VIEW_ADMINISTRATION",
     run: (w, p, s) => customerGroups.listCustomerGroups(p, w[s].partner),

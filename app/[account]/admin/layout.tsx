@@ -1,7 +1,7 @@
 import { Suspense, type ReactNode } from "react";
 import { NavLink } from "@/app/components/nav-link";
-import { listCustomerGroups } from "@/lib/customer-groups";
 import { getAdminContext } from "./admin-context";
+import { getPartnerGroups } from "./group-choices";
 import { GroupNav } from "./group-nav";
 
 // Notices are sent from partner accounts only.
@@ -17,7 +17,7 @@ export default async function AdministrationLayout({ children, params }: { child
   const { account } = await params;
   const { customer, principal } = await getAdminContext(account);
   const base = `/${customer.identifier}/admin`;
-  const groups = customer.kind === "partner" ? await listCustomerGroups(principal, customer.identifier, { limit: SIDEBAR_GROUPS }) : null;
+  const groups = customer.kind === "partner" ? await getPartnerGroups(principal, customer.identifier) : null;
   return (
     <div className="gap-8 md:grid md:grid-cols-[12rem_minmax(0,1fr)]">
       <aside className="mb-6 space-y-2 md:mb-0">
@@ -37,7 +37,11 @@ export default async function AdministrationLayout({ children, params }: { child
           </div>
           {groups ? (
             <Suspense>
-              <GroupNav base={base} groups={groups.rows} more={groups.next !== null} />
+              <GroupNav
+                base={base}
+                groups={groups.rows.slice(0, SIDEBAR_GROUPS).map((g) => ({ id: g.id, name: g.name, customers: g.customers }))}
+                more={!groups.complete || groups.rows.length > SIDEBAR_GROUPS}
+              />
             </Suspense>
           ) : null}
         </nav>

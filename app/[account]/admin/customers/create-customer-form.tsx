@@ -1,5 +1,6 @@
 "use client";
 import { FieldError, FormMessage, SubmitButton } from "@/app/components/form";
+import { GroupPicker, type GroupChoice } from "@/app/components/group-picker";
 import { PlusIcon } from "@/app/components/icons";
 import { NameIdentifierFields } from "@/app/components/name-identifier-fields";
 import { useActionForm } from "@/app/components/use-action-form";
@@ -12,13 +13,14 @@ import { createCustomerAction } from "./actions";
 export function CreateCustomerForm({
   account,
   parent,
-  groups = [],
-  defaultGroup,
+  groups,
+  picked,
 }: {
   account: string;
   parent?: string;
-  groups?: { id: string; name: string }[];
-  defaultGroup?: string;
+  /** The partner's groups to offer (see GroupPicker); `picked` start ticked (the group the list is filtered by). */
+  groups?: { choices: GroupChoice[]; complete: boolean };
+  picked?: GroupChoice[];
 }) {
   const { state, pending, formProps } = useActionForm(createCustomerAction, { resetOnSuccess: true });
   const noun = parent ? "Sub-customer" : "Customer";
@@ -49,17 +51,10 @@ export function CreateCustomerForm({
           </span>
         </SubmitButton>
       </div>
-      {groups.length > 0 ? (
+      {groups && groups.choices.length > 0 ? (
         <fieldset className="text-sm">
           <legend className="mb-1 font-medium text-slate-700">Groups (optional; every customer is in All)</legend>
-          <div className="flex max-h-28 flex-wrap gap-x-4 gap-y-1 overflow-y-auto">
-            {groups.map((g) => (
-              <label key={g.id} className="inline-flex items-center gap-1.5">
-                <input type="checkbox" name="groups" value={g.id} defaultChecked={g.id === defaultGroup} className="h-4 w-4" />
-                {g.name}
-              </label>
-            ))}
-          </div>
+          <GroupPicker account={account} name="groups" multiple choices={groups.choices} complete={groups.complete} selected={picked} label="Groups" />
           <FieldError name="groups" state={state} />
         </fieldset>
       ) : null}

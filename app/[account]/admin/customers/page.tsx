@@ -1,19 +1,16 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { Day } from "@/app/components/day";
-import { EnvelopeIcon, GaugeIcon, InfoIcon, TrashIcon, UsersIcon } from "@/app/components/icons";
 import { PrevNext, withParams } from "@/app/components/list-controls";
 import { ListSection, TableCard, type Column } from "@/app/components/list-section";
 import { firstParams, isRefusal, type SearchParams } from "@/lib/core";
-import { getCustomerGroup, listCustomerGroups } from "@/lib/customer-groups";
+import { GroupPicker } from "@/app/components/group-picker";
+import { getCustomerGroup } from "@/lib/customer-groups";
 import { QUOTA_STATES, SORTS, getCustomersPage, type QuotaState, type SortKey } from "@/lib/partners";
 import { getAdminContext } from "../admin-context";
+import { getGroupChoices } from "../group-choices";
 import { CreateCustomerForm } from "./create-customer-form";
-import { QuotaMeter } from "./quota-meter";
-import { SELECTION_FORM, SelectPage, SelectionBar } from "./selection-bar";
-
-/** The actions stay in sight while the wide table scrolls sideways under them (on a laptop as on a phone). */
-const STICKY_END = "sticky right-0 bg-white shadow-[-6px_0_6px_-6px_rgb(15_23_42/0.2)]";
+import { CustomerRows, STICKY_END } from "./customer-rows";
+import { SelectPage, SelectionBar } from "./selection-bar";
 
 export const metadata: Metadata = { title: "Customers · Administration" };
 
@@ -41,17 +38,17 @@ export default async function CustomersPage({
   const { after, before } = sp;
   const [{ overview, list }, groups, currentGroup] = await Promise.all([
     getCustomersPage(principal, manager.identifier, { q, sort, dir, after, before, group, parent, quota }),
-    isPartner ? listCustomerGroups(principal, manager.identifier, { limit: 200 }) : null,
+    isPartner ? getGroupChoices(principal, manager.identifier) : null,
     // A group deleted since the link was made shows an empty list under its own heading, not an error page.
     group ? getCustomerGroup(principal, manager.identifier, group).catch((err) => (isRefusal(err) ? null : Promise.reject(err))) : null,
   ]);
-  // The pickers need a group's id and name only: the rest would travel to the browser twice (HTML and React payload).
-  const groupChoices = groups?.rows.map((g) => ({ id: g.id, name: g.name })) ?? [];
+  const picked = currentGroup ? [{ id: currentGroup.id, name: currentGroup.name }] : [];
   const manage = can("CREATE_CUSTOMERS");
   const canDelete = can("DELETE_CUSTOMERS");
   // Rows get checkboxes when there is something to do with a selection: group them, or delete them.
   const canNotify = isPartner && can("SEND_NOTICES");
-  const selectable = (isPartner && can("MANAGE_CUSTOMER_GROUPS") && (groups?.rows.length ?? 0) > 0) || canDelete || canNotify;
+  const canGroup = isPartner && can("MANAGE_CUSTOMER_GROUPS") && (groups?.choices.length ?? 0) > 0;
+  const selectable = canGroup || canDelete || canNotify;
   const base = `/${manager.identifier}/admin/customers`;
   // Only non-default values go into links, so the plain first page stays a plain URL.
   const listParams = {
@@ -139,20 +136,16 @@ export default async function CustomersPage({
               Search customers
             </label>
             <input id="search-q" name="q" type="search" defaultValue={q} placeholder="Search customers" className="input w-full max-w-xs sm:w-56" />
-            {isPartner && groups ? (
-              <>
-                <label htmlFor="filter-group" className="sr-only">
-                  Group
-                </label>
-                <select id="filter-group" name="group" defaultValue={group ?? ""} className="input w-48">
-                  <option value="">All groups</option>
-                  {groups.rows.map((g) => (
-                    <option key={g.id} value={g.id}>
-                      {g.name}
-                    </option>
-                  ))}
-                </select>
-              </>
+            {isPartner && groups && groups.choices.length > 0 ? (
+              <GroupPicker
+                account={manager.identifier}
+                name="group"
+                choices={groups.choices}
+                complete={groups.complete}
+                selected={picked}
+                label="Group"
+                noneLabel="All groups"
+              />
             ) : null}
             <label htmlFor="filter-quota" className="sr-only">
               Quota
@@ -202,12 +195,12 @@ export default async function CustomersPage({
           tableClassName="min-w-[64rem]"
           top={
             <>
-              {manage ? <CreateCustomerForm account={manager.identifier} groups={groupChoices} defaultGroup={group} /> : null}
+              {manage ? <CreateCustomerForm account={manager.identifier} groups={groups ?? undefined} picked={picked} /> : null}
               {selectable ? (
                 <SelectionBar
                   account={manager.identifier}
-                  groups={isPartner && can("MANAGE_CUSTOMER_GROUPS") ? groupChoices : []}
-                  currentGroup={group}
+                  groups={canGroup ? groups : null}
+                  picked={picked}
                   canDelete={canDelete}
                   canNotify={canNotify}
                   deleteAllHref={
@@ -240,95 +233,30 @@ export default async function CustomersPage({
             />
           }
         >
-          {list.rows.map((c) => (
-            <tr key={c.id} data-testid="customer-row">
-              {selectable ? (
-                <td>
-                  <input type="checkbox" name="customers" value={c.identifier} form={SELECTION_FORM} aria-label={`Select ${c.name}`} className="h-4 w-4" />
-                </td>
-              ) : null}
-              <td className="max-w-[16rem] min-w-[11rem] font-medium break-words">
-                <Link href={`${base}/${c.identifier}`} className="line-clamp-2 text-blue-800 [overflow-wrap:anywhere] hover:underline" title={c.name}>
-                  {c.name}
-                </Link>
-                {c.self_managed ? <span className="ml-2 rounded bg-violet-50 px-1.5 py-0.5 text-xs font-normal text-violet-800">self-managed</span> : null}
-                {c.children > 0 ? (
-                  <Link href={withParams(base, {}, { parent: c.identifier })} className="block text-xs font-normal text-blue-700 hover:underline">
-                    {c.children} sub-customer{c.children === 1 ? "" : "s"} ›
-                  </Link>
-                ) : null}
-              </td>
-              <td className="font-mono text-xs whitespace-nowrap">{c.identifier}</td>
-              <td className="text-sm">
-                {c.depth > 1 && c.parent_identifier ? (
-                  <Link href={`${base}/${c.parent_identifier}`} className="hover:underline" title={`Level ${c.depth} below ${manager.name}`}>
-                    {c.parent_name}
-                  </Link>
-                ) : (
-                  <span className="text-slate-400">—</span>
-                )}
-              </td>
-              {isPartner ? (
-                <td className="text-xs">
-                  {c.group_names.length === 0 ? (
-                    <span className="text-slate-400">All only</span>
-                  ) : (
-                    <span className="flex flex-wrap gap-1">
-                      {c.group_names.map((g) => (
-                        <span key={g} className="rounded bg-slate-100 px-1.5 py-0.5">
-                          {g}
-                        </span>
-                      ))}
-                      {c.group_count > c.group_names.length ? <span className="text-slate-500">+{c.group_count - c.group_names.length}</span> : null}
-                    </span>
-                  )}
-                </td>
-              ) : null}
-              <td className="tabular-nums">{c.users}</td>
-              <td className="tabular-nums">{c.pending_invitations}</td>
-              <td>
-                <QuotaMeter used={c.projects} quota={c.project_quota} label={`Projects of ${c.name} used of quota`} />
-              </td>
-              <td className="whitespace-nowrap">
-                <Day at={c.created_at} />
-              </td>
-              <td className={STICKY_END}>
-                <div className="flex justify-end gap-1">
-                  <Link href={`${base}/${c.identifier}/users`} className="btn-icon" aria-label={`Users of ${c.name}`} title="Users">
-                    <UsersIcon />
-                  </Link>
-                  {isPartner ? (
-                    <Link href={`${base}/${c.identifier}/quota`} className="btn-icon" aria-label={`Quota of ${c.name}`} title="Quota">
-                      <GaugeIcon />
-                    </Link>
-                  ) : null}
-                  <Link href={`${base}/${c.identifier}`} className="btn-icon" aria-label={`Details of ${c.name}`} title="Details">
-                    <InfoIcon />
-                  </Link>
-                  {isPartner && can("SEND_NOTICES") ? (
-                    <Link
-                      href={`/${manager.identifier}/admin/notices/new?customer=${c.identifier}`}
-                      className="btn-icon"
-                      aria-label={`Send a notice to ${c.name}`}
-                      title="Send a notice"
-                    >
-                      <EnvelopeIcon />
-                    </Link>
-                  ) : null}
-                  {canDelete ? (
-                    <Link
-                      href={`/${manager.identifier}/admin/deletions/new?customers=${encodeURIComponent(c.identifier)}`}
-                      className="btn-icon text-red-700"
-                      aria-label={`Delete ${c.name}`}
-                      title="Delete…"
-                    >
-                      <TrashIcon />
-                    </Link>
-                  ) : null}
-                </div>
-              </td>
-            </tr>
-          ))}
+          <CustomerRows
+            rows={list.rows.map((c) => ({
+              id: c.id,
+              identifier: c.identifier,
+              name: c.name,
+              selfManaged: c.self_managed,
+              children: c.children,
+              depth: c.depth,
+              parentIdentifier: c.parent_identifier,
+              parentName: c.parent_name,
+              groupNames: c.group_names,
+              groupCount: c.group_count,
+              users: c.users,
+              pendingInvitations: c.pending_invitations,
+              projects: c.projects,
+              projectQuota: c.project_quota,
+              createdAt: c.created_at,
+            }))}
+            manager={{ identifier: manager.identifier, name: manager.name }}
+            isPartner={isPartner}
+            selectable={selectable}
+            canNotify={isPartner && can("SEND_NOTICES")}
+            canDelete={canDelete}
+          />
         </TableCard>
       </ListSection>
     </div>

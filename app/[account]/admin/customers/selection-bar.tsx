@@ -3,6 +3,7 @@
 // put into or taken out of one group. Without JavaScript the form still posts the checked rows.
 import { useEffect, useState } from "react";
 import { FieldError, FormMessage, SubmitButton } from "@/app/components/form";
+import { GroupPicker, type GroupChoice } from "@/app/components/group-picker";
 import { useActionForm } from "@/app/components/use-action-form";
 import { changeGroupMembershipAction } from "./actions";
 
@@ -11,14 +12,16 @@ export const SELECTION_FORM = "customer-selection";
 export function SelectionBar({
   account,
   groups,
-  currentGroup,
+  picked,
   canDelete,
   canNotify,
   deleteAllHref,
 }: {
   account: string;
-  groups: { id: string; name: string }[];
-  currentGroup?: string;
+  /** The partner's groups to put the selection in or take it out of (see GroupPicker); null: no group tools. */
+  groups: { choices: GroupChoice[]; complete: boolean } | null;
+  /** The group the list is filtered by, picked to start with. */
+  picked: GroupChoice[];
   canDelete: boolean;
   canNotify: boolean;
   /** The confirmation of deleting everything the list's filter matches, when the list is filtered. */
@@ -37,10 +40,28 @@ export function SelectionBar({
       <div className="flex flex-wrap items-center gap-2 text-sm">
         <span className="font-medium" aria-live="polite" data-testid="selected-count">
           {selected === 0
-            ? `Select customers to ${[groups.length > 0 && "group", canNotify && "notify", canDelete && "delete"].filter(Boolean).join(", ")} them`
+            ? `Select customers to ${[groups && "group", canNotify && "notify", canDelete && "delete"].filter(Boolean).join(", ")} them`
             : `${selected} selected`}
         </span>
-        {groups.length > 0 ? <GroupControls groups={groups} currentGroup={currentGroup} pending={pending} /> : null}
+        {groups ? (
+          <>
+            <GroupPicker
+              account={account}
+              name="groupId"
+              choices={groups.choices}
+              complete={groups.complete}
+              selected={picked}
+              label="Group"
+              className="w-auto max-w-[14rem]"
+            />
+            <SubmitButton pending={pending} name="change" value="add" className="btn btn-secondary">
+              Add to group
+            </SubmitButton>
+            <SubmitButton pending={pending} name="change" value="remove" className="btn btn-secondary">
+              Remove from group
+            </SubmitButton>
+          </>
+        ) : null}
         {canNotify ? (
           <button type="submit" formAction={`/${account}/admin/notices/new`} formMethod="get" formNoValidate className="btn btn-secondary">
             Send a notice…
@@ -61,32 +82,6 @@ export function SelectionBar({
       <FieldError name="groupId" state={state} />
       <FormMessage state={state} />
     </form>
-  );
-}
-
-function GroupControls({ groups, currentGroup, pending }: { groups: { id: string; name: string }[]; currentGroup?: string; pending: boolean }) {
-  return (
-    <>
-      <label htmlFor="selection-group" className="sr-only">
-        Group
-      </label>
-      <select id="selection-group" name="groupId" className="input w-auto max-w-[14rem]" defaultValue={currentGroup ?? ""}>
-        <option value="" disabled>
-          Choose a group…
-        </option>
-        {groups.map((g) => (
-          <option key={g.id} value={g.id}>
-            {g.name}
-          </option>
-        ))}
-      </select>
-      <SubmitButton pending={pending} name="change" value="add" className="btn btn-secondary">
-        Add to group
-      </SubmitButton>
-      <SubmitButton pending={pending} name="change" value="remove" className="btn btn-secondary">
-        Remove from group
-      </SubmitButton>
-    </>
   );
 }
 

@@ -1,9 +1,8 @@
 "use client";
 import { Field, FieldError, FormMessage, SubmitButton } from "@/app/components/form";
+import { GroupPicker, type GroupChoice } from "@/app/components/group-picker";
 import { useActionForm } from "@/app/components/use-action-form";
 import { composeNoticeAction } from "./actions";
-
-type Group = { id: string; name: string; customers: number };
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
@@ -19,7 +18,16 @@ function Choice({ name, value, label, hint, checked }: { name: string; value: st
   );
 }
 
-export function ComposeNoticeForm({ account, groups, customer }: { account: string; groups: Group[]; customer: string }) {
+export function ComposeNoticeForm({
+  account,
+  groups,
+  customer,
+}: {
+  account: string;
+  /** The partner's groups (see GroupPicker). */
+  groups: { choices: GroupChoice[]; complete: boolean };
+  customer: string;
+}) {
   const { state, pending, formProps } = useActionForm(composeNoticeAction);
   const v = state.values ?? {};
   const to = v.to ?? "customers";
@@ -127,16 +135,11 @@ export function ComposeNoticeForm({ account, groups, customer }: { account: stri
                 </p>
                 <FieldError name="customers" state={state} />
               </div>
-              {groups.length > 0 ? (
+              {groups.choices.length > 0 ? (
                 <>
                   <Choice name="to" value="groups" label="The customers of these groups" checked={to === "groups"} />
-                  <div className="max-h-40 space-y-1 overflow-y-auto pl-6">
-                    {groups.map((g) => (
-                      <label key={g.id} className="flex items-center gap-2 text-sm">
-                        <input type="checkbox" name="groups" value={g.id} className="h-4 w-4" />
-                        {g.name} <span className="text-xs text-slate-500">({g.customers})</span>
-                      </label>
-                    ))}
+                  <div className="pl-6">
+                    <GroupPicker account={account} name="groups" multiple choices={groups.choices} complete={groups.complete} label="Groups" />
                     <FieldError name="groups" state={state} />
                   </div>
                 </>

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { SearchParams } from "@/lib/core";
-import { listCustomerGroups } from "@/lib/customer-groups";
+import { getGroupChoices } from "../../group-choices";
 import { getAdminContext } from "../../admin-context";
 import { ComposeNoticeForm } from "./compose-form";
 
@@ -21,7 +21,7 @@ export default async function NewNoticePage({
   const sp = await searchParams;
   const { principal, customer: partner, can } = await getAdminContext(account);
   if (partner.kind !== "partner" || !can("SEND_NOTICES")) notFound();
-  const groups = await listCustomerGroups(principal, partner.identifier, { limit: 200 });
+  const groups = await getGroupChoices(principal, partner.identifier);
   // From a row's envelope (?customer=) or the rows ticked in the Customers list (?customers=a&customers=b); whatever
   // is not identifier-shaped is dropped here, and the server checks each one again when the notice is sent.
   const customer = [sp.customer ?? [], sp.customers ?? []]
@@ -41,11 +41,7 @@ export default async function NewNoticePage({
           reaches.
         </p>
       </div>
-      <ComposeNoticeForm
-        account={partner.identifier}
-        groups={groups.rows.map((g) => ({ id: g.id, name: g.name, customers: g.customers }))}
-        customer={customer}
-      />
+      <ComposeNoticeForm account={partner.identifier} groups={groups} customer={customer} />
     </div>
   );
 }

@@ -1,0 +1,142 @@
+"use client";
+// The Customers list's rows. A client component so that the page's React payload carries each row as a few fields of
+// data instead of its whole markup (the HTML is rendered on the server all the same): the rows were most of the payload.
+import Link from "next/link";
+import { Day } from "@/app/components/day";
+import { EnvelopeIcon, GaugeIcon, InfoIcon, TrashIcon, UsersIcon } from "@/app/components/icons";
+import { withParams } from "@/app/components/list-controls";
+import { QuotaMeter } from "./quota-meter";
+import { SELECTION_FORM } from "./selection-bar";
+
+/** The actions stay in sight while the wide table scrolls sideways under them (on a laptop as on a phone). */
+export const STICKY_END = "sticky right-0 bg-white shadow-[-6px_0_6px_-6px_rgb(15_23_42/0.2)]";
+
+export type CustomerRow = {
+  id: string;
+  identifier: string;
+  name: string;
+  selfManaged: boolean;
+  children: number;
+  /** How far below the manager it sits (1: directly under it). */
+  depth: number;
+  parentIdentifier: string | null;
+  parentName: string | null;
+  groupNames: string[];
+  groupCount: number;
+  users: number;
+  pendingInvitations: number;
+  projects: number;
+  projectQuota: number;
+  createdAt: Date;
+};
+
+export function CustomerRows({
+  rows,
+  manager,
+  isPartner,
+  selectable,
+  canNotify,
+  canDelete,
+}: {
+  rows: CustomerRow[];
+  manager: { identifier: string; name: string };
+  isPartner: boolean;
+  selectable: boolean;
+  canNotify: boolean;
+  canDelete: boolean;
+}) {
+  const base = `/${manager.identifier}/admin/customers`;
+  return (
+    <>
+      {rows.map((c) => (
+        <tr key={c.id} data-testid="customer-row">
+          {selectable ? (
+            <td>
+              <input type="checkbox" name="customers" value={c.identifier} form={SELECTION_FORM} aria-label={`Select ${c.name}`} className="h-4 w-4" />
+            </td>
+          ) : null}
+          <td className="max-w-[16rem] min-w-[11rem] font-medium break-words">
+            <Link href={`${base}/${c.identifier}`} className="line-clamp-2 text-blue-800 [overflow-wrap:anywhere] hover:underline" title={c.name}>
+              {c.name}
+            </Link>
+            {c.selfManaged ? <span className="ml-2 rounded bg-violet-50 px-1.5 py-0.5 text-xs font-normal text-violet-800">self-managed</span> : null}
+            {c.children > 0 ? (
+              <Link href={withParams(base, {}, { parent: c.identifier })} className="block text-xs font-normal text-blue-700 hover:underline">
+                {c.children} sub-customer{c.children === 1 ? "" : "s"} ›
+              </Link>
+            ) : null}
+          </td>
+          <td className="font-mono text-xs whitespace-nowrap">{c.identifier}</td>
+          <td className="text-sm">
+            {c.depth > 1 && c.parentIdentifier ? (
+              <Link href={`${base}/${c.parentIdentifier}`} className="hover:underline" title={`Level ${c.depth} below ${manager.name}`}>
+                {c.parentName}
+              </Link>
+            ) : (
+              <span className="text-slate-400">—</span>
+            )}
+          </td>
+          {isPartner ? (
+            <td className="text-xs">
+              {c.groupNames.length === 0 ? (
+                <span className="text-slate-400">All only</span>
+              ) : (
+                <span className="flex flex-wrap gap-1">
+                  {c.groupNames.map((g) => (
+                    <span key={g} className="rounded bg-slate-100 px-1.5 py-0.5">
+                      {g}
+                    </span>
+                  ))}
+                  {c.groupCount > c.groupNames.length ? <span className="text-slate-500">+{c.groupCount - c.groupNames.length}</span> : null}
+                </span>
+              )}
+            </td>
+          ) : null}
+          <td className="tabular-nums">{c.users}</td>
+          <td className="tabular-nums">{c.pendingInvitations}</td>
+          <td>
+            <QuotaMeter used={c.projects} quota={c.projectQuota} label={`Projects of ${c.name} used of quota`} />
+          </td>
+          <td className="whitespace-nowrap">
+            <Day at={c.createdAt} />
+          </td>
+          <td className={STICKY_END}>
+            <div className="flex justify-end gap-1">
+              <Link href={`${base}/${c.identifier}/users`} className="btn-icon" aria-label={`Users of ${c.name}`} title="Users">
+                <UsersIcon />
+              </Link>
+              {isPartner ? (
+                <Link href={`${base}/${c.identifier}/quota`} className="btn-icon" aria-label={`Quota of ${c.name}`} title="Quota">
+                  <GaugeIcon />
+                </Link>
+              ) : null}
+              <Link href={`${base}/${c.identifier}`} className="btn-icon" aria-label={`Details of ${c.name}`} title="Details">
+                <InfoIcon />
+              </Link>
+              {canNotify ? (
+                <Link
+                  href={`/${manager.identifier}/admin/notices/new?customer=${c.identifier}`}
+                  className="btn-icon"
+                  aria-label={`Send a notice to ${c.name}`}
+                  title="Send a notice"
+                >
+                  <EnvelopeIcon />
+                </Link>
+              ) : null}
+              {canDelete ? (
+                <Link
+                  href={`/${manager.identifier}/admin/deletions/new?customers=${encodeURIComponent(c.identifier)}`}
+                  className="btn-icon text-red-700"
+                  aria-label={`Delete ${c.name}`}
+                  title="Delete…"
+                >
+                  <TrashIcon />
+                </Link>
+              ) : null}
+            </div>
+          </td>
+        </tr>
+      ))}
+    </>
+  );
+}
