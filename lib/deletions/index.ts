@@ -67,6 +67,8 @@ export type DeletionImpact = {
   usersKept: number;
   projects: number;
   pendingInvitations: number;
+  /** Notices still to be read there (not withdrawn, not expired): they stop reaching these customers' people. */
+  openNotices: number;
   /** The first few, for the confirmation. */
   sample: { identifier: string; name: string }[];
 };
@@ -102,6 +104,9 @@ async function impactOf(ex: Executor, ids: SQL, selectedCount: number): Promise<
       (select count(*) filter (where kept)::int from people) + (select n from operators) as users_kept,
       (select count(*)::int from projects where customer_id in (select id from doomed)) as projects,
       (select count(*)::int from invitations where customer_id in (select id from doomed) and accepted_at is null) as pending_invitations,
+      (select count(distinct t.notice_id)::int from notice_targets t join notices n on n.id = t.notice_id
+        where t.customer_id in (select id from doomed) and t.live_until > now() and n.withdrawn_at is null
+          and (n.expires_at is null or n.expires_at > now())) as open_notices,
       (select coalesce(json_agg(s), '[]') from (select identifier, name from customers where id in (select id from doomed) order by cardinality(path), lower(name) limit 10) s) as sample,
       (select coalesce(json_agg(h), '[]') from hidden h) as hidden`)) as unknown as {
     customers: number;
@@ -109,6 +114,7 @@ async function impactOf(ex: Executor, ids: SQL, selectedCount: number): Promise<
     users_kept: number;
     projects: number;
     pending_invitations: number;
+    open_notices: number;
     sample: { identifier: string; name: string }[];
     hidden: HiddenUsers;
   }[];
@@ -121,6 +127,7 @@ async function impactOf(ex: Executor, ids: SQL, selectedCount: number): Promise<
       usersKept: row.users_kept,
       projects: row.projects,
       pendingInvitations: row.pending_invitations,
+      openNotices: row.open_notices,
       sample: row.sample,
     },
     hidden: row.hidden,

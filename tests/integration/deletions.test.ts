@@ -15,6 +15,7 @@ import {
   runCustomerDeletionStep,
 } from "@/lib/deletions";
 import { findInvitationByToken, inviteMember } from "@/lib/invitations";
+import { sendNotice, withdrawNotice } from "@/lib/notices";
 import { removeMember } from "@/lib/members";
 import { listMyAccounts } from "@/lib/accounts";
 import { addMyself, createManagedCustomer, getPartnerOverview, listManagedCustomers, setAccountKind } from "@/lib/partners";
@@ -108,8 +109,22 @@ describe("deleting customers", () => {
   it("shows the impact, marks the subtree at once (gone from lists, counts, sign-in and invitations), then deletes it; shared people stay", async () => {
     const f = await fixture();
     const before = await getPartnerOverview(f.admin, f.partner);
+    // A notice still open for Alpha One (and Beta), and one withdrawn: only the first counts.
+    const notice = { title: "Maintenance", body: "On Sunday.", mode: "all_must_read", to: "customers" } as const;
+    await sendNotice(f.admin, f.partner, { ...notice, customers: [f.a1.identifier, f.b.identifier] });
+    const old = await sendNotice(f.admin, f.partner, { ...notice, customers: [f.a11.identifier] });
+    await withdrawNotice(f.admin, f.partner, old.id);
     const preview = await previewCustomerDeletion(f.admin, f.partner, { customers: [f.a.identifier] });
-    expect(preview.impact).toMatchObject({ customers: 3, selected: 1, subCustomers: 2, users: 1, usersKept: 2, projects: 1, pendingInvitations: 1 });
+    expect(preview.impact).toMatchObject({
+      customers: 3,
+      selected: 1,
+      subCustomers: 2,
+      users: 1,
+      usersKept: 2,
+      projects: 1,
+      pendingInvitations: 1,
+      openNotices: 1,
+    });
 
     // Typing the wrong confirmation changes nothing.
     await expect(requestCustomerDeletion(f.admin, f.partner, { customers: [f.a.identifier] }, { confirmation: "yes" })).rejects.toMatchObject({

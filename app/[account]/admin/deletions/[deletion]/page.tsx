@@ -57,7 +57,8 @@ export default async function DeletionPage({ params }: { params: Promise<{ accou
           Customers ({d.customers_total})
         </h2>
         <p className="text-sm text-slate-600">
-          {d.impact.users ?? 0} users who belonged nowhere else, {d.impact.projects ?? 0} projects and {d.impact.pendingInvitations ?? 0} pending invitations
+          {d.impact.users ?? 0} users who belonged nowhere else, {d.impact.projects ?? 0} projects, {d.impact.pendingInvitations ?? 0} pending invitations and{" "}
+          {d.impact.openNotices ?? 0} open notices
           {d.impact.usersKept
             ? `; ${d.impact.usersKept === 1 ? "1 person who also belongs elsewhere stays" : `${d.impact.usersKept} people who also belong elsewhere stay`}`
             : ""}

@@ -76,6 +76,7 @@ export default async function NewDeletionPage({
               <Figure label="Projects and their access" value={impact.projects} />
               <Figure label="Pending invitations" value={impact.pendingInvitations} />
               <Figure label="People who stay (they belong elsewhere too)" value={impact.usersKept} />
+              <Figure label="Open notices (they stop reaching them)" value={impact.openNotices} />
             </dl>
             <p className="text-sm text-slate-600">
               {impact.sample.map((c) => c.name).join(", ")}
@@ -90,7 +91,11 @@ export default async function NewDeletionPage({
             filter={all ? { q: sp.q, filterGroup: sp.filterGroup, parent: sp.parent, quota } : undefined}
             expected={one ? one.identifier : String(impact.selected)}
             label={label}
-            buttonLabel={one ? `Delete ${one.name}` : `Delete ${impact.customers} customers`}
+            buttonLabel={
+              one
+                ? `Delete ${one.name}`
+                : `Delete ${impact.selected} customers${impact.subCustomers > 0 ? ` and ${impact.subCustomers} sub-customer${impact.subCustomers === 1 ? "" : "s"}` : ""}`
+            }
           />
         </>
       )}
