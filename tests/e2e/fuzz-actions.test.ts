@@ -724,8 +724,8 @@ async function insertLink(
 
 const customersOf = (snap: Snap, customerId: string, table: "memberships" | "projects") =>
   [...snap.rows[table].values()].filter((r) => r.customer_id === customerId);
-/** The account an identifier field names, as the identifier schema reads it (trimmed). */
-const named = (snap: Snap, identifier: string | undefined) => [...snap.rows.customers.values()].find((r) => r.identifier === identifier?.trim());
+/** The account an identifier field names, as the identifier schema reads it (trimmed, lower-cased). */
+const named = (snap: Snap, identifier: string | undefined) => [...snap.rows.customers.values()].find((r) => r.identifier === identifier?.trim().toLowerCase());
 /** The customer one of the posted values names that the change concerns (a field posted twice names either). */
 function namedOnce(snap: Snap, c: Change, values: string[] | undefined): Row | undefined {
   const rows = (values ?? []).map((v) => named(snap, v)).filter((r): r is Row => r !== undefined);
@@ -1040,7 +1040,7 @@ const specs: Spec[] = [
       if (u.length === 0) return mails || count(diff, "audit_events", "insert") ? "e-mail or audit without an account" : null;
       if (m[0].user_id !== u[0].id || m[0].customer_id !== cu[0].id) return "the membership joins someone else";
       if (u[0].email !== sent.get("email")?.trim().toLowerCase()) return `signed up as ${u[0].email}`;
-      if (cu[0].identifier !== sent.get("identifier")?.trim()) return `account ${cu[0].identifier}`;
+      if (cu[0].identifier !== sent.get("identifier")?.trim().toLowerCase()) return `account ${cu[0].identifier}`;
       return mails >= 1 ? mailsPaired(diff, mails) : "no welcome e-mail";
     },
   },
