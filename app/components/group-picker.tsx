@@ -6,6 +6,8 @@
 import { useEffect, useId, useRef, useState } from "react";
 
 export type GroupChoice = { id: string; name: string };
+/** The partner's first groups by name, and whether they are all of them. */
+export type GroupChoices = { choices: GroupChoice[]; complete: boolean };
 
 type Props = {
   /** The partner account whose groups these are. */
@@ -13,9 +15,7 @@ type Props = {
   /** The form field: one id (a select's value), or one field per picked group when `multiple`. */
   name: string;
   multiple?: boolean;
-  /** The partner's first groups by name, and whether they are all of them. */
-  choices: GroupChoice[];
-  complete: boolean;
+  groups: GroupChoices;
   /** Picked when the form is shown. */
   selected?: GroupChoice[];
   /** The visible label (a screen reader's name for the control). */
@@ -26,11 +26,11 @@ type Props = {
 };
 
 export function GroupPicker(props: Props) {
-  if (props.complete) return props.multiple ? <GroupCheckboxes {...props} /> : <GroupSelect {...props} />;
+  if (props.groups.complete) return props.multiple ? <GroupCheckboxes {...props} /> : <GroupSelect {...props} />;
   return <GroupCombobox {...props} />;
 }
 
-function GroupSelect({ name, choices, selected, label, noneLabel, className }: Props) {
+function GroupSelect({ name, groups, selected, label, noneLabel, className }: Props) {
   const id = useId();
   return (
     <>
@@ -45,7 +45,7 @@ function GroupSelect({ name, choices, selected, label, noneLabel, className }: P
             Choose a group…
           </option>
         )}
-        {choices.map((g) => (
+        {groups.choices.map((g) => (
           <option key={g.id} value={g.id}>
             {g.name}
           </option>
@@ -55,11 +55,11 @@ function GroupSelect({ name, choices, selected, label, noneLabel, className }: P
   );
 }
 
-function GroupCheckboxes({ name, choices, selected }: Props) {
+function GroupCheckboxes({ name, groups, selected }: Props) {
   const picked = new Set(selected?.map((g) => g.id));
   return (
     <div className="flex max-h-28 flex-wrap gap-x-4 gap-y-1 overflow-y-auto">
-      {choices.map((g) => (
+      {groups.choices.map((g) => (
         <label key={g.id} className="inline-flex items-center gap-1.5">
           <input type="checkbox" name={name} value={g.id} defaultChecked={picked.has(g.id)} className="h-4 w-4" />
           {g.name}

@@ -120,14 +120,10 @@ async function findCustomerAndRelation(ex: Executor, principal: Principal, where
     const customer = await findCustomer(ex, where, false);
     return customer ? { customer, ...(await relationTo(ex, principal, customer)) } : null;
   }
-  // A prepared statement: planning its three subqueries took longer than running them, on every page and action. Its
-  // plan doesn't depend on the values (a unique identifier, then lookups by key), so PostgreSQL's generic plan is the right one.
   const [row] = await ex
     .select({ customer: customers, ...userRelationColumns(principal.userId, sql`${customers}`) })
     .from(customers)
-    .where(where)
-    .prepare("customer_and_relation")
-    .execute();
+    .where(where);
   return row ? { customer: row.customer, ...userRelation(principal, row.customer, row) } : null;
 }
 

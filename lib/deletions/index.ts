@@ -407,24 +407,25 @@ export async function runCustomerDeletionStep(principal: Principal, deletionId: 
       await tx.execute(sql`delete from memberships m where ${theirs} or m.user_id = any(${gone}::uuid[])`);
       const users =
         found.gone.length > 0 ? (await tx.execute(sql`delete from users u where u.id = any(${gone}::uuid[]) and not u.is_operator returning u.id`)).length : 0;
-      if (!whole && found.n >= chunk) {
-        await tx.execute(sql`update customer_deletions set users_done = users_done + ${users} where id = ${d.id}`);
-        await releaseHidden(tx, d.id, before);
-        return { state: "progress", customers: 0, users };
+      // A customer larger than a chunk keeps its remaining memberships for later steps, and waits with the others.
+      let removed = 0;
+      if (whole || found.n < chunk) {
+        await tx.execute(sql`delete from invitations where customer_id = any(${ids}::uuid[])`);
+        await tx.execute(sql`delete from projects where customer_id = any(${ids}::uuid[])`);
+        const reserveDays = getEnv().IDENTIFIER_RESERVATION_DAYS;
+        removed = (
+          await tx.execute(sql`
+          with doomed as (delete from customers where id = any(${ids}::uuid[]) returning identifier)
+          insert into reserved_identifiers (identifier, reserved_until, deletion_id)
+          select identifier, now() + make_interval(days => ${reserveDays}), ${d.id}::uuid from doomed
+          on conflict (identifier) do update set reserved_until = excluded.reserved_until, deletion_id = excluded.deletion_id
+          returning identifier`)
+        ).length;
       }
-      await tx.execute(sql`delete from invitations where customer_id = any(${ids}::uuid[])`);
-      await tx.execute(sql`delete from projects where customer_id = any(${ids}::uuid[])`);
-      const reserveDays = getEnv().IDENTIFIER_RESERVATION_DAYS;
-      const removed = await tx.execute(sql`
-        with doomed as (delete from customers where id = any(${ids}::uuid[]) returning identifier)
-        insert into reserved_identifiers (identifier, reserved_until, deletion_id)
-        select identifier, now() + make_interval(days => ${reserveDays}), ${d.id}::uuid from doomed
-        on conflict (identifier) do update set reserved_until = excluded.reserved_until, deletion_id = excluded.deletion_id
-        returning identifier`);
       await tx.execute(sql`
-        update customer_deletions set customers_done = customers_done + ${removed.length}, users_done = users_done + ${users} where id = ${d.id}`);
+        update customer_deletions set customers_done = customers_done + ${removed}, users_done = users_done + ${users} where id = ${d.id}`);
       await releaseHidden(tx, d.id, before);
-      return { state: "progress", customers: removed.length, users };
+      return { state: "progress", customers: removed, users };
     }
     // Nothing left: the record, the trail, and the report.
     await tx.execute(sql`delete from customer_deletion_partners where deletion_id = ${d.id}`);

@@ -2,6 +2,7 @@
 // sidebar lists some with their counts, and the group pickers start from them (a partner with more gets a picker that
 // searches the server as one types).
 import { cache } from "react";
+import type { GroupChoices } from "@/app/components/group-picker";
 import type { Principal } from "@/lib/authz";
 import { listCustomerGroups } from "@/lib/customer-groups";
 
@@ -14,7 +15,7 @@ export const getPartnerGroups = cache(async (principal: Principal, partner: stri
 });
 
 /** What a group picker needs: ids and names only (the rest would travel to the browser twice, in HTML and payload). */
-export async function getGroupChoices(principal: Principal, partner: string) {
+export async function getGroupChoices(principal: Principal, partner: string): Promise<GroupChoices> {
   const groups = await getPartnerGroups(principal, partner);
   return { choices: groups.rows.map((g) => ({ id: g.id, name: g.name })), complete: groups.complete };
 }

@@ -1,6 +1,6 @@
 "use client";
 import { FieldError, FormMessage, SubmitButton } from "@/app/components/form";
-import { GroupPicker, type GroupChoice } from "@/app/components/group-picker";
+import { GroupPicker, type GroupChoice, type GroupChoices } from "@/app/components/group-picker";
 import { PlusIcon } from "@/app/components/icons";
 import { NameIdentifierFields } from "@/app/components/name-identifier-fields";
 import { useActionForm } from "@/app/components/use-action-form";
@@ -19,7 +19,7 @@ export function CreateCustomerForm({
   account: string;
   parent?: string;
   /** The partner's groups to offer (see GroupPicker); `picked` start ticked (the group the list is filtered by). */
-  groups?: { choices: GroupChoice[]; complete: boolean };
+  groups?: GroupChoices;
   picked?: GroupChoice[];
 }) {
   const { state, pending, formProps } = useActionForm(createCustomerAction, { resetOnSuccess: true });
@@ -54,7 +54,7 @@ export function CreateCustomerForm({
       {groups && groups.choices.length > 0 ? (
         <fieldset className="text-sm">
           <legend className="mb-1 font-medium text-slate-700">Groups (optional; every customer is in All)</legend>
-          <GroupPicker account={account} name="groups" multiple choices={groups.choices} complete={groups.complete} selected={picked} label="Groups" />
+          <GroupPicker account={account} name="groups" multiple groups={groups} selected={picked} label="Groups" />
           <FieldError name="groups" state={state} />
         </fieldset>
       ) : null}

@@ -137,15 +137,7 @@ export default async function CustomersPage({
             </label>
             <input id="search-q" name="q" type="search" defaultValue={q} placeholder="Search customers" className="input w-full max-w-xs sm:w-56" />
             {isPartner && groups && groups.choices.length > 0 ? (
-              <GroupPicker
-                account={manager.identifier}
-                name="group"
-                choices={groups.choices}
-                complete={groups.complete}
-                selected={picked}
-                label="Group"
-                noneLabel="All groups"
-              />
+              <GroupPicker account={manager.identifier} name="group" groups={groups} selected={picked} label="Group" noneLabel="All groups" />
             ) : null}
             <label htmlFor="filter-quota" className="sr-only">
               Quota
@@ -254,7 +246,7 @@ export default async function CustomersPage({
             manager={{ identifier: manager.identifier, name: manager.name }}
             isPartner={isPartner}
             selectable={selectable}
-            canNotify={isPartner && can("SEND_NOTICES")}
+            canNotify={canNotify}
             canDelete={canDelete}
           />
         </TableCard>

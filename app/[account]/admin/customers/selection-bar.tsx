@@ -3,7 +3,7 @@
 // put into or taken out of one group. Without JavaScript the form still posts the checked rows.
 import { useEffect, useState } from "react";
 import { FieldError, FormMessage, SubmitButton } from "@/app/components/form";
-import { GroupPicker, type GroupChoice } from "@/app/components/group-picker";
+import { GroupPicker, type GroupChoice, type GroupChoices } from "@/app/components/group-picker";
 import { useActionForm } from "@/app/components/use-action-form";
 import { changeGroupMembershipAction } from "./actions";
 
@@ -19,7 +19,7 @@ export function SelectionBar({
 }: {
   account: string;
   /** The partner's groups to put the selection in or take it out of (see GroupPicker); null: no group tools. */
-  groups: { choices: GroupChoice[]; complete: boolean } | null;
+  groups: GroupChoices | null;
   /** The group the list is filtered by, picked to start with. */
   picked: GroupChoice[];
   canDelete: boolean;
@@ -45,15 +45,7 @@ export function SelectionBar({
         </span>
         {groups ? (
           <>
-            <GroupPicker
-              account={account}
-              name="groupId"
-              choices={groups.choices}
-              complete={groups.complete}
-              selected={picked}
-              label="Group"
-              className="w-auto max-w-[14rem]"
-            />
+            <GroupPicker account={account} name="groupId" groups={groups} selected={picked} label="Group" className="w-auto max-w-[14rem]" />
             <SubmitButton pending={pending} name="change" value="add" className="btn btn-secondary">
               Add to group
             </SubmitButton>

@@ -1,6 +1,6 @@
 "use client";
 import { Field, FieldError, FormMessage, SubmitButton } from "@/app/components/form";
-import { GroupPicker, type GroupChoice } from "@/app/components/group-picker";
+import { GroupPicker, type GroupChoices } from "@/app/components/group-picker";
 import { useActionForm } from "@/app/components/use-action-form";
 import { composeNoticeAction } from "./actions";
 
@@ -25,7 +25,7 @@ export function ComposeNoticeForm({
 }: {
   account: string;
   /** The partner's groups (see GroupPicker). */
-  groups: { choices: GroupChoice[]; complete: boolean };
+  groups: GroupChoices;
   customer: string;
 }) {
   const { state, pending, formProps } = useActionForm(composeNoticeAction);
@@ -139,7 +139,7 @@ export function ComposeNoticeForm({
                 <>
                   <Choice name="to" value="groups" label="The customers of these groups" checked={to === "groups"} />
                   <div className="pl-6">
-                    <GroupPicker account={account} name="groups" multiple choices={groups.choices} complete={groups.complete} label="Groups" />
+                    <GroupPicker account={account} name="groups" multiple groups={groups} label="Groups" />
                     <FieldError name="groups" state={state} />
                   </div>
                 </>
