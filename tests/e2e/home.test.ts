@@ -67,6 +67,11 @@ it("shows a partner its customers in numbers and what needs attention", async ()
   await createManagedCustomer(as(owner.user), partner, { name: `Roomy ${tag}`, identifier: `roomy-${tag}` });
   await db.update(customers).set({ projectQuota: 0 }).where(eq(customers.id, full.id));
   const { invitation } = await inviteMember(SYSTEM, full.identifier, { fullName: "Nobody", email: `${unique("nx")}@example.test`, group: "customer_employee" });
+  // The test server's worker sends the e-mail meanwhile: once it has (a status it no longer changes), it is made to
+  // have failed, so the worker can't record "sent" over it afterwards.
+  const settled = async () =>
+    ((await db.execute(sql`select status from outbound_emails where invitation_id = ${invitation.id}`)) as unknown as { status: string }[])[0]?.status;
+  await expect.poll(settled, { timeout: 30_000 }).toMatch(/^(sent|failed)$/);
   await db.execute(sql`update outbound_emails set status = 'failed' where invitation_id = ${invitation.id}`);
 
   const page = await (await browser().newContext(DESKTOP)).newPage();
