@@ -171,8 +171,10 @@ export async function getAccount(principal: Principal, identifier: string): Prom
   // Every page of an account starts here: no transaction (a read, and a write of the person's own navigation state
   // that needs nothing else to hold with it), so it costs two statements and no BEGIN/COMMIT round trips.
   const access = await authorizeAccount(db, principal, identifier, "VIEW_ACCOUNT");
-  // The account a member opens is where they land after their next sign-in (written only when it changes).
-  if (principal.kind === "user" && access.membership)
+  // The account a member opens is where they land after their next sign-in. Written only when it changes: the
+  // principal carries what the user's row said at the start of the request, so staying in one account writes nothing
+  // (and the statement's own condition still keeps a stale principal from writing the same value twice).
+  if (principal.kind === "user" && access.membership && principal.lastAccountId !== access.customer.id)
     await db.execute(
       sql`update users set last_account_id = ${access.customer.id} where id = ${principal.userId} and last_account_id is distinct from ${access.customer.id}`,
     );

@@ -1,7 +1,8 @@
 // Resolving a principal's relation to an account (or project) in the database, and refusing what the tables don't
 // grant. Domain operations call these inside their own transaction, before touching tenant data.
 import { and, eq, sql, type SQL } from "drizzle-orm";
-import type { Executor } from "@/db/client";
+import { cache } from "react";
+import { db, type Executor } from "@/db/client";
 import { customers, projectAccess, projects, type Customer, type Membership, type Project, type ProjectRole } from "@/db/schema";
 import { ForbiddenError, NotFoundError } from "@/lib/core";
 import { grantsFor, type Permission, type Relation } from "./permissions";
@@ -127,8 +128,21 @@ async function findCustomerAndRelation(ex: Executor, principal: Principal, where
   return row ? { customer: row.customer, ...userRelation(principal, row.customer, row) } : null;
 }
 
+/**
+ * A person's access to an account outside any transaction, read once per rendered page. The layout, the page and each
+ * read it makes authorize themselves on the same account; React's cache, scoped to one render of one request, answers
+ * the repeats from the first statement. Everywhere else (server actions, the worker, the CLI, tests) there is no render
+ * and the cache is a plain call, and a transaction (every write) always reads afresh, under its own locks.
+ */
+const accessForThisRender = cache((principal: Principal, identifier: string) => readAccountAccess(db, principal, identifier));
+
 /** What the principal may do in the account, or null when it may do nothing there (so it must not learn it exists). */
 export async function findAccountAccess(ex: Executor, principal: Principal, identifier: string): Promise<AccountAccess | null> {
+  const key = identifier.toLowerCase();
+  return ex === db ? accessForThisRender(principal, key) : readAccountAccess(ex, principal, key);
+}
+
+async function readAccountAccess(ex: Executor, principal: Principal, identifier: string): Promise<AccountAccess | null> {
   const found = await findCustomerAndRelation(ex, principal, eq(customers.identifier, identifier.toLowerCase()));
   // A customer being deleted is gone for everyone but the installation itself (the deletion's worker).
   if (!found || (found.customer.deletingAt && principal.kind !== "system")) return null;

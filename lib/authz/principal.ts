@@ -1,7 +1,15 @@
 // Who is acting. Every domain operation takes one of these first; pages, actions, jobs and the CLI build it.
 import type { Permission } from "./permissions";
 
-export type UserPrincipal = { kind: "user"; userId: string; email: string; name: string; isOperator: boolean };
+export type UserPrincipal = {
+  kind: "user";
+  userId: string;
+  email: string;
+  name: string;
+  isOperator: boolean;
+  /** The account the person last opened, as their row said when this request began (unknown: undefined). */
+  lastAccountId?: string | null;
+};
 /** The installation itself: the worker and the admin CLI (whoever may run it already owns the server). */
 export type SystemPrincipal = { kind: "system"; label: "worker" | "cli" | "test" };
 /** Room for the HTTP API: a key belongs to one account and carries the permissions it was given. */
@@ -16,8 +24,8 @@ export function systemPrincipal(label: SystemPrincipal["label"]): SystemPrincipa
   return { kind: "system", label };
 }
 
-export function userPrincipal(user: { id: string; email: string; name: string; isOperator: boolean }): UserPrincipal {
-  return { kind: "user", userId: user.id, email: user.email, name: user.name, isOperator: user.isOperator };
+export function userPrincipal(user: { id: string; email: string; name: string; isOperator: boolean; lastAccountId?: string | null }): UserPrincipal {
+  return { kind: "user", userId: user.id, email: user.email, name: user.name, isOperator: user.isOperator, lastAccountId: user.lastAccountId };
 }
 
 /** The user behind a principal, when there is one (audit rows, "you" in lists). */

@@ -125,3 +125,20 @@ it("answers 404 to another partner's admin on the customer's pages and through t
   ]);
   await context.close();
 });
+
+it("renders every account page to its own admin with no client reference in the markup", async () => {
+  // A constant exported from a "use client" module reaches a server component as a client reference: used as a string
+  // (a class list, a label), the page carries the text of a function instead, and nothing else fails.
+  const context = await browser().newContext(DESKTOP);
+  const page = await context.newPage();
+  await signInViaUi(page, baseUrl, secret.names[5], PASSWORD);
+  // Pages for one deletion or one notice need one to exist; their lists and forms are covered.
+  const routes = pageRoutes().filter((r) => r.startsWith("/[account]") && !r.includes("[deletion]") && !r.includes("[notice]"));
+  for (const url of routes.map((r) => concrete(r, secret.partner, secret.project))) {
+    const res = await page.context().request.get(`${baseUrl}${url}`);
+    const body = await res.text();
+    expect(res.status(), url).toBe(200);
+    expect(body.includes("from the server but"), `${url} renders a client reference as text`).toBe(false);
+  }
+  await context.close();
+});

@@ -7,9 +7,7 @@ import { EnvelopeIcon, GaugeIcon, InfoIcon, TrashIcon, UsersIcon } from "@/app/c
 import { withParams } from "@/app/components/list-controls";
 import { QuotaMeter } from "./quota-meter";
 import { SELECTION_FORM } from "./selection-bar";
-
-/** The actions stay in sight while the wide table scrolls sideways under them (on a laptop as on a phone). */
-export const STICKY_END = "sticky right-0 bg-white shadow-[-6px_0_6px_-6px_rgb(15_23_42/0.2)]";
+import { STICKY_END } from "./sticky";
 
 export type CustomerRow = {
   id: string;

@@ -9,8 +9,9 @@ import { QUOTA_STATES, SORTS, getCustomersPage, type QuotaState, type SortKey } 
 import { getAdminContext } from "../admin-context";
 import { getGroupChoices } from "../group-choices";
 import { CreateCustomerForm } from "./create-customer-form";
-import { CustomerRows, STICKY_END } from "./customer-rows";
+import { CustomerRows } from "./customer-rows";
 import { SelectPage, SelectionBar } from "./selection-bar";
+import { STICKY_END } from "./sticky";
 
 export const metadata: Metadata = { title: "Customers · Administration" };
 
