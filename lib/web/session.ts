@@ -2,18 +2,14 @@
 // and the principal the domain operations are called with. A session also carries the user's session version: when
 // the version moves on (sign out everywhere, a new password), every session issued before it ends.
 import { eq } from "drizzle-orm";
-import { getServerSession } from "next-auth";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { db } from "@/db/client";
 import { users, type User } from "@/db/schema";
 import { ANONYMOUS, userPrincipal, type Principal, type UserPrincipal } from "@/lib/authz";
-import { authOptions } from "./auth-options";
+import { readSessionClaims, type SessionClaims } from "./session-cookie";
 import { readWithin } from "./unavailable";
-
-/** What a session token says: whose it is (`sub`) and the session version it was issued with. */
-export type SessionClaims = { sub?: string | null; sessionVersion?: unknown };
 
 /** Whether a session is still current: it carries the user's session version (sessions from before versions count as 0). */
 export function isSessionCurrent(claims: SessionClaims, user: Pick<User, "sessionVersion">): boolean {
@@ -29,11 +25,10 @@ export async function findSessionUser(claims: SessionClaims | null): Promise<Use
 }
 
 export const getCurrentUser = cache(async (): Promise<User | null> => {
-  const session = await getServerSession(authOptions);
-  const user = session?.user as { id?: string; sessionVersion?: unknown } | undefined;
+  const claims = await readSessionClaims();
   // The first query of nearly every page and action: when the database is out of reach or doesn't answer within
   // seconds, the page says so (app/error.tsx) and an action returns the message before it has changed anything.
-  return readWithin(findSessionUser(user?.id ? { sub: user.id, sessionVersion: user.sessionVersion } : null));
+  return readWithin(findSessionUser(claims));
 });
 
 /** Who is making this request: the signed-in user, or anonymous. */
