@@ -6,13 +6,23 @@ import { NoticeEvents } from "@/app/components/notice-events";
 import { SettingsMenu } from "@/app/components/user-menu";
 import { listMyAccounts } from "@/lib/accounts";
 import { listOpenNotices } from "@/lib/notices";
-import { getAccountContext } from "@/lib/web";
+import { getAccountContext, requirePrincipal } from "@/lib/web";
 import { NoticeCard } from "./notices/notice-card";
+
+/** Accounts the switcher lists; someone in more gets its search and the Accounts page. */
+const SWITCHER_ACCOUNTS = 20;
 
 export default async function AccountLayout({ children, params }: { children: ReactNode; params: Promise<{ account: string }> }) {
   const { account } = await params;
-  const ctx = await getAccountContext(account);
-  const accounts = await listMyAccounts(ctx.principal);
+  // The switcher's accounts need only the person, so they are read alongside the account's authorization.
+  const [ctx, accounts] = await Promise.all([
+    getAccountContext(account),
+    requirePrincipal(`/${account}`).then((principal) => listMyAccounts(principal, { limit: SWITCHER_ACCOUNTS })),
+  ]);
+  // The switcher's button says where the current account sits, also when it is not among the accounts it lists.
+  const current =
+    accounts.rows.find((a) => a.identifier === ctx.customer.identifier) ??
+    (ctx.membership && accounts.next !== null ? (await listMyAccounts(ctx.principal, { identifier: ctx.customer.identifier, limit: 1 })).rows[0] : undefined);
   const base = `/${ctx.customer.identifier}`;
   // A person's open notices come first on every page of the account until they acknowledge them. Only a partner sends
   // notices, to the accounts it manages: an account no partner manages has none to show.
@@ -35,13 +45,14 @@ export default async function AccountLayout({ children, params }: { children: Re
           </Link>
           <AccountSwitcher
             current={
-              accounts.find((a) => a.identifier === ctx.customer.identifier) ?? {
+              current ?? {
                 identifier: ctx.customer.identifier,
                 name: ctx.customer.name,
                 kind: ctx.customer.kind,
               }
             }
-            accounts={accounts}
+            accounts={accounts.rows}
+            more={accounts.next !== null}
           />
           <div className="ml-auto">
             <SettingsMenu

@@ -1,5 +1,5 @@
 // Customer accounts: sign-up (user + account + admin membership in one transaction), settings, and the account switcher.
-import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, ilike, isNull, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { db, type Executor } from "@/db/client";
 import { customers, memberships, projects, users, type Customer } from "@/db/schema";
@@ -8,8 +8,11 @@ import { hashPassword } from "@/lib/auth";
 import { authorizeAccount, authorizeProject, findAccountAccess, requirePerson, userPrincipal, type AccountAccess, type Principal } from "@/lib/authz";
 import {
   type AppError,
+  containsPattern,
   customerDetailsSchema,
+  decodeCursor,
   emailSchema,
+  encodeCursor,
   fieldConflict,
   fieldError,
   fullNameSchema,
@@ -20,6 +23,7 @@ import {
   parseInput,
   passwordSchema,
   settingsSchema,
+  textContains,
   violatedConstraint,
   type CustomerDetailsInput,
   type SettingsInput,
@@ -145,23 +149,46 @@ export async function createOwnAccount(principal: Principal, input: z.input<type
 }
 
 /**
- * Every account the signed-in person belongs to, for the switcher, each with where it sits: the names above it from its
- * managing partner down to its parent (none for an account at the top). Other principals belong to none.
+ * The accounts the signed-in person belongs to, each with where it sits (the names above it from its managing partner
+ * down to its parent; none for an account at the top) and their group in it. Partner accounts come first, where a
+ * partner's people work, then the rest by name; searchable by name or identifier and keyset-paged, because a Partner
+ * Admin who added themselves to their customers belongs to thousands. Other principals belong to none.
  */
-export async function listMyAccounts(principal: Principal) {
-  if (principal.kind !== "user") return [];
+export async function listMyAccounts(principal: Principal, opts: { q?: string; identifier?: string; after?: string; limit?: number } = {}) {
+  if (principal.kind !== "user") return { rows: [], next: null };
+  const limit = Math.min(100, Math.max(1, opts.limit ?? 25));
+  const q = (opts.q ?? "").trim().slice(0, 100).toLowerCase();
   // The path lists ancestors root first; what lies above the managing partner is none of its customers' business.
   const trail = sql<string[]>`coalesce((
     select array_agg(a.name order by u.n)
     from unnest(${customers.path}[coalesce(array_position(${customers.path}, ${customers.partnerId}), 1):]) with ordinality as u(id, n)
     join ${customers} a on a.id = u.id), '{}')`;
-  return db
-    .select({ identifier: customers.identifier, name: customers.name, kind: customers.kind, group: memberships.group, trail })
+  const sortValue = sql<string>`(case when ${customers.kind} = 'partner' then '0' else '1' end) || lower(${customers.name})`;
+  const cursor = decodeCursor(opts.after);
+  const rows = await db
+    .select({ id: customers.id, identifier: customers.identifier, name: customers.name, kind: customers.kind, group: memberships.group, trail, sortValue })
     .from(memberships)
     .innerJoin(customers, eq(customers.id, memberships.customerId))
-    .where(and(eq(memberships.userId, principal.userId), isNull(customers.deletingAt)))
-    .orderBy(asc(customers.name), asc(customers.identifier));
+    .where(
+      and(
+        eq(memberships.userId, principal.userId),
+        isNull(customers.deletingAt),
+        q ? or(textContains(customers.name, q), ilike(customers.identifier, containsPattern(q))) : undefined,
+        opts.identifier !== undefined ? eq(customers.identifier, opts.identifier.toLowerCase()) : undefined,
+        cursor ? sql`(${sortValue}, ${customers.id}) > (${cursor.v}, ${cursor.id}::uuid)` : undefined,
+      ),
+    )
+    .orderBy(sortValue, asc(customers.id))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    rows: page.map(({ id: _id, sortValue: _sortValue, ...r }) => r),
+    next: rows.length > limit && last ? encodeCursor({ v: last.sortValue, id: last.id }) : null,
+  };
 }
+
+export type MyAccount = Awaited<ReturnType<typeof listMyAccounts>>["rows"][number];
 
 /**
  * The account and what the principal may do in it (pages ask `can(...)` to show or hide controls). Billing details

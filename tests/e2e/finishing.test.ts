@@ -5,15 +5,13 @@ import type { Page, Response } from "playwright-core";
 import { afterAll, expect, inject, it } from "vitest";
 import { closeDb } from "@/db/client";
 import { createManagedCustomer, setAccountKind } from "@/lib/partners";
-import { DESKTOP, screenshot, useBrowser } from "../support/browser";
+import { DESKTOP, PHONE, screenshot, useBrowser } from "../support/browser";
 import { signInViaUi } from "../support/e2e";
 import { PASSWORD, SYSTEM, addMember, as, newAccount, newUser, unique } from "../support/factories";
 
 const baseUrl = inject("baseUrl");
 const browser = useBrowser();
 afterAll(closeDb);
-
-const PHONE = { viewport: { width: 390, height: 844 } };
 
 /** Whether every part of the element's text lies inside its box (nothing cut off, nothing overflowing). */
 const textFits = (page: Page, selector: string) =>

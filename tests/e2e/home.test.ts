@@ -7,15 +7,13 @@ import { customers } from "@/db/schema";
 import { inviteMember } from "@/lib/invitations";
 import { createManagedCustomer, setAccountKind } from "@/lib/partners";
 import { createProject } from "@/lib/projects";
-import { DESKTOP, screenshot, useBrowser } from "../support/browser";
+import { DESKTOP, PHONE, screenshot, useBrowser } from "../support/browser";
 import { signInViaUi } from "../support/e2e";
 import { PASSWORD, SYSTEM, as, newAccount, unique } from "../support/factories";
 
 const baseUrl = inject("baseUrl");
 const browser = useBrowser();
 afterAll(closeDb);
-
-const PHONE = { viewport: { width: 390, height: 844 } };
 
 it("shows a new account its first steps until they are done, with its projects, people and activity", async () => {
   const account = await newAccount({ fullName: "Hana Home", accountName: `Homestead ${unique("h").slice(2, 8)}` });

@@ -27,6 +27,7 @@ const NOT_ACCOUNT_PAGES: Record<string, string> = {
   "/reset-password/done": "a confirmation with no data",
   "/verify-email/[token]": "the link's token, and being its addressee, are the permission",
   "/profile": "the signed-in person's own profile",
+  "/profile/accounts": "the signed-in person's own accounts (tested in account-switcher.test.ts)",
   "/invitations/[token]": "the link's token is the permission",
   "/operator": "the operator area: 404 to all but operators (tested below)",
   "/operator/operators": "the operator area",

@@ -3,7 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { closeDb, db } from "@/db/client";
 import { customers, memberships, outbox, outboundEmails, users } from "@/db/schema";
-import { getAccount, signUp, updateSettings } from "@/lib/accounts";
+import { getAccount, listMyAccounts, signUp, updateSettings } from "@/lib/accounts";
 import { authorizeAccount, findAccountAccess } from "@/lib/authz";
 import { AppError, ForbiddenError, NotFoundError, settingsSchema, violatedConstraint } from "@/lib/core";
 import { ANONYMOUS, addMember, as, newAccount, newUser, PASSWORD, unique } from "../support/factories";
@@ -170,5 +170,62 @@ describe("account settings", () => {
     expect(JSON.stringify(seen)).not.toMatch(/DE123456789|Hauptstr|0532013000/);
     const own = (await getAccount(as(user), customer.identifier)).customer;
     expect(own).toMatchObject({ taxId: "DE123456789", sepaIban: "DE89370400440532013000", billingCity: "Berlin" });
+  });
+});
+
+describe("the accounts a person belongs to (the switcher and the Accounts page)", () => {
+  async function personIn(names: { name: string; kind?: "customer" | "partner"; deleting?: boolean }[]) {
+    const person = await newUser();
+    const made = [];
+    for (const n of names) {
+      const [c] = await db
+        .insert(customers)
+        .values({ identifier: unique("mine"), name: n.name, kind: n.kind ?? "customer", deletingAt: n.deleting ? new Date() : null })
+        .returning();
+      await addMember(person.id, c.id, n.kind === "partner" ? "partner_admin" : "customer_employee");
+      made.push(c);
+    }
+    return { person, made };
+  }
+
+  it("lists partner accounts first, then by name, page by page, each once, without accounts being deleted", async () => {
+    const { person, made } = await personIn([
+      { name: "Delta" },
+      { name: "Zulu Partner", kind: "partner" },
+      { name: "alpha" },
+      { name: "Bravo" },
+      { name: "Charlie" },
+      { name: "Echo", deleting: true },
+    ]);
+    const seen: string[] = [];
+    let after: string | undefined;
+    for (let pages = 0; pages < 10; pages++) {
+      const page = await listMyAccounts(as(person), { limit: 2, after });
+      expect(page.rows.length).toBeLessThanOrEqual(2);
+      seen.push(...page.rows.map((a) => a.name));
+      if (!page.next) break;
+      after = page.next;
+    }
+    expect(seen).toEqual(["Zulu Partner", "alpha", "Bravo", "Charlie", "Delta"]);
+    const first = await listMyAccounts(as(person), { limit: 20 });
+    expect(first.next).toBeNull();
+    expect(first.rows[0]).toMatchObject({ name: "Zulu Partner", kind: "partner", group: "partner_admin", trail: [] });
+    // Exactly one account by its identifier, in any case; one being deleted is not there to find.
+    const delta = made.find((c) => c.name === "Delta")!;
+    expect((await listMyAccounts(as(person), { identifier: delta.identifier.toUpperCase() })).rows.map((a) => a.name)).toEqual(["Delta"]);
+    const echo = made.find((c) => c.name === "Echo")!;
+    expect((await listMyAccounts(as(person), { identifier: echo.identifier })).rows).toEqual([]);
+  });
+
+  it("finds accounts by a part of the name (case and accents ignored) or of the identifier, and only the person's own", async () => {
+    const { person, made } = await personIn([{ name: "Ünïcødé Works" }, { name: "Plain" }]);
+    expect((await listMyAccounts(as(person), { q: "UNICODE" })).rows.map((a) => a.name)).toEqual(["Ünïcødé Works"]);
+    const plain = made.find((c) => c.name === "Plain")!;
+    expect((await listMyAccounts(as(person), { q: plain.identifier.slice(2) })).rows.map((a) => a.name)).toEqual(["Plain"]);
+    expect((await listMyAccounts(as(person), { q: "%" })).rows).toEqual([]);
+    const stranger = await newUser();
+    expect((await listMyAccounts(as(stranger), { q: "Plain" })).rows).toEqual([]);
+    expect((await listMyAccounts(as(stranger), { identifier: plain.identifier })).rows).toEqual([]);
+    expect(await listMyAccounts(ANONYMOUS)).toEqual({ rows: [], next: null });
   });
 });

@@ -141,7 +141,7 @@ describe("deleting customers", () => {
     expect(await getPartnerOverview(f.admin, f.partner)).toMatchObject({ customers: before.customers - 3, users: before.users - 2 });
     expect(before.users - 2).toBe(await liveUsers(f.partnerId));
     expect(await findAccountAccess(db, as(f.only), f.a.identifier)).toBeNull();
-    expect((await listMyAccounts(as(f.only))).map((x) => x.identifier)).toEqual([]);
+    expect((await listMyAccounts(as(f.only))).rows.map((x) => x.identifier)).toEqual([]);
     expect((await findInvitationByToken(SYSTEM, f.token)).status).toBe("invalid");
     await expect(createProject(as(f.only), f.a.identifier, { name: "Late", identifier: unique("late") })).rejects.toMatchObject({ code: "not_found" });
     await expect(createManagedCustomer(f.admin, f.partner, { name: "Under", identifier: unique("under"), parent: f.a1.identifier })).rejects.toMatchObject({

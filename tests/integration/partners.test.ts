@@ -100,7 +100,7 @@ describe("managed customers", () => {
     await addMyself(as(admin), partner.identifier, customer.identifier);
     const access = await findAccountAccess(db, as(admin), customer.identifier);
     expect(access?.membership?.group).toBe("customer_admin");
-    expect((await listMyAccounts(as(admin))).map((a) => a.identifier)).toContain(customer.identifier);
+    expect((await listMyAccounts(as(admin))).rows.map((a) => a.identifier)).toContain(customer.identifier);
     // Now they can invite the customer's users like any Customer Admin.
     await inviteMember(as(admin), customer.identifier, { fullName: "Cu Stomer", email: `${unique("cu")}@example.test`, group: "customer_admin" });
     const events = await db

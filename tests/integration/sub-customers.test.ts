@@ -270,9 +270,9 @@ describe("sub-customer lists", () => {
     const person = await newUser();
     await addMember(person.id, l2.id, "customer_employee");
     await addMember(person.id, l1.id, "customer_admin");
-    const mine = await listMyAccounts(as(person));
+    const mine = (await listMyAccounts(as(person))).rows;
     expect(Object.fromEntries(mine.map((a) => [a.identifier, a.trail]))).toEqual({ [l1.identifier]: [partner.name], [l2.identifier]: [partner.name, l1.name] });
-    expect((await listMyAccounts(as(admin))).find((a) => a.identifier === partner.identifier)?.trail).toEqual([]);
+    expect((await listMyAccounts(as(admin))).rows.find((a) => a.identifier === partner.identifier)?.trail).toEqual([]);
   });
 });
 

@@ -159,7 +159,7 @@ export const OPERATIONS: Operation[] = [
   {
     name: "accounts.listMyAccounts",
     fn: accounts.listMyAccounts,
-    reachedBy: ["app/[account]/layout.tsx"],
+    reachedBy: ["app/[account]/layout.tsx", "app/profile/accounts/page.tsx", "app/profile/accounts/options/route.ts"],
     target: "none",
     rule: "anyone",
     run: (_w, p) => accounts.listMyAccounts(p),
