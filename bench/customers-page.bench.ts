@@ -1,7 +1,10 @@
 // Administration > Customers over HTTP at 100,000 managed customers (1,000 groups, a hierarchy five deep), ten clients at
 // once: the production build served by `next start`, signed in as a Partner Admin through the sign-in endpoint, beside a
 // bare Node route in this process that runs the same statements (a membership check, the overview, the list) and answers
-// JSON. Also the page's data alone (getCustomersPage in-process) beside the same statements run bare.
+// JSON, and a bare Node route that does the page's work without React and Next.js (reads the session cookie, looks the
+// user up, runs the same statements, writes the same numbers and rows as HTML, gzipped: bench/customers-html.ts). Also
+// the page's data alone (getCustomersPage in-process) beside the same statements run bare, and Next.js's own floor: a
+// route handler that does nothing and the sign-in page, which reads nothing, beside the bare JSON route.
 //
 // Build: `.next` is reused when it is newer than every build input (scripts/build-freshness.ts, the launcher's rule);
 // otherwise this runs `next build` first, which takes minutes on two cores. BENCH_REBUILD=1 forces a build.
@@ -10,6 +13,7 @@ import type { Sql } from "postgres";
 import { rawSql } from "@/db/client";
 import { userPrincipal } from "@/lib/authz";
 import { getCustomersPage, type CustomerListOptions } from "@/lib/partners";
+import { startBareHtmlRoute } from "./customers-html";
 import { bareAuthorize, bareCustomerPage, bareOverview, openBarePool, sameRows, type BarePageOptions } from "./customers-sql";
 import { latencies, type Benchmark, type BenchRow, type Latencies } from "./harness";
 import { ensureBuild, get, listen, signIn, startWeb } from "./web";
@@ -20,7 +24,8 @@ const CLIENTS = 10;
 const REQUESTS = Number(process.env.BENCH_REQUESTS || 100);
 const MIN_REQUESTS = 30;
 const BUDGET_MS = Number(process.env.BENCH_BUDGET_MS || 30_000);
-const WARMUP = 3;
+/** Calls before each measurement that are not counted: a server that has run for a while has compiled its hot paths. */
+const WARMUP = Number(process.env.BENCH_WARMUP || 100);
 const DEEP_ROW = 90_000;
 
 type Scenario = { name: string; url: Record<string, string>; ours: CustomerListOptions; bare: BarePageOptions };
@@ -120,9 +125,20 @@ const bench: Benchmark = {
     const rows: BenchRow[] = [];
     let web: Awaited<ReturnType<typeof startWeb>> | undefined;
     let bare: Awaited<ReturnType<typeof startBareRoute>> | undefined;
+    let bareHtml: Awaited<ReturnType<typeof startBareHtmlRoute>> | undefined;
     try {
       web = await startWeb();
       bare = await startBareRoute(sql, s, all);
+      const [partner] = await sql<{ name: string }[]>`select name from customers where id = ${s.partnerId}`;
+      const secret = process.env.NEXTAUTH_SECRET;
+      if (!secret) throw new Error("NEXTAUTH_SECRET is not set");
+      bareHtml = await startBareHtmlRoute(
+        sql,
+        { identifier: s.partnerIdentifier, name: partner.name },
+        all.map((sc) => sc.bare),
+        secret,
+      );
+      const htmlRoute = bareHtml;
       const [baseUrl, route] = [web.baseUrl, bare];
       const cookie = await signIn(baseUrl, s.admin.email, ADMIN_PASSWORD);
       const pageUrl = (sc: Scenario) => {
@@ -132,13 +148,18 @@ const bench: Benchmark = {
       };
       const opts = { n: REQUESTS, concurrency: CLIENTS, warmup: WARMUP, budgetMs: BUDGET_MS, minN: MIN_REQUESTS };
       for (const [i, sc] of all.entries()) {
+        const bareShown = pageShows(await get(htmlRoute.url(i), cookie), expected[i].identifiers, expected[i].overview);
+        if (bareShown) throw new Error(`${sc.name}: the bare HTML route: ${bareShown}`);
         const shown = pageShows(await get(pageUrl(sc), cookie), expected[i].identifiers, expected[i].overview);
         log(`${sc.name}: measuring${shown ? ` (${shown})` : ""}`);
         const page = await latencies(() => get(pageUrl(sc), cookie), opts);
         const routeMs = await latencies(() => get(route.url(i)), opts);
+        const htmlMs = await latencies(() => get(htmlRoute.url(i), cookie), opts);
         const data = await latencies(() => ourData(sc), opts);
         const statements = await latencies(() => bareData(sql, s, sc), opts);
-        log(`${sc.name}: page ${fmt(page)}, bare route ${fmt(routeMs)}, data ${fmt(data)}, bare statements ${fmt(statements)} (p50/p95)`);
+        log(
+          `${sc.name}: page ${fmt(page)}, bare route ${fmt(routeMs)}, bare HTML route ${fmt(htmlMs)}, data ${fmt(data)}, bare statements ${fmt(statements)} (p50/p95)`,
+        );
         const first = i === 0;
         const httpNote = [
           first
@@ -159,10 +180,34 @@ const bench: Benchmark = {
           rows.push({ name: `customers ${sc.name}: ${name}`, unit: "ms", ours, raw, rawLabel, higherIsBetter: false, note: note || undefined });
         add("page p50", page.p50, routeMs.p50, "bare route p50", httpNote);
         add("page p95", page.p95, routeMs.p95, "bare route p95");
+        add(
+          "page p50, HTML yardstick",
+          page.p50,
+          htmlMs.p50,
+          "bare HTML route p50",
+          first
+            ? "the bare HTML route reads the session cookie, looks the user up, runs the same statements and writes the same overview numbers and rows (the same columns, links and labels) as HTML with template strings, gzipped as the page is; " +
+                "it leaves out what the page has beyond the list: the account switcher's accounts, the menus, the sidebar's groups, the filter and create forms, and the data a browser needs to make the page interactive"
+            : undefined,
+        );
+        add("page p95, HTML yardstick", page.p95, htmlMs.p95, "bare HTML route p95");
         add("data p50", data.p50, statements.p50, "same SQL bare p50", dataNote);
         add("data p95", data.p95, statements.p95, "same SQL bare p95");
       }
+      // Next.js's floor on this machine: what a route that does nothing, and a page that reads nothing, cost here.
+      const floorNote = "no session, no statements: what Next.js itself costs per request on this machine, beside the bare JSON route of the first page";
+      const healthz = await latencies(() => get(`${baseUrl}/api/healthz`), opts);
+      const signInPage = await latencies(() => get(`${baseUrl}/sign-in`), opts);
+      const firstRoute = await latencies(() => get(route.url(0)), opts);
+      log(`floor: /api/healthz ${fmt(healthz)}, /sign-in ${fmt(signInPage)}, bare route ${fmt(firstRoute)}`);
+      const floor = (name: string, l: Latencies, note?: string) => {
+        rows.push({ name: `floor: ${name} p50`, unit: "ms", ours: l.p50, raw: firstRoute.p50, rawLabel: "bare route p50", higherIsBetter: false, note });
+        rows.push({ name: `floor: ${name} p95`, unit: "ms", ours: l.p95, raw: firstRoute.p95, rawLabel: "bare route p95", higherIsBetter: false });
+      };
+      floor("Next.js route that does nothing (/api/healthz)", healthz, floorNote);
+      floor("Next.js page that reads nothing (/sign-in, signed out)", signInPage);
     } finally {
+      await bareHtml?.stop();
       await bare?.stop();
       await web?.stop();
       await sql.end();
