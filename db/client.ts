@@ -84,6 +84,24 @@ export const db: Database = new Proxy({} as Database, {
   },
 });
 
+/**
+ * A statement drizzle builds once per pool instead of at every call, for the reads every request makes outside a
+ * transaction: building a select of a few dozen columns costs drizzle a quarter of a millisecond each time. `build`
+ * gets the pool's drizzle instance and returns the prepared query (values as `sql.placeholder`s).
+ */
+export function builtOnce<T>(build: (db: Database) => T): () => T {
+  const built = new WeakMap<Database, T>();
+  return () => {
+    const real = holder().db;
+    let query = built.get(real);
+    if (query === undefined) {
+      query = build(real);
+      built.set(real, query);
+    }
+    return query;
+  };
+}
+
 export function rawSql(): postgres.Sql {
   return holder().sql;
 }

@@ -1,8 +1,8 @@
 // Resolving a principal's relation to an account (or project) in the database, and refusing what the tables don't
 // grant. Domain operations call these inside their own transaction, before touching tenant data.
-import { and, eq, sql, type SQL } from "drizzle-orm";
+import { and, eq, sql, type Placeholder, type SQL } from "drizzle-orm";
 import { cache } from "react";
-import { db, type Executor } from "@/db/client";
+import { builtOnce, db, type Executor } from "@/db/client";
 import { customers, projectAccess, projects, type Customer, type Membership, type Project, type ProjectRole } from "@/db/schema";
 import { ForbiddenError, NotFoundError } from "@/lib/core";
 import { grantsFor, type Permission, type Relation } from "./permissions";
@@ -78,7 +78,7 @@ async function findCustomer(ex: Executor, where: SQL | undefined, lock: boolean)
 type MembershipJson = { id: string; user_id: string; customer_id: string; partner_id: string | null; group: Membership["group"]; created_at: string };
 
 /** The relation's three lookups for a user, as subqueries on the customers row `c` (see relationTo). */
-function userRelationColumns(userId: string, c: SQL) {
+function userRelationColumns(userId: string | Placeholder, c: SQL) {
   // A customer being deleted is managed by nobody.
   const partnerId = sql`(case when ${c}.deleting_at is null then ${c}.partner_id end)`;
   return {
@@ -128,6 +128,15 @@ async function findCustomerAndRelation(ex: Executor, principal: Principal, where
   return row ? { customer: row.customer, ...userRelation(principal, row.customer, row) } : null;
 }
 
+/** The same lookup by identifier for a person, outside a transaction: what every page render starts with, built once. */
+const accountAccessLookup = builtOnce((d) =>
+  d
+    .select({ customer: customers, ...userRelationColumns(sql.placeholder("userId"), sql`${customers}`) })
+    .from(customers)
+    .where(eq(customers.identifier, sql.placeholder("identifier")))
+    .prepare("account_access"),
+);
+
 /**
  * A person's access to an account outside any transaction, read once per rendered page. The layout, the page and each
  * read it makes authorize themselves on the same account; React's cache, scoped to one render of one request, answers
@@ -143,7 +152,12 @@ export async function findAccountAccess(ex: Executor, principal: Principal, iden
 }
 
 async function readAccountAccess(ex: Executor, principal: Principal, identifier: string): Promise<AccountAccess | null> {
-  const found = await findCustomerAndRelation(ex, principal, eq(customers.identifier, identifier.toLowerCase()));
+  const found =
+    ex === db && principal.kind === "user"
+      ? await accountAccessLookup()
+          .execute({ userId: principal.userId, identifier: identifier.toLowerCase() })
+          .then(([row]) => (row ? { customer: row.customer, ...userRelation(principal, row.customer, row) } : null))
+      : await findCustomerAndRelation(ex, principal, eq(customers.identifier, identifier.toLowerCase()));
   // A customer being deleted is gone for everyone but the installation itself (the deletion's worker).
   if (!found || (found.customer.deletingAt && principal.kind !== "system")) return null;
   const { customer, membership, ...relation } = found;

@@ -1,11 +1,11 @@
 // The signed-in user, re-read from the database on every request (a removed or deleted user loses access at once),
 // and the principal the domain operations are called with. A session also carries the user's session version: when
 // the version moves on (sign out everywhere, a new password), every session issued before it ends.
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
-import { db } from "@/db/client";
+import { builtOnce } from "@/db/client";
 import { users, type User } from "@/db/schema";
 import { ANONYMOUS, userPrincipal, type Principal, type UserPrincipal } from "@/lib/authz";
 import { readSessionClaims, type SessionClaims } from "./session-cookie";
@@ -20,9 +20,18 @@ export function isSessionCurrent(claims: SessionClaims, user: Pick<User, "sessio
 /** The user a session belongs to; null when it names nobody, or when it was ended by a newer session version. */
 export async function findSessionUser(claims: SessionClaims | null): Promise<User | null> {
   if (!claims?.sub) return null;
-  const [user] = await db.select().from(users).where(eq(users.id, claims.sub));
+  const [user] = await sessionUser().execute({ id: claims.sub });
   return user && isSessionCurrent(claims, user) ? user : null;
 }
+
+/** The first statement of nearly every request, built once. */
+const sessionUser = builtOnce((d) =>
+  d
+    .select()
+    .from(users)
+    .where(eq(users.id, sql.placeholder("id")))
+    .prepare("session_user"),
+);
 
 export const getCurrentUser = cache(async (): Promise<User | null> => {
   const claims = await readSessionClaims();
