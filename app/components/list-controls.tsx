@@ -56,12 +56,30 @@ export function Pagination({
 
 /**
  * Previous/next links for a list that knows only whether there is more on either side (keyset pages, or pages without
- * a total): nothing at all when it fits on one page.
+ * a total): nothing at all when it fits on one page. A list that pages forward only offers its first page instead of
+ * the previous one (`first`).
  */
-export function PrevNext({ label, prev, next, className = "px-3 py-2" }: { label: string; prev?: string | null; next?: string | null; className?: string }) {
-  if (!prev && !next) return null;
+export function PrevNext({
+  label,
+  prev,
+  first,
+  next,
+  className = "px-3 py-2",
+}: {
+  label: string;
+  prev?: string | null;
+  first?: string | null;
+  next?: string | null;
+  className?: string;
+}) {
+  if (!prev && !first && !next) return null;
   return (
     <nav aria-label={`${label} pages`} className={`flex items-center justify-end gap-2 text-sm ${className}`}>
+      {first ? (
+        <Link className="btn btn-secondary" href={first}>
+          First page
+        </Link>
+      ) : null}
       {prev ? (
         <Link className="btn btn-secondary" href={prev} rel="prev">
           Previous

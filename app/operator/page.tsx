@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { Day } from "@/app/components/day";
-import { SearchBox } from "@/app/components/list-controls";
+import { PrevNext, SearchBox, withParams } from "@/app/components/list-controls";
 import { ACTIONS_COLUMN, TableCard } from "@/app/components/list-section";
 import { firstParams, type SearchParams } from "@/lib/core";
 import { listAllAccounts } from "@/lib/operators";
@@ -28,20 +27,11 @@ export default async function OperatorAccountsPage({ searchParams }: { searchPar
         tableClassName="min-w-[48rem]"
         empty={list.rows.length === 0 && (q ? "No account matches your search." : "No accounts yet.")}
         footer={
-          list.next || sp.after ? (
-            <nav aria-label="Accounts pages" className="flex justify-end gap-2 px-3 py-2">
-              {sp.after ? (
-                <Link className="btn btn-secondary" href={q ? `?q=${encodeURIComponent(q)}` : "?"}>
-                  First page
-                </Link>
-              ) : null}
-              {list.next ? (
-                <Link className="btn btn-secondary" rel="next" href={`?${new URLSearchParams({ ...(q ? { q } : {}), after: list.next })}`}>
-                  Next
-                </Link>
-              ) : null}
-            </nav>
-          ) : null
+          <PrevNext
+            label="Accounts"
+            first={sp.after ? withParams("/operator", { q: q || undefined }, {}) : null}
+            next={list.next ? withParams("/operator", { q: q || undefined }, { after: list.next }) : null}
+          />
         }
       >
         {list.rows.map((a) => (

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { where } from "@/app/components/account-trail";
-import { SearchBox } from "@/app/components/list-controls";
+import { PrevNext, SearchBox, withParams } from "@/app/components/list-controls";
 import { TableCard } from "@/app/components/list-section";
 import { listMyAccounts } from "@/lib/accounts";
 import { GROUP_LABELS } from "@/lib/authz";
@@ -32,20 +32,11 @@ export default async function MyAccountsPage({ searchParams }: { searchParams: P
           (q ? `None of your accounts has “${q}” in its name or identifier.` : sp.after ? "No more accounts." : "You belong to no account.")
         }
         footer={
-          list.next || sp.after ? (
-            <nav aria-label="Pages of your accounts" className="flex justify-end gap-2 px-3 py-2">
-              {sp.after ? (
-                <Link className="btn btn-secondary" href={q ? `?q=${encodeURIComponent(q)}` : "?"}>
-                  First page
-                </Link>
-              ) : null}
-              {list.next ? (
-                <Link className="btn btn-secondary" rel="next" href={`?${new URLSearchParams({ ...(q ? { q } : {}), after: list.next })}`}>
-                  Next
-                </Link>
-              ) : null}
-            </nav>
-          ) : null
+          <PrevNext
+            label="Your accounts"
+            first={sp.after ? withParams("/profile/accounts", { q: q || undefined }, {}) : null}
+            next={list.next ? withParams("/profile/accounts", { q: q || undefined }, { after: list.next }) : null}
+          />
         }
       >
         {list.rows.map((a) => (

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { SearchBox, withParams } from "@/app/components/list-controls";
+import { PrevNext, SearchBox, withParams } from "@/app/components/list-controls";
 import { ListSection, TableCard } from "@/app/components/list-section";
 import { firstParams, type SearchParams } from "@/lib/core";
 import { listCustomerGroups } from "@/lib/customer-groups";
@@ -64,20 +64,11 @@ export default async function GroupsPage({
             ))
           }
           footer={
-            list.next || sp.after ? (
-              <nav aria-label="Groups pages" className="flex justify-end gap-2 px-3 py-2 text-sm">
-                {sp.after ? (
-                  <Link className="btn btn-secondary" href={withParams(base, { q: q || undefined }, {})}>
-                    First page
-                  </Link>
-                ) : null}
-                {list.next ? (
-                  <Link className="btn btn-secondary" href={withParams(base, { q: q || undefined }, { after: list.next })} rel="next">
-                    Next
-                  </Link>
-                ) : null}
-              </nav>
-            ) : null
+            <PrevNext
+              label="Groups"
+              first={sp.after ? withParams(base, { q: q || undefined }, {}) : null}
+              next={list.next ? withParams(base, { q: q || undefined }, { after: list.next }) : null}
+            />
           }
         >
           {list.rows.map((g) => (

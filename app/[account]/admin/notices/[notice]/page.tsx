@@ -134,20 +134,11 @@ export default async function NoticeTrackingPage({
           tableClassName="min-w-[32rem]"
           empty={t.openPeople.length === 0 && (sp.people ? "Nobody further." : "Nobody: all done.")}
           footer={
-            sp.people || t.openPeopleNext ? (
-              <nav aria-label="Open people pages" className="flex justify-end gap-2 px-3 py-2 text-sm">
-                {sp.people ? (
-                  <Link className="btn btn-secondary" href={withParams(base, current, {})}>
-                    First page
-                  </Link>
-                ) : null}
-                {t.openPeopleNext ? (
-                  <Link className="btn btn-secondary" href={withParams(base, current, { people: t.openPeopleNext })} rel="next">
-                    Next
-                  </Link>
-                ) : null}
-              </nav>
-            ) : null
+            <PrevNext
+              label="Open people"
+              first={sp.people ? withParams(base, current, {}) : null}
+              next={t.openPeopleNext ? withParams(base, current, { people: t.openPeopleNext }) : null}
+            />
           }
         >
           {t.openPeople.map((p) => (
