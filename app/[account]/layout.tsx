@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import { AccountSwitcher } from "@/app/components/account-switcher";
 import { NavLink } from "@/app/components/nav-link";
@@ -6,7 +7,7 @@ import { NoticeEvents } from "@/app/components/notice-events";
 import { SettingsMenu } from "@/app/components/user-menu";
 import { listMyAccounts } from "@/lib/accounts";
 import { listOpenNotices } from "@/lib/notices";
-import { getAccountContext, requirePrincipal } from "@/lib/web";
+import { getAccountContext, isIdentifierLike, requirePrincipal } from "@/lib/web";
 import { NoticeCard } from "./notices/notice-card";
 
 /** Accounts the switcher lists; someone in more gets its search and the Accounts page. */
@@ -14,11 +15,15 @@ const SWITCHER_ACCOUNTS = 20;
 
 export default async function AccountLayout({ children, params }: { children: ReactNode; params: Promise<{ account: string }> }) {
   const { account } = await params;
-  // The switcher's accounts need only the person, so they are read alongside the account's authorization.
+  // The switcher's accounts need only the person, so they are read alongside the account's authorization (for a
+  // segment that can name an account: anything else is a 404 before any query).
   const [ctx, accounts] = await Promise.all([
     getAccountContext(account),
-    requirePrincipal(`/${account}`).then((principal) => listMyAccounts(principal, { limit: SWITCHER_ACCOUNTS })),
+    isIdentifierLike(decodeURIComponent(account))
+      ? requirePrincipal(`/${account}`).then((principal) => listMyAccounts(principal, { limit: SWITCHER_ACCOUNTS }))
+      : null,
   ]);
+  if (!accounts) notFound();
   // The switcher's button says where the current account sits, also when it is not among the accounts it lists.
   const current =
     accounts.rows.find((a) => a.identifier === ctx.customer.identifier) ??
