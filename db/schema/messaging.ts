@@ -40,10 +40,17 @@ export const outboundEmails = pgTable(
     customerId: uuid("customer_id").references(() => customers.id, { onDelete: "cascade" }),
     invitationId: uuid("invitation_id").references(() => invitations.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    // When it was last handed to the queue: its creation, then each retry or re-enqueue (the operator's list of
+    // undelivered e-mails is ordered by it, and an e-mail waiting longer than a while since then is stuck).
+    queuedAt: timestamp("queued_at", { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp("sent_at", { withTimezone: true }),
   },
   (t) => [
     index("outbound_emails_created_idx").on(t.createdAt),
+    // The operator's list of undelivered e-mails (failed, or waiting too long), newest first, a page at a time.
+    index("outbound_emails_undelivered_idx")
+      .on(t.queuedAt.desc(), t.id.desc())
+      .where(sql`${t.status} in ('queued', 'sending', 'failed')`),
     index("outbound_emails_invitation_idx").on(t.invitationId),
     // Deleting a customer deletes its e-mails: found by this, not by a scan of every e-mail per customer.
     index("outbound_emails_customer_idx").on(t.customerId),

@@ -66,6 +66,7 @@ export async function requeueEmail(ex: Executor, emailId: string, opts: { only: 
       leaseUntil: null,
       leaseJob: null,
       jobGeneration: sql`${outboundEmails.jobGeneration} + 1`,
+      queuedAt: sql`now()`,
       ...(opts.reason !== undefined ? { lastError: opts.reason } : {}),
       ...(opts.freshBudget ? { firstAttemptAt: null } : {}),
     })

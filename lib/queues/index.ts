@@ -149,15 +149,11 @@ type UndeliveredRow = {
   last_error: string | null;
   created_at: string | Date;
   queued_at: string | Date;
-  stuck: boolean;
 };
-
-/** When an e-mail was last queued: its creation, or the newest outbox intent for it (a retry). */
-const queuedAt = sql`greatest(e.created_at, (select max(o.created_at) from outbox o where o.queue = ${EMAIL_QUEUE} and o.payload->>'emailId' = e.id::text))`;
 
 function stuckAfter(minutes: number | undefined) {
   const m = Math.max(0, Math.floor(minutes ?? EMAIL_STUCK_AFTER_MINUTES));
-  return sql`${queuedAt} < now() - make_interval(mins => ${m}::int)`;
+  return sql`e.queued_at < now() - make_interval(mins => ${m}::int)`;
 }
 
 /**
@@ -168,15 +164,12 @@ function stuckAfter(minutes: number | undefined) {
 export async function listUndeliveredEmails(principal: Principal, opts: { page?: number; stuckAfterMinutes?: number } = {}) {
   authorizeInstallation(principal, "VIEW_QUEUES");
   const page = Math.max(1, Math.min(10_000, Math.floor(opts.page ?? 1)));
+  // Walks outbound_emails_undelivered_idx newest first: a page costs its rows, however many e-mails were ever sent.
   const rows = (await db.execute(sql`
-    select * from (
-      select e.id, e."to", e.template, e.status::text as status, e.attempts, e.last_error, e.created_at,
-        ${queuedAt} as queued_at, ${stuckAfter(opts.stuckAfterMinutes)} as stuck
-      from outbound_emails e
-      where e.status::text in ('queued', 'sending', 'failed')
-    ) x
-    where x.status = 'failed' or x.stuck
-    order by x.queued_at desc, x.id desc
+    select e.id, e."to", e.template, e.status::text as status, e.attempts, e.last_error, e.created_at, e.queued_at
+    from outbound_emails e
+    where e.status in ('queued', 'sending', 'failed') and (e.status = 'failed' or ${stuckAfter(opts.stuckAfterMinutes)})
+    order by e.queued_at desc nulls last, e.id desc nulls last
     limit ${EMAILS_PAGE_SIZE + 1} offset ${(page - 1) * EMAILS_PAGE_SIZE}`)) as unknown as UndeliveredRow[];
   return {
     page,

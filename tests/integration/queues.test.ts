@@ -1,8 +1,8 @@
 // The machinery for operators: queue counts, failed jobs with their reasons and a retry that really runs the job again,
 // undelivered e-mails with a retry through the outbox, readiness, and the worker pausing while PostgreSQL is away.
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { closeDb, db } from "@/db/client";
+import { closeDb, db, rawSql } from "@/db/client";
 import { outbox, outboundEmails } from "@/db/schema";
 import { QUEUES } from "@/jobs/registry";
 import { pauseWhileDatabaseDown, type RunningWorker } from "@/jobs/worker";
@@ -199,6 +199,7 @@ describe("undelivered e-mails", () => {
           to: `${unique("stuck")}@example.test`,
           props: { name: "Stu", accountName: "Stuck Ltd", identifier: "stuck-ltd", accountUrl: "http://x/y" },
           createdAt: new Date(Date.now() - 3600_000),
+          queuedAt: new Date(Date.now() - 3600_000),
         })
         .returning();
       const [fresh] = await db
@@ -237,6 +238,7 @@ describe("undelivered e-mails", () => {
           status: "failed",
           lastError: "test",
           createdAt: new Date(Date.now() - i * 1000),
+          queuedAt: new Date(Date.now() - i * 1000),
         })
         .returning();
       ids.push(row.id);
@@ -251,6 +253,70 @@ describe("undelivered e-mails", () => {
     expect(new Set(all.map((e) => e.id)).size).toBe(all.length);
     for (const id of ids) expect(all.map((e) => e.id)).toContain(id);
     for (const id of ids) await db.delete(outboundEmails).where(eq(outboundEmails.id, id));
+  });
+});
+
+describe("undelivered e-mails at scale", () => {
+  it("orders them by when they were last queued, kept on the e-mail, and lists them without reading the outbox", async () => {
+    const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
+    // A retry moves the time an e-mail was last queued.
+    const [c] = await db
+      .insert(outboundEmails)
+      .values({
+        template: "welcome",
+        to: `scale-c-${unique("s")}@example.test`,
+        props: {},
+        status: "failed",
+        lastError: "test",
+        createdAt: minutesAgo(60),
+        queuedAt: minutesAgo(60),
+      })
+      .returning();
+    await retryEmail(operator, c.id);
+    const [retried] = await db.select().from(outboundEmails).where(eq(outboundEmails.id, c.id));
+    expect(retried.queuedAt.getTime()).toBeGreaterThan(minutesAgo(1).getTime());
+
+    // Made an hour ago but retried a minute ago, it comes before one made and queued half an hour ago.
+    const [a, b] = await db
+      .insert(outboundEmails)
+      .values([
+        {
+          template: "welcome",
+          to: `scale-a-${unique("s")}@example.test`,
+          props: {},
+          status: "failed",
+          lastError: "test",
+          createdAt: minutesAgo(60),
+          queuedAt: minutesAgo(1),
+        },
+        {
+          template: "welcome",
+          to: `scale-b-${unique("s")}@example.test`,
+          props: {},
+          status: "failed",
+          lastError: "test",
+          createdAt: minutesAgo(30),
+          queuedAt: minutesAgo(30),
+        },
+      ])
+      .returning();
+    // The list used to look up each e-mail's newest outbox row, a scan of the outbox per e-mail: with thousands of
+    // both, minutes. Now it never touches the outbox, so it answers while another transaction holds the outbox locked.
+    const holder = await rawSql().reserve();
+    try {
+      await holder`begin`;
+      await holder`lock table outbox in access exclusive mode`;
+      const listed = await Promise.race([listUndeliveredEmails(operator), new Promise<"blocked">((resolve) => setTimeout(() => resolve("blocked"), 10_000))]);
+      expect(listed).not.toBe("blocked");
+      const ids = (listed as Awaited<ReturnType<typeof listUndeliveredEmails>>).rows.map((e) => e.id);
+      expect(ids).toContain(b.id);
+      expect(ids.indexOf(a.id)).toBeGreaterThanOrEqual(0);
+      expect(ids.indexOf(a.id)).toBeLessThan(ids.indexOf(b.id));
+    } finally {
+      await holder`rollback`;
+      holder.release();
+    }
+    await db.delete(outboundEmails).where(inArray(outboundEmails.id, [a.id, b.id]));
   });
 });
 
