@@ -1,5 +1,4 @@
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import { AccountSwitcher } from "@/app/components/account-switcher";
 import { NavLink } from "@/app/components/nav-link";
@@ -7,7 +6,7 @@ import { NoticeEvents } from "@/app/components/notice-events";
 import { SettingsMenu } from "@/app/components/user-menu";
 import { listMyAccounts } from "@/lib/accounts";
 import { listOpenNotices } from "@/lib/notices";
-import { getAccountContext, isIdentifierLike, requirePrincipal } from "@/lib/web";
+import { getAccountContext } from "@/lib/web";
 import { NoticeCard } from "./notices/notice-card";
 
 /** Accounts the switcher lists; someone in more gets its search and the Accounts page. */
@@ -15,24 +14,19 @@ const SWITCHER_ACCOUNTS = 20;
 
 export default async function AccountLayout({ children, params }: { children: ReactNode; params: Promise<{ account: string }> }) {
   const { account } = await params;
-  // The switcher's accounts need only the person, so they are read alongside the account's authorization (for a
-  // segment that can name an account: anything else is a 404 before any query).
-  const [ctx, accounts] = await Promise.all([
-    getAccountContext(account),
-    isIdentifierLike(decodeURIComponent(account))
-      ? requirePrincipal(`/${account}`).then((principal) => listMyAccounts(principal, { limit: SWITCHER_ACCOUNTS }))
-      : null,
+  const ctx = await getAccountContext(account);
+  // A person's open notices come first on every page of the account until they acknowledge them. Only a partner sends
+  // notices, to the accounts it manages: an account no partner manages has none to show.
+  const receives = ctx.can("RECEIVE_NOTICES") && ctx.membership !== null && ctx.customer.partnerId !== null;
+  const [accounts, openNotices] = await Promise.all([
+    listMyAccounts(ctx.principal, { limit: SWITCHER_ACCOUNTS }),
+    receives ? listOpenNotices(ctx.principal, ctx.customer.identifier) : [],
   ]);
-  if (!accounts) notFound();
   // The switcher's button says where the current account sits, also when it is not among the accounts it lists.
   const current =
     accounts.rows.find((a) => a.identifier === ctx.customer.identifier) ??
     (ctx.membership && accounts.next !== null ? (await listMyAccounts(ctx.principal, { identifier: ctx.customer.identifier, limit: 1 })).rows[0] : undefined);
   const base = `/${ctx.customer.identifier}`;
-  // A person's open notices come first on every page of the account until they acknowledge them. Only a partner sends
-  // notices, to the accounts it manages: an account no partner manages has none to show.
-  const receives = ctx.can("RECEIVE_NOTICES") && ctx.membership !== null && ctx.customer.partnerId !== null;
-  const openNotices = receives ? await listOpenNotices(ctx.principal, ctx.customer.identifier) : [];
   const nav = [
     { href: `${base}/projects`, label: "Projects" },
     { href: `${base}/users`, label: "Users" },

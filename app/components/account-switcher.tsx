@@ -8,7 +8,7 @@ import { where } from "./account-trail";
 import { useMenu } from "./use-menu";
 
 /** `trail`: the names above the account, from its managing partner down to its parent. */
-export type SwitcherAccount = { identifier: string; name: string; kind: "customer" | "partner"; trail?: string[] };
+type SwitcherAccount = { identifier: string; name: string; kind: "customer" | "partner"; trail?: string[] };
 
 export function AccountSwitcher({ current, accounts, more = false }: { current: SwitcherAccount; accounts: SwitcherAccount[]; more?: boolean }) {
   const ref = useMenu();

@@ -188,8 +188,6 @@ export async function listMyAccounts(principal: Principal, opts: { q?: string; i
   };
 }
 
-export type MyAccount = Awaited<ReturnType<typeof listMyAccounts>>["rows"][number];
-
 /**
  * The account and what the principal may do in it (pages ask `can(...)` to show or hide controls). Billing details
  * (tax ID, address, bank account) go only to those who may edit them; others see at most a masked IBAN.

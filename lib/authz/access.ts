@@ -77,6 +77,9 @@ async function findCustomer(ex: Executor, where: SQL | undefined, lock: boolean)
 
 type MembershipJson = { id: string; user_id: string; customer_id: string; partner_id: string | null; group: Membership["group"]; created_at: string };
 
+/** What the relation's three lookups read for a user. */
+type LookupRow = { membership: MembershipJson | null; partnerGroup: Membership["group"] | null; ancestorGroup: Membership["group"] | null };
+
 /** The relation's three lookups for a user, as subqueries on the customers row `c` (see relationTo). */
 function userRelationColumns(userId: string | Placeholder, c: SQL) {
   // A customer being deleted is managed by nobody.
@@ -95,7 +98,7 @@ function userRelationColumns(userId: string | Placeholder, c: SQL) {
 function userRelation(
   principal: Extract<Principal, { kind: "user" }>,
   customer: Customer,
-  row: { membership: MembershipJson | null; partnerGroup: Membership["group"] | null; ancestorGroup: Membership["group"] | null } | undefined,
+  row: LookupRow | undefined,
 ): Relation & { membership: Membership | null } {
   const m = row?.membership;
   const membership: Membership | null = m
@@ -125,6 +128,11 @@ async function findCustomerAndRelation(ex: Executor, principal: Principal, where
     .select({ customer: customers, ...userRelationColumns(principal.userId, sql`${customers}`) })
     .from(customers)
     .where(where);
+  return foundFor(principal, row);
+}
+
+/** The customer and the person's relation to it, from a row of the lookup (either way of running it). */
+function foundFor(principal: Extract<Principal, { kind: "user" }>, row: (LookupRow & { customer: Customer }) | undefined) {
   return row ? { customer: row.customer, ...userRelation(principal, row.customer, row) } : null;
 }
 
@@ -156,7 +164,7 @@ async function readAccountAccess(ex: Executor, principal: Principal, identifier:
     ex === db && principal.kind === "user"
       ? await accountAccessLookup()
           .execute({ userId: principal.userId, identifier: identifier.toLowerCase() })
-          .then(([row]) => (row ? { customer: row.customer, ...userRelation(principal, row.customer, row) } : null))
+          .then(([row]) => foundFor(principal, row))
       : await findCustomerAndRelation(ex, principal, eq(customers.identifier, identifier.toLowerCase()));
   // A customer being deleted is gone for everyone but the installation itself (the deletion's worker).
   if (!found || (found.customer.deletingAt && principal.kind !== "system")) return null;

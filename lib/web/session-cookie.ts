@@ -10,7 +10,7 @@ import { authOptions } from "./auth-options";
 /** What a session token says: whose it is (`sub`) and the session version it was issued with. */
 export type SessionClaims = { sub?: string | null; sessionVersion?: unknown };
 
-/** next-auth's cookie name: over https the browser keeps `__Secure-` cookies from plain-http pages. */
+/** next-auth's cookie name, as next-auth chooses it: `__Secure-` (sent over https only) when the app's URL is https. */
 export function sessionCookieName(): string {
   return (process.env.NEXTAUTH_URL ?? "").startsWith("https://") ? "__Secure-next-auth.session-token" : "next-auth.session-token";
 }
