@@ -31,6 +31,16 @@ const noDbFromApp = {
   message: "app/ must not import db/: call a function exported by @/lib/<domain>, and take its types (MemberGroup, ProjectRole…) from there too.",
 };
 
+/**
+ * `@/db/...` (but the client's closeDb) and drizzle-orm from jobs/: processors reach data through lib/, so the rules of
+ * a domain (who is open on a notice, when an e-mail counts as held) are written once, where the pages use them too.
+ */
+const noDataFromJobs = {
+  regex: "^((@/|(\\.\\./)+)db/(?!client$)|drizzle-orm)",
+  caseSensitive: true,
+  message: "jobs/ reaches data through lib/: call (or add) a function of @/lib/<domain> or a shared part of lib/ instead of querying here.",
+};
+
 /** `@/lib/<domain>/<file>` from outside lib/: domains are used through their public entry, `@/lib/<domain>`. */
 const noDeepLibFromOutside = {
   regex: "^(@/|(\\.\\./)+)lib/[^/]+/",
@@ -38,11 +48,34 @@ const noDeepLibFromOutside = {
   message: "Import a lib domain through its entry, `@/lib/<domain>` (lib/<domain>/index.ts), not one of its inner files.",
 };
 
-/** db/ sits below lib/: the only thing it may read from lib/ is the configuration module. */
-const dbOnlyLibEnv = {
-  regex: "^(@/|(\\.\\./)+)lib(?!/core/env$)(/|$)",
+/** db/ sits below lib/ and imports nothing of it; its configuration comes from config/, the ground floor. */
+const noLibFromDb = {
+  regex: "^(@/|(\\.\\./)+)lib(/|$)",
   caseSensitive: true,
-  message: "db/ must not depend on lib/; the one exception is configuration, `@/lib/core/env`.",
+  message: "db/ must not depend on lib/: take settings from `@/config`.",
+};
+
+/** config/ is the ground floor: everything imports it, it imports nothing of the project. */
+const configImportsNothing = {
+  regex: "^(@/|(\\.\\./)+)(app|lib|db|jobs|emails|scripts)(/|$)",
+  caseSensitive: true,
+  message: "config/ is the ground floor: it may not import the layers above it.",
+};
+
+/** The environment is read in one place, config/, which parses and checks it at start. */
+const noProcessEnv = {
+  files: [`app/**/*.${CODE}`, `lib/**/*.${CODE}`, `jobs/**/*.${CODE}`, `db/**/*.${CODE}`, `emails/**/*.${CODE}`],
+  ignores: [`**/*.test.${CODE}`],
+  rules: {
+    "no-restricted-properties": [
+      "error",
+      {
+        object: "process",
+        property: "env",
+        message: "Read settings through getEnv() from @/config (lib: @/lib/core), where every variable is parsed and checked at start.",
+      },
+    ],
+  },
 };
 
 /** `@/lib/<domain>/<file>` from inside lib/: other domains through their entry; your own domain with relative paths. */
@@ -67,12 +100,13 @@ const noDeepSiblingRelative = (depth) => ({
 /**
  * @param {string[]} files
  * @param {object[]} patterns
+ * @param {object[]} [paths]
  * @returns {import("eslint").Linter.Config}
  */
-const restrict = (files, patterns) => ({
+const restrict = (files, patterns, paths = []) => ({
   files,
   rules: {
-    "@typescript-eslint/no-restricted-imports": ["error", { patterns }],
+    "@typescript-eslint/no-restricted-imports": ["error", { patterns, paths }],
   },
 });
 
@@ -87,8 +121,15 @@ const domains = fs.existsSync(libDir)
 
 const boundaries = [
   restrict([`app/**/*.${CODE}`], [noDbFromApp, noDeepLibFromOutside]),
-  restrict([`jobs/**/*.${CODE}`, `emails/**/*.${CODE}`], [noApp, noDeepLibFromOutside]),
-  restrict([`db/**/*.${CODE}`], [noApp, dbOnlyLibEnv]),
+  restrict(
+    [`jobs/**/*.${CODE}`],
+    [noApp, noDeepLibFromOutside, noDataFromJobs],
+    [{ name: "@/db/client", importNames: ["db", "rawSql", "builtOnce"], message: noDataFromJobs.message }],
+  ),
+  restrict([`emails/**/*.${CODE}`], [noApp, noDeepLibFromOutside]),
+  restrict([`db/**/*.${CODE}`], [noApp, noLibFromDb]),
+  restrict([`config/**/*.${CODE}`], [configImportsNothing]),
+  noProcessEnv,
   restrict([`scripts/**/*.${CODE}`, `tests/**/*.${CODE}`, `bench/**/*.${CODE}`], [noDeepLibFromOutside]),
   // lib/ by depth, because what `../x/y` points at depends on how deep the importing file is.
   ...[0, 1, 2, 3, 4, 5].map((depth) => restrict([`lib/${"*/".repeat(depth)}*.${CODE}`], [noApp, noDeepLibAliasInLib, noDeepSiblingRelative(depth)])),

@@ -11,7 +11,11 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias },
-        test: { name: "unit", include: ["lib/**/*.test.ts", "emails/**/*.test.ts", "jobs/**/*.test.ts"], environment: "node" },
+        test: {
+          name: "unit",
+          include: ["config/**/*.test.ts", "lib/**/*.test.ts", "emails/**/*.test.ts", "jobs/**/*.test.ts", "scripts/**/*.test.ts"],
+          environment: "node",
+        },
       },
       {
         resolve: { alias },

@@ -2,7 +2,7 @@
 // issues, decrypted with jose under a key derived once), looks the user up, runs the page's statements bare and writes
 // the same numbers and rows as HTML with template strings, gzipped when the client accepts it, as the page is. It is
 // the yardstick for "the page's server time" that does the same work without React and Next.js.
-import { hkdfSync } from "node:crypto";
+import { createHash, hkdfSync } from "node:crypto";
 import http from "node:http";
 import { gzipSync } from "node:zlib";
 import { jwtDecrypt } from "jose";
@@ -80,8 +80,16 @@ export async function startBareHtmlRoute(
     const token = cookieValue(req.headers.cookie, "next-auth.session-token");
     const claims = token ? (await jwtDecrypt(token, key, { clockTolerance: 15 }).catch(() => null))?.payload : null;
     if (!claims?.sub) return null;
-    const [user] = await sql<{ id: string; name: string; session_version: number }[]>`select id, name, session_version from users where id = ${claims.sub}`;
-    if (!user || user.session_version !== (claims.sessionVersion ?? 0)) return null;
+    if (typeof claims.sid !== "string") return null;
+    // The page's session read (lib/web/session.ts): the user, if the session record is theirs and has not ended.
+    const sessionId = createHash("sha256").update(claims.sid).digest("hex");
+    const [user] = await sql<{ id: string; name: string }[]>`
+      with seen as (
+        update sessions set last_seen_at = now()
+        where id = ${sessionId} and ended_at is null and last_seen_at < now() - interval '1 minute' returning id)
+      select u.id, u.name from sessions s join users u on u.id = s.user_id
+      where s.id = ${sessionId} and s.user_id = ${claims.sub} and s.ended_at is null`;
+    if (!user) return null;
     const opts = scenarios[Number(new URL(req.url ?? "/", "http://x").searchParams.get("scenario"))];
     const partnerId = await bareAuthorize(sql, user.id, partner.identifier);
     const [overview, rows] = await Promise.all([bareOverview(sql, partnerId), bareCustomerPage(sql, partnerId, 0, opts)]);

@@ -10,6 +10,7 @@ import { rawSql } from "@/db/client";
 import { renderEmail } from "@/emails";
 import { startWorker } from "@/jobs/worker";
 import { systemPrincipal, userPrincipal, type UserPrincipal } from "@/lib/authz";
+import { LAST_PAGE } from "@/lib/core";
 import { acknowledgeNotice, getNoticeTracking, listOpenNotices, sendNotice } from "@/lib/notices";
 import { FakeResend } from "../tests/support/fake-resend";
 import { medianMs, timeIt, type Benchmark, type BenchRow } from "./harness";
@@ -174,6 +175,14 @@ const bench: Benchmark = {
       ),
       rawLabel: "bare COUNT of acknowledged/expected",
       note: "ours also reads the first page of customers with their counts and the first page of people still open",
+    });
+    const last = { before: LAST_PAGE };
+    add({
+      name: `tracking page, last pages of customers and open people, ${biggest!.recipients.toLocaleString("en")}-recipient notice`,
+      ours: await medianMs(5, () => getNoticeTracking(sys, p.identifier, biggest!.noticeId, { customers: last, people: last })),
+      raw: await medianMs(5, () => getNoticeTracking(sys, p.identifier, biggest!.noticeId)),
+      rawLabel: "the same page's first pages",
+      note: "keyset pages: the last page reads no row before it (an OFFSET would count every skipped customer's members)",
     });
 
     // ---- e-mail copies through the pipeline --------------------------------------------------------------------------

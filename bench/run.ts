@@ -61,6 +61,9 @@ async function main() {
   } finally {
     const { closeDb } = await import("../db/client");
     await closeDb();
+    // The queues' keys (each benchmark's prefix starts with the run's).
+    const { removeQueueKeys } = await import("../jobs/connection");
+    await removeQueueKeys(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", process.env.QUEUE_PREFIX!);
     await admin.unsafe(`drop database if exists ${name} with (force)`);
     await admin.end();
   }

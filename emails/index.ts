@@ -6,6 +6,7 @@ import FailedSignInsEmail, { failedSignInsSubject, type FailedSignInsEmailProps 
 import NoticeEmail, { noticeSubject, type NoticeEmailProps } from "./notice";
 import NoticeCompleteEmail, { noticeCompleteSubject, type NoticeCompleteEmailProps } from "./notice-complete";
 import InvitationEmail, { invitationSubject, type InvitationEmailProps } from "./invitation";
+import SignUpAttemptEmail, { signUpAttemptSubject, type SignUpAttemptEmailProps } from "./sign-up-attempt";
 import PasswordResetEmail, { passwordResetSubject, type PasswordResetEmailProps } from "./password-reset";
 import VerifyEmail, { verifyEmailSubject, type VerifyEmailProps } from "./verify-email";
 import WelcomeEmail, { welcomeSubject, type WelcomeEmailProps } from "./welcome";
@@ -16,6 +17,7 @@ type TemplateProps = {
   "password-reset": PasswordResetEmailProps;
   "verify-email": VerifyEmailProps;
   "failed-sign-ins": FailedSignInsEmailProps;
+  "sign-up-attempt": SignUpAttemptEmailProps;
   "deletion-report": DeletionReportEmailProps;
   notice: NoticeEmailProps;
   "notice-complete": NoticeCompleteEmailProps;
@@ -28,6 +30,7 @@ const templates: { [K in TemplateName]: { component: ComponentType<TemplateProps
   "password-reset": { component: PasswordResetEmail, subject: passwordResetSubject },
   "verify-email": { component: VerifyEmail, subject: verifyEmailSubject },
   "failed-sign-ins": { component: FailedSignInsEmail, subject: failedSignInsSubject },
+  "sign-up-attempt": { component: SignUpAttemptEmail, subject: signUpAttemptSubject },
   "deletion-report": { component: DeletionReportEmail, subject: deletionReportSubject },
   notice: { component: NoticeEmail, subject: noticeSubject },
   "notice-complete": { component: NoticeCompleteEmail, subject: noticeCompleteSubject },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import InvitationEmail from "./invitation";
+import SignUpAttemptEmail from "./sign-up-attempt";
 import WelcomeEmail from "./welcome";
 import { renderEmail } from "./index";
 
@@ -23,6 +24,16 @@ describe("e-mail templates", () => {
     expect(mail.subject).toBe("Welcome to Tenancy, Ada Lovelace");
     expect(mail.text).toContain("analytical-engines");
     expect(mail.text).toContain("never changes");
+  });
+
+  it("render the sign-up attempt notice with a way to sign in and one to reset the password", async () => {
+    const props = SignUpAttemptEmail.PreviewProps;
+    const mail = await renderEmail("sign-up-attempt", props);
+    expect(mail.subject).toBe("Someone tried to sign up with your address");
+    for (const part of [mail.html, mail.text]) {
+      expect(part).toContain(props.signInUrl);
+      expect(part).toContain(props.resetUrl);
+    }
   });
 
   it("escape what people typed", async () => {

@@ -1,7 +1,7 @@
 // How queues and workers reach their backend: Redis (REDIS_URL) or, where no Redis exists, BullMQ's PostgreSQL backend.
 import { Redis, type RedisOptions } from "ioredis";
-import { Queue, createPostgresBackend, setDefaultBackendFactory, type ConnectionOptions } from "bullmq";
-import { getEnv } from "@/lib/core";
+import { Queue, createPostgresBackend, setDefaultBackendFactory, type ConnectionOptions, type Worker } from "bullmq";
+import { getEnv, withTimeout } from "@/lib/core";
 
 let postgresSelected = false;
 
@@ -28,8 +28,42 @@ export function queueConnection(role: "worker" | "producer"): { connection: Conn
 }
 
 /** BullMQ leaves a connection it was handed open when the Queue/Worker closes: whoever created it closes it. */
-export function releaseConnection(connection: ConnectionOptions | undefined): void {
+function releaseConnection(connection: ConnectionOptions | undefined): void {
   if (connection instanceof Redis) connection.disconnect();
+}
+
+/**
+ * The ioredis clients a worker holds (the one it was given and BullMQ's blocking duplicate): [] on the PostgreSQL
+ * backend, null when they never connected (BullMQ hands them out only once they have).
+ */
+async function redisClientsOf(worker: Worker): Promise<Redis[] | null> {
+  const backend = worker.backend as unknown as { client?: Promise<unknown>; blockingClient?: Promise<unknown> };
+  const pending = [backend.client, backend.blockingClient].filter((c) => c !== undefined);
+  const clients = await withTimeout(Promise.all(pending), 100).catch(() => null);
+  return clients && clients.filter((c): c is Redis => c instanceof Redis);
+}
+
+/**
+ * Closes a BullMQ worker, letting its running jobs finish, without hanging on a connection that waits to reconnect:
+ * Worker.close() then waits for an "end" event ioredis never emits, even once Redis is back (taskforcesh/bullmq#4656).
+ * A worker whose connections are reconnecting gets `reconnectMs` to reconnect and is then closed gracefully; one whose
+ * Redis stays away, or whose graceful close outlasts `closeMs`, is closed by force: its running jobs stall and run again.
+ */
+export async function closeWorker(worker: Worker, opts: { reconnectMs?: number; closeMs?: number } = {}): Promise<void> {
+  const deadline = Date.now() + (opts.reconnectMs ?? 5000);
+  let clients = await redisClientsOf(worker);
+  const ready = () => clients !== null && clients.every((c) => c.status === "ready");
+  while (!ready() && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    clients = await redisClientsOf(worker);
+  }
+  if (!ready()) await worker.close(true);
+  else
+    await withTimeout(worker.close(), opts.closeMs ?? 10_000).catch(() => {
+      // Redis went away during the close: drop the connections; the close BullMQ started is left to itself.
+      for (const c of clients ?? []) c.disconnect();
+    });
+  releaseConnection(worker.opts.connection);
 }
 
 /** Producer-side queue handles by name, for the relay, the sweep and rate limits: they fail fast while Redis is down. */
@@ -58,5 +92,27 @@ export class ProducerQueues {
           .then(() => releaseConnection(q.opts.connection)),
       ),
     );
+  }
+}
+
+/**
+ * Deletes every key under a queue prefix (a test run's or a benchmark's own), so nothing is left in Redis after it.
+ * Redis gone already: there is nothing to remove.
+ */
+export async function removeQueueKeys(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  redis.on("error", () => {}); // the catch below has it
+  try {
+    await redis.connect();
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== "0");
+  } catch {
+    // unreachable: nothing to clean
+  } finally {
+    redis.disconnect();
   }
 }

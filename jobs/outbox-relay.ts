@@ -2,30 +2,18 @@
 // is down the transaction rolls back and the rows wait for the next round: delayed, never lost. A row that can never be
 // handed over (unknown queue, a payload its queue refuses, a job id BullMQ refuses) is set aside with its error, and the
 // rows behind it flow on. Rows are taken FOR UPDATE SKIP LOCKED: several relays never hand over the same row.
-import { sql } from "drizzle-orm";
-import { db, rawSql } from "@/db/client";
-import { getLogger, type Logger } from "@/lib/core";
+import { getLogger, withTimeout, type Logger } from "@/lib/core";
+import { listenToOutbox, relayOutbox, type OutboxRow } from "@/lib/outbox";
 import { ProducerQueues } from "./connection";
 import { QUEUES } from "./registry";
 
-export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-// bigserial ids come back as strings from a raw query.
-type OutboxRecord = { id: string | number; queue: string; job_name: string; job_id: string; payload: Record<string, unknown> };
-
 /** Why a row can never be relayed, or null when it can. */
-function unrelayable(row: OutboxRecord): string | null {
+function unrelayable(row: OutboxRow): string | null {
   const def = QUEUES[row.queue];
   if (!def) return `unknown queue ${JSON.stringify(row.queue.slice(0, 100))}`;
-  if (!def.payload.safeParse(row.payload).success) return `payload refused by queue ${row.queue}`;
+  if (!def.job.payload.safeParse(row.payload).success) return `payload refused by queue ${row.queue}`;
   // BullMQ refuses these custom ids; one of them would fail the whole batch at addBulk.
-  if (!row.job_id || row.job_id.includes(":") || /^\d+$/.test(row.job_id)) return "job id refused by BullMQ (empty, an integer, or with a colon)";
+  if (!row.jobId || row.jobId.includes(":") || /^\d+$/.test(row.jobId)) return "job id refused by BullMQ (empty, an integer, or with a colon)";
   return null;
 }
 
@@ -39,6 +27,8 @@ export class OutboxRelay {
   private readonly ownsQueues: boolean;
   private readonly log: Logger;
   lastError: unknown = null;
+  /** How many times it has tried to relay (each try ended, relayed or refused): what "it tried and nothing left" waits for. */
+  rounds = 0;
 
   constructor(private readonly opts: { pollMs?: number; batchSize?: number; addTimeoutMs?: number; log?: Logger; queues?: ProducerQueues } = {}) {
     this.queues = opts.queues ?? new ProducerQueues();
@@ -48,38 +38,25 @@ export class OutboxRelay {
 
   /** Relays one batch; returns how many rows it took. Throws if the queue backend refused them (nothing is marked). */
   async relayBatch(): Promise<number> {
-    const limit = this.opts.batchSize ?? 500;
-    const setAside: { row: OutboxRecord; error: string }[] = [];
-    const count = await db.transaction(async (tx) => {
-      const rows = (await tx.execute(
-        sql`select id, queue, job_name, job_id, payload from outbox where relayed_at is null and set_aside_at is null order by id limit ${limit} for update skip locked`,
-      )) as unknown as OutboxRecord[];
-      if (rows.length === 0) return 0;
-      const byQueue = new Map<string, OutboxRecord[]>();
-      for (const r of rows) {
-        const error = unrelayable(r);
-        if (error) setAside.push({ row: r, error });
-        else byQueue.set(r.queue, [...(byQueue.get(r.queue) ?? []), r]);
-      }
+    const batch = await relayOutbox(this.opts.batchSize ?? 500, unrelayable, async (rows) => {
+      const byQueue = new Map<string, OutboxRow[]>();
+      for (const r of rows) byQueue.set(r.queue, [...(byQueue.get(r.queue) ?? []), r]);
       for (const [name, list] of byQueue) {
         const def = QUEUES[name];
         // Bounded: while the backend is unreachable the row locks and this transaction must not be held open.
         await withTimeout(
-          this.queues.get(name).addBulk(list.map((r) => ({ name: r.job_name, data: r.payload, opts: { ...def.jobOptions(), jobId: r.job_id } }))),
+          this.queues.get(name).addBulk(list.map((r) => ({ name: r.jobName, data: r.payload, opts: { ...def.job.options(), jobId: r.jobId } }))),
           this.opts.addTimeoutMs ?? 5000,
           "adding jobs to the queue timed out",
         );
       }
-      const relayed = [...byQueue.values()].flat().map((r) => r.id);
-      if (relayed.length) await tx.execute(sql`update outbox set relayed_at = now() where id in ${relayed}`);
-      for (const { row, error } of setAside) await tx.execute(sql`update outbox set set_aside_at = now(), error = ${error} where id = ${row.id}`);
-      if (relayed.length)
-        this.log.debug({ relayed: relayed.length, firstId: Number(relayed[0]), lastId: Number(relayed[relayed.length - 1]) }, "outbox rows relayed");
-      return rows.length;
     });
+    const { relayed, setAside } = batch;
+    if (relayed.length)
+      this.log.debug({ relayed: relayed.length, firstId: Number(relayed[0].id), lastId: Number(relayed[relayed.length - 1].id) }, "outbox rows relayed");
     for (const { row, error } of setAside)
-      this.log.error({ outboxId: Number(row.id), queue: row.queue.slice(0, 100), jobId: row.job_id, error }, "outbox row set aside");
-    return count;
+      this.log.error({ outboxId: Number(row.id), queue: row.queue.slice(0, 100), jobId: row.jobId, error }, "outbox row set aside");
+    return batch.taken;
   }
 
   /** Relays until the outbox is empty or the backend fails. */
@@ -109,6 +86,7 @@ export class OutboxRelay {
           if (!this.lastError) this.log.warn({ err }, "queue backend unavailable: outbox rows wait, will retry");
           this.lastError = err;
         }
+        this.rounds++;
       } while (this.again && !this.stopped);
     })().finally(() => {
       this.running = null;
@@ -116,8 +94,7 @@ export class OutboxRelay {
   };
 
   async start(): Promise<void> {
-    const listener = await rawSql().listen("outbox", () => this.kick());
-    this.unlisten = () => listener.unlisten();
+    this.unlisten = await listenToOutbox(() => this.kick());
     this.timer = setInterval(this.kick, this.opts.pollMs ?? 1000);
     this.kick();
   }
@@ -129,9 +106,4 @@ export class OutboxRelay {
     await this.running;
     if (this.ownsQueues) await this.queues.close();
   }
-}
-
-/** Deletes relayed rows older than a day so the table stays small; rows set aside stay for someone to look at. */
-export async function pruneOutbox(): Promise<void> {
-  await db.execute(sql`delete from outbox where relayed_at < now() - interval '1 day'`);
 }

@@ -2,10 +2,10 @@
 // (Redis restarted empty, a job failed as stalled, an outbox row lost) and enqueues it again. Safe to repeat: job ids
 // are deterministic per re-enqueue and the provider's idempotency key never changes. One sweep at a time across every
 // worker process: a session-level advisory lock on a connection of its own, released if the process dies.
-import { rawSql } from "@/db/client";
-import { getLogger, type Logger } from "@/lib/core";
+import { getLogger, withTimeout, type Logger } from "@/lib/core";
+import { whileHolding } from "@/lib/outbox";
 import type { ProducerQueues } from "./connection";
-import { withTimeout } from "./outbox-relay";
+import type { Reconciler } from "./queue";
 import { QUEUES } from "./registry";
 
 /** The advisory lock key of the sweep (any fixed 64-bit number; this one spells "sweep"). */
@@ -46,29 +46,19 @@ export class Sweeper {
 
   /** One sweep over every queue; null when another process's sweep holds the lock. */
   async sweepOnce(): Promise<SweepReport | null> {
-    const conn = await rawSql().reserve();
-    try {
-      const [{ locked }] = await conn<{ locked: boolean }[]>`select pg_try_advisory_lock(${SWEEP_LOCK_KEY}::bigint) as locked`;
-      if (!locked) {
-        this.log.debug("sweep skipped: another one is running");
-        return null;
-      }
+    const report = await whileHolding(SWEEP_LOCK_KEY, async () => {
       const started = Date.now();
-      try {
-        const report: SweepReport = { checked: 0, requeued: 0, givenUp: 0, ms: 0 };
-        for (const def of Object.values(QUEUES)) if (def.reconcile) await this.sweepQueue(def.name, def.reconcile, report);
-        report.ms = Date.now() - started;
-        this.log[report.requeued || report.givenUp ? "info" : "debug"]({ ...report, startedAt: started, finishedAt: Date.now() }, "sweep done");
-        return report;
-      } finally {
-        await conn`select pg_advisory_unlock(${SWEEP_LOCK_KEY}::bigint)`;
-      }
-    } finally {
-      conn.release();
-    }
+      const report: SweepReport = { checked: 0, requeued: 0, givenUp: 0, ms: 0 };
+      for (const def of Object.values(QUEUES)) await this.sweepQueue(def.job.queue, def.reconcile, report);
+      report.ms = Date.now() - started;
+      this.log[report.requeued || report.givenUp ? "info" : "debug"]({ ...report, startedAt: started, finishedAt: Date.now() }, "sweep done");
+      return report;
+    });
+    if (!report) this.log.debug("sweep skipped: another one is running");
+    return report;
   }
 
-  private async sweepQueue(name: string, reconcile: NonNullable<(typeof QUEUES)[string]["reconcile"]>, report: SweepReport) {
+  private async sweepQueue(name: string, reconcile: Reconciler, report: SweepReport) {
     const queue = this.opts.queues.get(name);
     let cursor: string | null = null;
     for (;;) {

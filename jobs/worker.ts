@@ -1,12 +1,16 @@
 // The worker process: one BullMQ Worker per queue, the outbox relay and the reconciliation sweep. SIGTERM/SIGINT close
 // everything cleanly. A worker killed outright loses nothing: its jobs stall and run again, and the sweep finds the rest.
-import { Worker } from "bullmq";
-import { closeDb, rawSql } from "@/db/client";
+import { UnrecoverableError, Worker } from "bullmq";
+import { exitOnBadConfig } from "@/config";
+import { closeDb } from "@/db/client";
 import { systemPrincipal } from "@/lib/authz";
-import { createLogger, getEnv, getLogger, type Logger } from "@/lib/core";
+import { createLogger, getEnv, getLogger, withTimeout, type Logger } from "@/lib/core";
 import { syncConfiguredOperators } from "@/lib/operators";
-import { ProducerQueues, queueConnection, releaseConnection } from "./connection";
-import { OutboxRelay, pruneOutbox, withTimeout } from "./outbox-relay";
+import { ProducerQueues, closeWorker, queueConnection } from "./connection";
+import { pruneOutbox } from "@/lib/outbox";
+import { probeDatabase } from "@/lib/queues";
+import { OutboxRelay } from "./outbox-relay";
+import { MAX_STALLED_COUNT } from "./queue";
 import { QUEUES } from "./registry";
 import { Sweeper } from "./sweep";
 
@@ -27,25 +31,33 @@ export async function startWorker(
   const producers = new ProducerQueues();
   const workers = Object.values(QUEUES).map((def) => {
     const { connection, prefix } = queueConnection("worker");
-    const jobLog = logger.child({ name: def.name });
-    const context = { log: jobLog, rateLimit: (ms: number) => producers.get(def.name).rateLimit(ms) };
-    const w = new Worker(def.name, (job, token) => def.process(job, context, token), {
-      connection,
-      prefix,
-      concurrency: def.concurrency(),
-      lockDuration: env.JOB_LOCK_MS,
-      stalledInterval: env.JOB_STALLED_INTERVAL_MS,
-      // A job whose worker died runs once more under its own id; a second stall fails it, and onFailed re-enqueues it.
-      maxStalledCount: 1,
-      limiter: def.limiter?.(),
-      settings: { backoffStrategy: (attemptsMade, _type, err) => def.backoff?.(attemptsMade, err) ?? env.EMAIL_BACKOFF_MS },
-    });
+    const jobLog = logger.child({ name: def.job.queue });
+    const context = { log: jobLog, rateLimit: (ms: number) => producers.get(def.job.queue).rateLimit(ms) };
+    const w = new Worker(
+      def.job.queue,
+      (job, token) => {
+        // The relay only hands over payloads the definition accepts; a job added some other way is refused here.
+        const payload = def.job.payload.safeParse(job.data);
+        if (!payload.success) throw new UnrecoverableError(`invalid ${def.job.queue} payload`);
+        return def.process(job, payload.data, context, token);
+      },
+      {
+        connection,
+        prefix,
+        concurrency: def.concurrency(),
+        lockDuration: env.JOB_LOCK_MS,
+        stalledInterval: env.JOB_STALLED_INTERVAL_MS,
+        maxStalledCount: MAX_STALLED_COUNT,
+        limiter: def.limiter?.(),
+        settings: { backoffStrategy: (attemptsMade, _type, err) => def.backoff?.(attemptsMade, err) ?? env.EMAIL_BACKOFF_MS },
+      },
+    );
     w.on("failed", (job, err) => {
       if (!job || !def.onFailed) return;
-      def.onFailed(job, err, jobLog).catch((e) => log.error({ err: e, queue: def.name, jobId: job.id }, "recording a failed job failed"));
+      def.onFailed(job, err, jobLog).catch((e) => log.error({ err: e, queue: def.job.queue, jobId: job.id }, "recording a failed job failed"));
     });
-    w.on("stalled", (jobId) => log.warn({ queue: def.name, jobId }, "job stalled (its worker stopped): it runs again"));
-    w.on("error", (err) => log.error({ err, queue: def.name }, "worker error"));
+    w.on("stalled", (jobId) => log.warn({ queue: def.job.queue, jobId }, "job stalled (its worker stopped): it runs again"));
+    w.on("error", (err) => log.error({ err, queue: def.job.queue }, "worker error"));
     return w;
   });
   const operators = await syncConfiguredOperators(systemPrincipal("worker"));
@@ -66,7 +78,7 @@ export async function startWorker(
       databaseWatch.stop();
       await sweeper.stop();
       await relay.stop();
-      await Promise.all(workers.map((w) => w.close().then(() => releaseConnection(w.opts.connection))));
+      await Promise.all(workers.map((w) => closeWorker(w)));
       await producers.close();
     },
   };
@@ -87,14 +99,8 @@ export function pauseWhileDatabaseDown(
   workers: Pick<Worker, "name" | "pause" | "resume">[],
   opts: { log: WatchLog; intervalMs?: number; probe?: () => Promise<boolean> },
 ): DatabaseWatch {
-  const intervalMs = opts.intervalMs ?? (Number(process.env.DATABASE_PROBE_MS) || 2000);
-  const probe =
-    opts.probe ??
-    (() =>
-      withTimeout(rawSql()`select 1`.execute(), Math.min(2000, intervalMs), "no answer in time").then(
-        () => true,
-        () => false,
-      ));
+  const intervalMs = opts.intervalMs ?? getEnv().DATABASE_PROBE_MS;
+  const probe = opts.probe ?? (async () => (await probeDatabase(Math.min(2000, intervalMs))) === "ok");
   const say = (level: "info" | "warn", msg: string) => (typeof opts.log === "function" ? opts.log(msg) : opts.log[level](msg));
   const names = workers.map((w) => w.name).join(", ");
   let paused = false;
@@ -131,6 +137,7 @@ export function pauseWhileDatabaseDown(
 
 const isMain = process.argv[1] && /jobs[\\/]worker\.ts$/.test(process.argv[1]);
 if (isMain) {
+  exitOnBadConfig("tenancy worker");
   const log = getLogger("worker");
   startWorker()
     .then((running) => {

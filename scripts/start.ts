@@ -9,17 +9,19 @@ import { loadEnvConfig } from "@next/env";
 import { clusterDir, dataDir, EMBEDDED_DATABASE, EmbeddedCluster, embeddedPgPort } from "../db/embedded";
 import { runMigrations } from "../db/migrate";
 import { staleBuildReason } from "./build-freshness";
-import { devMailboxEnabled, getEnv } from "../lib/core";
+import { supervise, type Supervisor } from "./supervise";
+import { devMailboxEnabled, exitOnBadConfig, getEnv } from "../config";
 
 const DEV = process.argv.includes("--dev");
 const ROOT = process.cwd();
-const DATA_DIR = dataDir(ROOT);
+// Where the launcher keeps its state; known once the configuration has been read and checked.
+let DATA_DIR = "";
 const STOP_GRACE_MS = 10_000;
 // Process groups let a forced kill reach grandchildren too (tsx runs the worker in a child process of its own).
 const USE_PROCESS_GROUPS = process.platform !== "win32";
 const IN_OWN_GROUP_ENV = "TENANCY_LAUNCHER_IN_OWN_GROUP";
 
-const state: { stopping: boolean; apps: ChildProcess[]; redis?: ChildProcess; postgres?: EmbeddedCluster } = {
+const state: { stopping: boolean; apps: ChildProcess[]; worker?: Supervisor; redis?: ChildProcess; postgres?: EmbeddedCluster } = {
   stopping: false,
   apps: [],
 };
@@ -34,8 +36,10 @@ async function main(): Promise<void> {
   // Read .env files the way Next does, so the launcher decides with the same settings the web app will see.
   const { loadedEnvFiles } = loadEnvConfig(ROOT, DEV, { info: () => {}, error: (...args) => console.error(...args) });
   if (loadedEnvFiles.length) say(`env: read ${loadedEnvFiles.map((file) => file.path).join(", ")}`);
-  const port = Number(process.env.PORT || 3000);
-  if (!Number.isInteger(port) || port <= 0) throw new Error(`PORT must be a port number, got "${process.env.PORT}"`);
+  // A bad value stops here, naming its variable, before anything starts.
+  exitOnBadConfig("tenancy");
+  const port = getEnv().PORT;
+  DATA_DIR = dataDir(ROOT);
 
   fs.mkdirSync(DATA_DIR, { recursive: true });
   resolveSecret();
@@ -68,8 +72,10 @@ async function main(): Promise<void> {
 
   const portArg = String(port);
   startApp("web", bin("next"), DEV ? ["dev", "-p", portArg] : ["start", "-p", portArg]);
+  // The worker is supervised: when it dies, its work waits and it is started again; the web goes on serving meanwhile.
   // tsx watch clears the terminal on every rerun by default, which would wipe the lines above.
-  startApp("worker", bin("tsx"), DEV ? ["watch", "--clear-screen=false", "jobs/worker.ts"] : ["jobs/worker.ts"]);
+  const workerArgs = DEV ? ["watch", "--clear-screen=false", "jobs/worker.ts"] : ["jobs/worker.ts"];
+  state.worker = supervise({ name: "worker", start: () => spawnChild(bin("tsx"), workerArgs), say: warn });
   if (await waitForWeb(port)) say(`ready on http://localhost:${port}`);
 }
 
@@ -236,7 +242,7 @@ function spawnChild(command: string, args: string[]): ChildProcess {
   return child;
 }
 
-/** Web and worker: if either dies while we are not stopping, nothing works, so everything stops. */
+/** The web: if it dies while we are not stopping, nothing can be reached, so everything stops. */
 function startApp(name: string, command: string, args: string[]): void {
   const child = spawnChild(command, args);
   state.apps.push(child);
@@ -306,7 +312,8 @@ async function shutdown(exitCode: number, reason?: string): Promise<void> {
   state.stopping = true;
   if (reason) say(`${reason}: stopping`);
   try {
-    await Promise.all(state.apps.map(stopChild));
+    state.worker?.stop();
+    await Promise.all([...state.apps, ...(state.worker ? [state.worker.current] : [])].map(stopChild));
     if (state.redis) await stopChild(state.redis);
     if (state.postgres) await state.postgres.stop();
     say("stopped");

@@ -38,7 +38,7 @@ export default async function AccountHome({ params }: { params: Promise<{ accoun
   const base = `/${customer.identifier}`;
   const partner = customer.kind === "partner" && can("VIEW_ADMINISTRATION");
   const [projects, usage, activity, overview, deletions, undelivered] = await Promise.all([
-    listProjects(principal, customer.identifier, { q: "", limit: SHOWN_PROJECTS, offset: 0 }),
+    listProjects(principal, customer.identifier, { q: "", limit: SHOWN_PROJECTS }),
     can("VIEW_QUOTA") ? getQuotaUsage(principal, customer.identifier) : null,
     can("VIEW_ACTIVITY") ? listAuditEvents(principal, customer.identifier, { limit: 5 }) : null,
     partner ? getPartnerOverview(principal, customer.identifier) : null,
@@ -56,7 +56,7 @@ export default async function AccountHome({ params }: { params: Promise<{ accoun
     },
     can("CREATE_PROJECTS") && { done: customer.projectsCount > 0, label: "Create a project", href: `${base}/projects` },
     can("EDIT_SETTINGS") && {
-      done: Boolean(customer.taxId && customer.billingStreet && customer.billingCity && customer.billingCountry),
+      done: Boolean(customer.billing?.taxId && customer.billing.billingStreet && customer.billing.billingCity && customer.billing.billingCountry),
       label: "Complete the billing details",
       href: `${base}/settings`,
     },

@@ -64,15 +64,17 @@ export function PrevNext({
   prev,
   first,
   next,
+  last,
   className = "px-3 py-2",
 }: {
   label: string;
   prev?: string | null;
   first?: string | null;
   next?: string | null;
+  last?: string | null;
   className?: string;
 }) {
-  if (!prev && !first && !next) return null;
+  if (!prev && !first && !next && !last) return null;
   return (
     <nav aria-label={`${label} pages`} className={`flex items-center justify-end gap-2 text-sm ${className}`}>
       {first ? (
@@ -88,6 +90,11 @@ export function PrevNext({
       {next ? (
         <Link className="btn btn-secondary" href={next} rel="next">
           Next
+        </Link>
+      ) : null}
+      {last ? (
+        <Link className="btn btn-secondary" href={last}>
+          Last page
         </Link>
       ) : null}
     </nav>

@@ -1,6 +1,8 @@
 "use client";
 import Link from "next/link";
-import { signOut } from "next-auth/react";
+import { signOutAction } from "@/app/(auth)/sign-out/actions";
+import { FormMessage } from "./form";
+import { useActionForm } from "./use-action-form";
 import { useMenu } from "./use-menu";
 
 type Item = { href: string; label: string };
@@ -28,14 +30,26 @@ export function SettingsMenu({ name, email, items }: { name: string; email: stri
             {item.label}
           </Link>
         ))}
-        <button
-          type="button"
-          onClick={() => signOut({ callbackUrl: "/sign-in" })}
-          className="block w-full px-3 py-2 text-left text-sm text-red-700 hover:bg-red-50"
-        >
-          Sign out
-        </button>
+        <SignOutForm />
       </div>
     </details>
+  );
+}
+
+/**
+ * Signing out ends the session on the server before the cookie goes; if that can't be done (the database out of
+ * reach), the menu says so and the person stays signed in, knowing it.
+ */
+function SignOutForm() {
+  const { state, pending, formProps } = useActionForm(signOutAction);
+  return (
+    <form {...formProps} aria-label="Sign out">
+      <div className="px-3 empty:hidden">
+        <FormMessage state={state} />
+      </div>
+      <button type="submit" disabled={pending} className="block w-full px-3 py-2 text-left text-sm text-red-700 hover:bg-red-50">
+        {pending ? "Signing out…" : "Sign out"}
+      </button>
+    </form>
   );
 }

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { Day } from "@/app/components/day";
 import { PrevNext, SearchBox, withParams } from "@/app/components/list-controls";
 import { ACTIONS_COLUMN, TableCard } from "@/app/components/list-section";
-import { firstParams, type SearchParams } from "@/lib/core";
+import { firstParams, type SearchParams, searchTerm } from "@/lib/core";
 import { listAllAccounts } from "@/lib/operators";
 import { orNotFound } from "@/lib/web";
 import { AccountRow } from "./account-row";
@@ -13,7 +13,7 @@ export const metadata: Metadata = { title: "Accounts · Operator" };
 export default async function OperatorAccountsPage({ searchParams }: { searchParams: Promise<SearchParams<"q" | "after">> }) {
   const { principal } = await getOperatorContext();
   const sp = firstParams(await searchParams, ["q", "after"]);
-  const q = (sp.q ?? "").trim().slice(0, 100);
+  const q = searchTerm(sp.q);
   const list = await orNotFound(listAllAccounts(principal, { q, after: sp.after }));
   return (
     <section className="space-y-4">

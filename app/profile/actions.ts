@@ -4,13 +4,14 @@ import {
   changeEmailSchema,
   changePassword,
   changePasswordSchema,
+  endSession,
   requestEmailChange,
   resendVerification,
   signOutEverywhere,
   updateName,
   updateNameSchema,
 } from "@/lib/profile";
-import { startSession, userAction, type ActionState } from "@/lib/web";
+import { userAction, type ActionState } from "@/lib/web";
 
 type FormAction = (prev: ActionState, formData: FormData) => Promise<ActionState>;
 
@@ -41,17 +42,20 @@ export const changeEmailAction = withoutPasswords(
   }),
 );
 
-// Every session ends with a new password; this one goes on with the new session version.
+// Every other session ends with a new password; this one goes on.
 export const changePasswordAction = withoutPasswords(
   userAction(changePasswordSchema, async (input, principal) => {
-    const user = await changePassword(principal, input);
-    await startSession(user);
+    await changePassword(principal, input);
     return { ok: true, message: "Password changed. You were signed out everywhere else." };
   }),
 );
 
 export const signOutEverywhereAction = userAction(z.object({}), async (_input, principal) => {
-  const user = await signOutEverywhere(principal);
-  await startSession(user);
+  await signOutEverywhere(principal);
   return { ok: true, message: "You were signed out on every other device and browser." };
+});
+
+export const endSessionAction = userAction(z.object({ sessionId: z.string().min(1).max(200) }), async ({ sessionId }, principal) => {
+  await endSession(principal, sessionId);
+  return { ok: true, message: "Signed out on that device." };
 });

@@ -1,15 +1,15 @@
 import type { Metadata } from "next";
 import { Timestamp } from "@/app/components/day";
-import { getProfile } from "@/lib/profile";
+import { getProfile, listSessions } from "@/lib/profile";
 import { requirePrincipal } from "@/lib/web";
-import { ChangeEmailForm, ChangePasswordForm, NameForm, ResendVerificationForm, SignOutEverywhereForm } from "./forms";
+import { ChangeEmailForm, ChangePasswordForm, NameForm, ResendVerificationForm, SessionsList, SignOutEverywhereForm } from "./forms";
 
 export const metadata: Metadata = { title: "Profile" };
 export const dynamic = "force-dynamic";
 
 export default async function ProfilePage() {
   const principal = await requirePrincipal("/profile");
-  const profile = await getProfile(principal);
+  const [profile, sessions] = await Promise.all([getProfile(principal), listSessions(principal)]);
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Your profile</h1>
@@ -48,7 +48,16 @@ export default async function ProfilePage() {
         <ChangeEmailForm />
       </section>
       <ChangePasswordForm />
-      <SignOutEverywhereForm />
+      <section aria-labelledby="sessions-heading" className="card space-y-4 p-5">
+        <h2 id="sessions-heading" className="font-semibold">
+          Where you are signed in
+        </h2>
+        <p className="text-sm text-slate-600">
+          Each browser and device signed in to your account. Don&rsquo;t recognise one? Sign it out, then change your password.
+        </p>
+        <SessionsList list={sessions} />
+        <SignOutEverywhereForm />
+      </section>
     </div>
   );
 }

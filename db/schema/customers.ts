@@ -1,11 +1,9 @@
-// Customer accounts (companies or departments), partners among them, and who belongs to which.
+// Customer accounts (companies or departments), partners among them, and their groups and counters.
 import { sql } from "drizzle-orm";
 import { type AnyPgColumn, boolean, check, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { users } from "./users";
 
 export const customerKind = pgEnum("customer_kind", ["customer", "partner"]);
 export const paymentMethod = pgEnum("payment_method", ["invoice", "sepa_debit"]);
-export const memberGroup = pgEnum("member_group", ["customer_admin", "customer_employee", "customer_reader", "partner_admin", "partner_employee"]);
 
 export const customers = pgTable(
   "customers",
@@ -93,25 +91,6 @@ export const customers = pgTable(
   ],
 );
 
-export const memberships = pgTable(
-  "memberships",
-  {
-    id: uuid("id").primaryKey().defaultRandom(),
-    userId: uuid("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
-    customerId: uuid("customer_id")
-      .notNull()
-      .references(() => customers.id, { onDelete: "cascade" }),
-    group: memberGroup("group").notNull(),
-    // The partner that manages the customer while it is not being deleted, kept by triggers: the distinct-users count
-    // of a partner follows memberships without a join, even while a deletion cascades.
-    partnerId: uuid("partner_id"),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-  },
-  (t) => [uniqueIndex("memberships_user_customer_key").on(t.userId, t.customerId), index("memberships_customer_idx").on(t.customerId, t.group)],
-);
-
 /** A partner's own groups of customers (the implicit "All" is not stored). */
 export const customerGroups = pgTable(
   "customer_groups",
@@ -171,6 +150,4 @@ export const partnerMembers = pgTable(
 
 export type Customer = typeof customers.$inferSelect;
 export type CustomerGroup = typeof customerGroups.$inferSelect;
-export type Membership = typeof memberships.$inferSelect;
-export type MemberGroup = (typeof memberGroup.enumValues)[number];
 export type PaymentMethod = (typeof paymentMethod.enumValues)[number];

@@ -1,5 +1,6 @@
 export * from "./users";
 export * from "./customers";
+export * from "./memberships";
 export * from "./invitations";
 export * from "./projects";
 export * from "./messaging";

@@ -1,7 +1,8 @@
 // Pending memberships: a person invited by name and e-mail, holding a single-use token stored only as a hash.
 import { sql } from "drizzle-orm";
 import { index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { customers, memberGroup } from "./customers";
+import { customers } from "./customers";
+import { memberGroup } from "./memberships";
 import { users } from "./users";
 
 export const deliveryStatus = pgEnum("delivery_status", ["queued", "sent", "failed"]);

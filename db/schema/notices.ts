@@ -141,6 +141,49 @@ export const noticeDeliveries = pgTable(
   ],
 );
 
+/** What the worker does for a notice: make it visible at its start and e-mail the copies, remind, announce its expiry, check it is complete. */
+export const noticeWorkKind = pgEnum("notice_work_kind", ["publish", "remind", "expire", "check"]);
+
+/**
+ * The work a notice still owes, one row per piece (the publish of a revision, each reminder, the expiry, a completion
+ * check per time slot): PostgreSQL, not the queue, is the record of it. A job only carries a row; the reconciliation
+ * sweep enqueues again any row still pending whose job the queue lost (Redis restarted empty, a job failed as stalled).
+ * A worker holds a row under a lease while it works on it, so two jobs for one row never run it at once.
+ */
+export const noticeWork = pgTable(
+  "notice_work",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    noticeId: uuid("notice_id")
+      .notNull()
+      .references(() => notices.id, { onDelete: "cascade" }),
+    kind: noticeWorkKind("kind").notNull(),
+    revision: integer("revision").notNull(),
+    // Which run of its kind: the copies of a revision ("copy"), a reminder by hand ("remind-3"), an automatic one
+    // ("auto-2"), a completion check's time slot; unique per notice, kind and revision, so a repeated request adds nothing.
+    run: text("run").notNull(),
+    notBefore: timestamp("not_before", { withTimezone: true }).notNull(),
+    // The job carrying it is the jobGeneration-th enqueue; the sweep raises it when it enqueues the row again.
+    jobGeneration: integer("job_generation").notNull().default(0),
+    leaseJob: text("lease_job"),
+    leaseUntil: timestamp("lease_until", { withTimezone: true }),
+    attempts: integer("attempts").notNull().default(0),
+    firstAttemptAt: timestamp("first_attempt_at", { withTimezone: true }),
+    lastError: text("last_error"),
+    doneAt: timestamp("done_at", { withTimezone: true }),
+    outcome: text("outcome"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("notice_work_run_key").on(t.noticeId, t.kind, t.revision, t.run),
+    // The sweep walks what is still owed, oldest first.
+    index("notice_work_pending_idx")
+      .on(t.createdAt, t.id)
+      .where(sql`${t.doneAt} is null`),
+    check("notice_work_revision_positive", sql`${t.revision} >= 1`),
+  ],
+);
+
 export type Notice = typeof notices.$inferSelect;
 export type NoticeMode = (typeof noticeMode.enumValues)[number];
 export type NoticeAudience = (typeof noticeAudience.enumValues)[number];

@@ -1,7 +1,7 @@
-// People who can sign in, and the single-use links that prove an address is theirs or let them choose a new password.
-// E-mail is unique case-insensitively; links are stored only as hashes.
+// People who can sign in, their sessions, and the single-use links that prove an address is theirs or let them choose a
+// new password. E-mail is unique case-insensitively; links and session ids are stored only as hashes.
 import { sql } from "drizzle-orm";
-import { type AnyPgColumn, boolean, check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { type AnyPgColumn, boolean, check, index, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { customers } from "./customers";
 
 export const users = pgTable(
@@ -14,8 +14,6 @@ export const users = pgTable(
     isOperator: boolean("is_operator").notNull().default(false),
     /** When the person proved the address is theirs (a verification link, a password reset, an invitation); null: not yet. */
     emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true }),
-    /** Carried in every session; bumping it ends every session issued before (sign out everywhere, a new password). */
-    sessionVersion: integer("session_version").notNull().default(0),
     /** The account the person last opened: where they land after signing in. Gone with the account. */
     lastAccountId: uuid("last_account_id").references((): AnyPgColumn => customers.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -32,6 +30,35 @@ export const users = pgTable(
     index("users_operators_idx")
       .on(t.id)
       .where(sql`${t.isOperator}`),
+  ],
+);
+
+/**
+ * One signed-in browser or device. Its cookie (encrypted with NEXTAUTH_SECRET) carries a random session id; the table
+ * keeps only that id's SHA-256, so a copy of the database, even with the secret beside it, mints no cookie for a live
+ * session. A session counts while it has not ended (sign-out, ended from Profile, sign out everywhere, a new password)
+ * and its cookie has not expired.
+ */
+export const sessions = pgTable(
+  "sessions",
+  {
+    /** SHA-256 (hex) of the id the cookie carries; also the handle Profile ends a session by. */
+    id: text("id").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    /** Moved on by the request's session read, at most once a minute. */
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+    /** As the browser sent it at sign-in; read into a browser and device when listed. */
+    userAgent: text("user_agent"),
+    ipAddress: text("ip_address"),
+    endedAt: timestamp("ended_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("sessions_user_idx").on(t.userId, t.lastSeenAt),
+    check("sessions_user_agent_length", sql`length(${t.userAgent}) <= 512`),
+    check("sessions_ip_address_length", sql`length(${t.ipAddress}) <= 64`),
   ],
 );
 
@@ -77,5 +104,6 @@ export const emailVerifications = pgTable(
 
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
+export type Session = typeof sessions.$inferSelect;
 export type PasswordReset = typeof passwordResets.$inferSelect;
 export type EmailVerification = typeof emailVerifications.$inferSelect;

@@ -1,18 +1,21 @@
 // Customer accounts: sign-up (user + account + admin membership in one transaction), settings, and the account switcher.
-import { and, asc, eq, ilike, isNull, or, sql } from "drizzle-orm";
+import { and, eq, ilike, isNull, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { db, type Executor } from "@/db/client";
 import { customers, memberships, projects, users, type Customer } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { hashPassword } from "@/lib/auth";
-import { authorizeAccount, authorizeProject, findAccountAccess, requirePerson, userPrincipal, type AccountAccess, type Principal } from "@/lib/authz";
+import { authorizeAccount, authorizeProject, findAccountAccess, requirePerson, userPrincipal, type Permission, type Principal } from "@/lib/authz";
 import {
   type AppError,
   containsPattern,
   customerDetailsSchema,
-  decodeCursor,
+  keysetClauses,
+  keysetOf,
+  keysetPage,
+  parseRow,
+  type PageRequest,
   emailSchema,
-  encodeCursor,
   fieldConflict,
   fieldError,
   fullNameSchema,
@@ -22,6 +25,7 @@ import {
   nameSchema,
   parseInput,
   passwordSchema,
+  searchTerm,
   settingsSchema,
   textContains,
   violatedConstraint,
@@ -29,8 +33,12 @@ import {
   type SettingsInput,
 } from "@/lib/core";
 import { queueEmail } from "@/lib/email";
+import { SIGN_UP_ATTEMPT_ALERT_PER_ADDRESS, tryConsume } from "@/lib/limits";
 import { lockOperators } from "@/lib/operators";
 import { queueEmailVerification } from "@/lib/profile";
+import { accountView, customerRef, customerView, type AccountView, type CustomerRef, type CustomerView, type MembershipView } from "./shapes";
+
+export * from "./shapes";
 
 export const signUpSchema = z.object({
   fullName: fullNameSchema,
@@ -60,35 +68,51 @@ export function accountConflict(err: unknown): AppError | null {
   return null;
 }
 
+/** What sign-up answers: the same for an address that is new and for one that has an account already. */
+export type SignUpAnswer = { email: string };
+
 /**
- * Creates the user, their customer account and their Customer Admin membership, and queues the welcome e-mail —
- * all or nothing. Anyone may sign up (the new user is the actor of what follows). Hooks let tests inject a failure
- * after the last insert.
+ * Creates the user, their customer account and their Customer Admin membership, and queues the welcome and the
+ * verification e-mails — all or nothing. Anyone may sign up (the new user is the actor of what follows); nobody is
+ * signed in by it. An address that has an account already gets no second one: its owner is e-mailed instead (someone
+ * tried to sign up; sign in or reset), and the caller gets the answer a new address gets, after the same steps (the
+ * password hashed, the identifier checked), so sign-up doesn't tell who has an account. Hooks let tests inject a
+ * failure after the last insert.
  */
-export async function signUp(_principal: Principal, input: SignUpInput, hooks: { beforeCommit?: (tx: Executor) => Promise<void> } = {}) {
+export async function signUp(_principal: Principal, input: SignUpInput, hooks: { beforeCommit?: (tx: Executor) => Promise<void> } = {}): Promise<SignUpAnswer> {
   const parsed = parseInput(signUpSchema, input);
+  const email = parsed.email.toLowerCase();
   const passwordHash = await hashPassword(parsed.password);
   try {
-    return await db.transaction(async (tx) => {
-      const [user] = await tx
-        .insert(users)
-        .values({
-          email: parsed.email.toLowerCase(),
-          name: parsed.fullName,
-          passwordHash,
+    await db.transaction(async (tx) => {
+      const created = await tx
+        .transaction(async (sp) => {
+          // The account first: a taken or reserved identifier is refused whoever owns the address.
+          const [customer] = await sp
+            .insert(customers)
+            .values({ identifier: parsed.identifier, name: parsed.accountName, projectQuota: getEnv().DEFAULT_PROJECT_QUOTA })
+            .returning();
+          const [user] = await sp.insert(users).values({ email, name: parsed.fullName, passwordHash }).onConflictDoNothing().returning();
+          // The address has an account: nothing of this attempt stays (the savepoint rolls back, the identifier stays free).
+          if (!user) throw ADDRESS_TAKEN;
+          return { user, customer };
         })
-        .returning();
-      const [customer] = await tx
-        .insert(customers)
-        .values({ identifier: parsed.identifier, name: parsed.accountName, projectQuota: getEnv().DEFAULT_PROJECT_QUOTA })
-        .returning();
+        .catch((err: unknown) => {
+          if (err === ADDRESS_TAKEN) return null;
+          throw err;
+        });
+      if (!created) {
+        await tellOwnerOfSignUpAttempt(tx, email);
+        await hooks.beforeCommit?.(tx);
+        return;
+      }
+      const { user, customer } = created;
       await tx.insert(memberships).values({ userId: user.id, customerId: customer.id, group: "customer_admin" });
       // An installation without an operator makes the first person to sign up its operator, as Gitea and Grafana do.
       await lockOperators(tx);
-      const first = await tx.execute(
-        sql`update users set is_operator = true where id = ${user.id} and not exists (select 1 from users where is_operator and id <> ${user.id}) returning id`,
+      await tx.execute(
+        sql`update users set is_operator = true where id = ${user.id} and not exists (select 1 from users where is_operator and id <> ${user.id})`,
       );
-      if (first.length > 0) user.isOperator = true;
       await recordAudit(tx, userPrincipal(user), {
         customerId: customer.id,
         action: "account.created",
@@ -110,11 +134,30 @@ export async function signUp(_principal: Principal, input: SignUpInput, hooks: {
       // The address is unproven until the link sent to it is opened while signed in (or a password reset proves it).
       await queueEmailVerification(tx, user);
       await hooks.beforeCommit?.(tx);
-      return { user, customer };
     });
   } catch (err) {
     throw accountConflict(err) ?? err;
   }
+  return { email };
+}
+
+/** Thrown inside sign-up's savepoint to roll back the account made for an address that has one. */
+const ADDRESS_TAKEN = Symbol("address taken");
+
+/** Someone tried to sign up with the owner's address: they are told, at most once an hour (a flood stays one e-mail). */
+async function tellOwnerOfSignUpAttempt(tx: Executor, email: string): Promise<void> {
+  if (!(await tryConsume(SIGN_UP_ATTEMPT_ALERT_PER_ADDRESS, email))) return;
+  const [owner] = await tx
+    .select({ email: users.email, name: users.name })
+    .from(users)
+    .where(sql`lower(${users.email}) = ${email}`);
+  if (!owner) return;
+  const { APP_URL } = getEnv();
+  await queueEmail(tx, {
+    template: "sign-up-attempt",
+    to: owner.email,
+    props: { name: owner.name, signInUrl: `${APP_URL}/sign-in`, resetUrl: `${APP_URL}/forgot-password` },
+  });
 }
 
 export const ownAccountSchema = z.object({ name: nameSchema, identifier: identifierSchema });
@@ -123,7 +166,7 @@ export const ownAccountSchema = z.object({ name: nameSchema, identifier: identif
  * A signed-in person creates a customer account of their own and becomes its Customer Admin: what someone who
  * belongs to no account any more (or wants a second one) needs, without signing up again.
  */
-export async function createOwnAccount(principal: Principal, input: z.input<typeof ownAccountSchema>) {
+export async function createOwnAccount(principal: Principal, input: z.input<typeof ownAccountSchema>): Promise<CustomerRef> {
   const person = requirePerson(principal);
   const parsed = parseInput(ownAccountSchema, input);
   try {
@@ -141,7 +184,7 @@ export async function createOwnAccount(principal: Principal, input: z.input<type
         targetId: customer.id,
         targetLabel: customer.identifier,
       });
-      return customer;
+      return customerRef(customer);
     });
   } catch (err) {
     throw accountConflict(err) ?? err;
@@ -154,19 +197,27 @@ export async function createOwnAccount(principal: Principal, input: z.input<type
  * partner's people work, then the rest by name; searchable by name or identifier and keyset-paged, because a Partner
  * Admin who added themselves to their customers belongs to thousands. Other principals belong to none.
  */
-export async function listMyAccounts(principal: Principal, opts: { q?: string; identifier?: string; after?: string; limit?: number } = {}) {
-  if (principal.kind !== "user") return { rows: [], next: null };
-  const limit = Math.min(100, Math.max(1, opts.limit ?? 25));
-  const q = (opts.q ?? "").trim().slice(0, 100).toLowerCase();
+export async function listMyAccounts(principal: Principal, opts: { q?: string; identifier?: string } & PageRequest = {}) {
+  if (principal.kind !== "user") return { rows: [], next: null, prev: null };
+  const k = keysetOf(opts);
+  const q = searchTerm(opts.q).toLowerCase();
   // The path lists ancestors root first; what lies above the managing partner is none of its customers' business.
   const trail = sql<string[]>`coalesce((
     select array_agg(a.name order by u.n)
     from unnest(${customers.path}[coalesce(array_position(${customers.path}, ${customers.partnerId}), 1):]) with ordinality as u(id, n)
     join ${customers} a on a.id = u.id), '{}')`;
   const sortValue = sql<string>`(case when ${customers.kind} = 'partner' then '0' else '1' end) || lower(${customers.name})`;
-  const cursor = decodeCursor(opts.after);
+  const page = keysetClauses(k, sortValue, sql`${customers.id}`);
   const rows = await db
-    .select({ id: customers.id, identifier: customers.identifier, name: customers.name, kind: customers.kind, group: memberships.group, trail, sortValue })
+    .select({
+      id: customers.id,
+      identifier: customers.identifier,
+      name: customers.name,
+      kind: customers.kind,
+      group: memberships.group,
+      trail,
+      sort_value: sortValue,
+    })
     .from(memberships)
     .innerJoin(customers, eq(customers.id, memberships.customerId))
     .where(
@@ -175,24 +226,28 @@ export async function listMyAccounts(principal: Principal, opts: { q?: string; i
         isNull(customers.deletingAt),
         q ? or(textContains(customers.name, q), ilike(customers.identifier, containsPattern(q))) : undefined,
         opts.identifier !== undefined ? eq(customers.identifier, opts.identifier.toLowerCase()) : undefined,
-        cursor ? sql`(${sortValue}, ${customers.id}) > (${cursor.v}, ${cursor.id}::uuid)` : undefined,
+        page.where,
       ),
     )
-    .orderBy(sortValue, asc(customers.id))
-    .limit(limit + 1);
-  const page = rows.slice(0, limit);
-  const last = page[page.length - 1];
-  return {
-    rows: page.map(({ id: _id, sortValue: _sortValue, ...r }) => r),
-    next: rows.length > limit && last ? encodeCursor({ v: last.sortValue, id: last.id }) : null,
-  };
+    .orderBy(page.orderBy)
+    .limit(k.limit + 1);
+  return keysetPage(rows, k, ({ id: _id, sort_value: _sortValue, ...r }) => r);
 }
+
+/** An account as one of the people who may see it sees it, and what they may do there (pages ask `can(...)`). */
+export type AccountContext = {
+  customer: AccountView;
+  /** The principal's own membership in the account, if any. */
+  membership: MembershipView | null;
+  permissions: ReadonlySet<Permission>;
+  can: (permission: Permission) => boolean;
+};
 
 /**
  * The account and what the principal may do in it (pages ask `can(...)` to show or hide controls). Billing details
  * (tax ID, address, bank account) go only to those who may edit them; others see at most a masked IBAN.
  */
-export async function getAccount(principal: Principal, identifier: string): Promise<AccountAccess> {
+export async function getAccount(principal: Principal, identifier: string): Promise<AccountContext> {
   // Every page of an account starts here: no transaction (a read, and a write of the person's own navigation state
   // that needs nothing else to hold with it), so it costs two statements and no BEGIN/COMMIT round trips.
   const access = await authorizeAccount(db, principal, identifier, "VIEW_ACCOUNT");
@@ -203,34 +258,19 @@ export async function getAccount(principal: Principal, identifier: string): Prom
     await db.execute(
       sql`update users set last_account_id = ${access.customer.id} where id = ${principal.userId} and last_account_id is distinct from ${access.customer.id}`,
     );
-  return access.can("EDIT_SETTINGS") ? access : { ...access, customer: withoutBilling(access.customer) };
-}
-
-function withoutBilling(customer: Customer): Customer {
   return {
-    ...customer,
-    taxId: null,
-    billingStreet: null,
-    billingPostalCode: null,
-    billingCity: null,
-    billingCountry: null,
-    sepaAccountHolder: null,
-    sepaIban: customer.sepaIban ? maskIban(customer.sepaIban) : null,
+    customer: accountView(access.customer, access.can("EDIT_SETTINGS")),
+    membership: access.membership ? { group: access.membership.group, since: access.membership.createdAt } : null,
+    permissions: access.permissions,
+    can: access.can,
   };
-}
-
-/** "DE89370400440532013000" → "DE•• •••• •••• •••• ••30 00": enough to recognise the account, not to use it. */
-export function maskIban(iban: string): string {
-  const compact = iban.replace(/\s+/g, "");
-  const masked = compact.slice(0, 2) + "•".repeat(Math.max(0, compact.length - 6)) + compact.slice(-4);
-  return masked.replace(/(.{4})/g, "$1 ").trim();
 }
 
 /**
  * Saves the editable settings. The identifier is not among them: the input type has no such field,
  * the action ignores one if sent, and the database trigger refuses a change regardless.
  */
-export async function updateSettings(principal: Principal, identifier: string, input: SettingsInput): Promise<Customer> {
+export async function updateSettings(principal: Principal, identifier: string, input: SettingsInput): Promise<AccountView> {
   const parsed = parseInput(settingsSchema, input);
   return db.transaction(async (tx) => {
     const { customer } = await authorizeAccount(tx, principal, identifier, "EDIT_SETTINGS");
@@ -259,7 +299,7 @@ export async function updateSettings(principal: Principal, identifier: string, i
       targetLabel: customer.identifier,
       details: { changed },
     });
-    return updated;
+    return accountView(updated, true);
   });
 }
 
@@ -283,7 +323,7 @@ const DETAIL_LABELS = {
  * page must be one of this customer's projects. Only what changed is written and audited, on the customer and on the
  * partner that manages it.
  */
-export async function updateCustomerDetails(principal: Principal, identifier: string, input: CustomerDetailsInput): Promise<Customer> {
+export async function updateCustomerDetails(principal: Principal, identifier: string, input: CustomerDetailsInput): Promise<CustomerView> {
   const parsed = parseInput(customerDetailsSchema, input);
   return db.transaction(async (tx) => {
     const { customer } = await authorizeAccount(tx, principal, identifier, "EDIT_CUSTOMER");
@@ -309,7 +349,7 @@ export async function updateCustomerDetails(principal: Principal, identifier: st
       homeProjectId: parsed.homeProject,
     } satisfies Record<keyof typeof DETAIL_LABELS, unknown>;
     const changed = (Object.keys(next) as (keyof typeof next)[]).filter((k) => next[k] !== locked[k]);
-    if (changed.length === 0) return locked;
+    if (changed.length === 0) return customerView(locked);
     const [updated] = await tx
       .update(customers)
       .set({ ...Object.fromEntries(changed.map((k) => [k, next[k]])), updatedAt: new Date() })
@@ -324,7 +364,7 @@ export async function updateCustomerDetails(principal: Principal, identifier: st
     };
     await recordAudit(tx, principal, { ...event, customerId: customer.id });
     if (locked.partnerId) await recordAudit(tx, principal, { ...event, customerId: locked.partnerId });
-    return updated;
+    return customerView(updated);
   });
 }
 
@@ -333,12 +373,15 @@ export async function updateCustomerDetails(principal: Principal, identifier: st
  * partner account, else one they administer, else the first by name.
  */
 async function landingAccount(userId: string): Promise<string | undefined> {
-  const [row] = (await db.execute(sql`
-    select c.identifier from memberships m join customers c on c.id = m.customer_id
-    where m.user_id = ${userId} and c.deleting_at is null
-    order by (c.id = (select u.last_account_id from users u where u.id = ${userId})) desc nulls last,
-      (c.kind = 'partner') desc, (m."group" in ('customer_admin', 'partner_admin')) desc, lower(c.name), c.identifier
-    limit 1`)) as unknown as { identifier: string }[];
+  const row = parseRow(
+    z.object({ identifier: z.string() }),
+    await db.execute(sql`
+      select c.identifier from memberships m join customers c on c.id = m.customer_id
+      where m.user_id = ${userId} and c.deleting_at is null
+      order by (c.id = (select u.last_account_id from users u where u.id = ${userId})) desc nulls last,
+        (c.kind = 'partner') desc, (m."group" in ('customer_admin', 'partner_admin')) desc, lower(c.name), c.identifier
+      limit 1`),
+  );
   return row?.identifier;
 }
 

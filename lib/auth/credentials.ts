@@ -8,38 +8,36 @@
 //   window, the owner of a known address is e-mailed, at most once an hour.
 import { sql } from "drizzle-orm";
 import { db } from "@/db/client";
-import { getEnv } from "@/lib/core";
+import { z } from "zod";
+import { getEnv, parseRows } from "@/lib/core";
 import { queueEmail } from "@/lib/email";
 import { FAILED_SIGN_IN_ALERT_PER_ADDRESS, SIGN_IN_PER_EMAIL, SIGN_IN_PER_IP, configured, consume, reset, tryConsume } from "@/lib/limits";
 import { DUMMY_PASSWORD_HASH, verifyPassword } from "./password";
 
 export type SignInContext = { ip?: string };
 
-type Found = { id: string; email: string; name: string; password_hash: string | null; session_version: number };
+const found = z.object({ id: z.string(), email: z.string(), name: z.string(), password_hash: z.string().nullable() });
 
 function alertAfter(): number {
-  const n = Number(process.env.FAILED_SIGN_IN_ALERT_AFTER);
-  return Number.isInteger(n) && n > 0 ? n : 5;
+  return getEnv().FAILED_SIGN_IN_ALERT_AFTER;
 }
 
 export async function verifyCredentials(
   email: string,
   password: string,
   context: SignInContext = {},
-): Promise<{ id: string; email: string; name: string; sessionVersion: number } | null> {
+): Promise<{ id: string; email: string; name: string } | null> {
   const normalized = email.trim().toLowerCase();
   const ip = context.ip ?? "unknown";
   await consume(SIGN_IN_PER_IP, ip);
   if (!normalized || !password) return null;
   const attempt = await consume(SIGN_IN_PER_EMAIL, normalized);
 
-  const rows = await db.execute<Found>(sql`select id, email, name, password_hash, session_version from users where lower(email) = ${normalized} limit 1`);
-  const user: Found | undefined = rows[0];
+  const [user] = parseRows(found, await db.execute(sql`select id, email, name, password_hash from users where lower(email) = ${normalized} limit 1`));
   const matches = await verifyPassword(user?.password_hash ?? DUMMY_PASSWORD_HASH, password);
   if (user?.password_hash && matches) {
     await reset(SIGN_IN_PER_EMAIL, normalized);
-    // The session started now carries the user's session version; a later bump ends it.
-    return { id: user.id, email: user.email, name: user.name, sessionVersion: user.session_version };
+    return { id: user.id, email: user.email, name: user.name };
   }
 
   // The same steps for known and unknown addresses; only the e-mail itself (once an hour at most) differs.

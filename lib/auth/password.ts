@@ -6,7 +6,7 @@
 // for file and DNS work. A 20-line semaphore (below) rather than p-limit: p-limit has no queue bound (we would wrap it
 // anyway), and its current major is ESM-only, which tsx-run CommonJS scripts can't require on every Node 20.
 import { hash, verify } from "@node-rs/argon2";
-import { RateLimitedError } from "@/lib/core";
+import { RateLimitedError, getEnv } from "@/lib/core";
 import { recordRefusal } from "@/lib/limits";
 
 const OPTIONS = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const; // the default algorithm is Argon2id
@@ -17,13 +17,9 @@ const OPTIONS = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const; // 
  */
 export const DUMMY_PASSWORD_HASH = "$argon2id$v=19$m=19456,t=2,p=1$Y07o307jWYObxWS3IfyAfg$TqxTsdVSOuedGfrNYElf64NsK/e7OgSyMP/W0leHYms";
 
-function setting(raw: string | undefined, fallback: number): number {
-  const n = Number(raw);
-  return raw?.trim() && Number.isInteger(n) && n >= 0 ? n : fallback;
-}
-
 function bounds() {
-  return { concurrency: Math.max(1, setting(process.env.HASH_CONCURRENCY, 2)), queue: setting(process.env.HASH_QUEUE, 32) };
+  const env = getEnv();
+  return { concurrency: env.HASH_CONCURRENCY, queue: env.HASH_QUEUE };
 }
 
 const state = { active: 0, peakActive: 0, runs: 0, refused: 0, waiting: [] as (() => void)[] };

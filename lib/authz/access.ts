@@ -189,8 +189,10 @@ export async function authorizeAccount(ex: Executor, principal: Principal, ident
 
 /**
  * A customer within the Administration area of `managerIdentifier` (a partner, or a self-managed customer's subtree),
- * with the principal's permission on it checked. A customer outside that area matches nothing, so it is NotFound like
- * one that doesn't exist.
+ * with the principal's permission on it checked. The principal must have that Administration area itself: managing a
+ * customer through one area gives no standing in another (a self-managed customer's admins, naming the partner above
+ * them, would otherwise read the partner's account). A customer outside that area matches nothing, so it is NotFound
+ * like one that doesn't exist; so is an area the principal can't open.
  */
 export async function authorizeManagedCustomer(
   ex: Executor,
@@ -200,8 +202,9 @@ export async function authorizeManagedCustomer(
   permission: Permission,
 ): Promise<AccountAccess & { manager: Customer }> {
   const notFound = "This customer doesn't exist or isn't managed from here.";
-  const manager = await findCustomer(ex, eq(customers.identifier, managerIdentifier.toLowerCase()), false);
-  if (!manager || manager.deletingAt) throw new NotFoundError(notFound);
+  const area = await findAccountAccess(ex, principal, managerIdentifier);
+  if (!area || !area.can("VIEW_ADMINISTRATION") || area.customer.deletingAt) throw new NotFoundError(notFound);
+  const manager = area.customer;
   const found = await findCustomerAndRelation(
     ex,
     principal,

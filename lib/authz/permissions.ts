@@ -50,8 +50,9 @@ export const PERMISSIONS = [
   // the machinery: job queues and e-mail delivery (operators' dashboard)
   "VIEW_QUEUES",
   "RETRY_JOBS",
-  // the worker carrying out deletions
+  // the worker carrying out deletions and what notices owe
   "RUN_DELETIONS",
+  "RUN_NOTICE_WORK",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

@@ -9,6 +9,8 @@ export type UserPrincipal = {
   isOperator: boolean;
   /** The account the person last opened, as their row said when this request began (unknown: undefined). */
   lastAccountId?: string | null;
+  /** The session (its record's id) the request came with; none when the principal was built otherwise (a test, a script). */
+  sessionId?: string;
 };
 /** The installation itself: the worker and the admin CLI (whoever may run it already owns the server). */
 export type SystemPrincipal = { kind: "system"; label: "worker" | "cli" | "test" };
@@ -24,8 +26,20 @@ export function systemPrincipal(label: SystemPrincipal["label"]): SystemPrincipa
   return { kind: "system", label };
 }
 
-export function userPrincipal(user: { id: string; email: string; name: string; isOperator: boolean; lastAccountId?: string | null }): UserPrincipal {
-  return { kind: "user", userId: user.id, email: user.email, name: user.name, isOperator: user.isOperator, lastAccountId: user.lastAccountId };
+export function userPrincipal(
+  user: { id: string; email: string; name: string; isOperator: boolean; lastAccountId?: string | null },
+  sessionId?: string,
+): UserPrincipal {
+  const principal: UserPrincipal = {
+    kind: "user",
+    userId: user.id,
+    email: user.email,
+    name: user.name,
+    isOperator: user.isOperator,
+    lastAccountId: user.lastAccountId,
+  };
+  if (sessionId) principal.sessionId = sessionId;
+  return principal;
 }
 
 /** The user behind a principal, when there is one (audit rows, "you" in lists). */

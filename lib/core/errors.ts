@@ -4,14 +4,18 @@
 
 export type FieldErrors = Record<string, string>;
 
-export type ErrorCode = "not_found" | "forbidden" | "conflict" | "invalid_input" | "rate_limited" | "unavailable";
+export type ErrorCode = "unauthenticated" | "not_found" | "forbidden" | "conflict" | "invalid_input" | "rate_limited" | "unavailable";
 
-/** The HTTP status each code stands for; the HTTP API adapter will use it, and tests read it as documentation. */
+/**
+ * The HTTP status each code answers with (lib/web's route adapter). A refusal answers like something that doesn't
+ * exist (the adapter gives it the not_found code and words too), so nobody learns what exists elsewhere.
+ */
 export const HTTP_STATUS: Record<ErrorCode, number> = {
+  unauthenticated: 401,
   not_found: 404,
-  forbidden: 403,
+  forbidden: 404,
   conflict: 409,
-  invalid_input: 422,
+  invalid_input: 400,
   rate_limited: 429,
   unavailable: 503,
 };
@@ -24,6 +28,14 @@ export class AppError extends Error {
   ) {
     super(message);
     this.name = "AppError";
+  }
+}
+
+/** Nobody is signed in, and the request needs someone. */
+export class UnauthenticatedError extends AppError {
+  constructor(message = "Sign in first.") {
+    super("unauthenticated", message);
+    this.name = "UnauthenticatedError";
   }
 }
 
@@ -67,8 +79,16 @@ export class RateLimitedError extends AppError {
   }
 }
 
+/** What is out of reach: the database (every request needs it) or the job queue (only its own pages do). */
+export type UnavailableService = "database" | "queue";
+
 export class UnavailableError extends AppError {
-  constructor(message = "Tenancy can't reach its database right now. Nothing was changed; please try again shortly.") {
+  constructor(
+    message = "Tenancy can't reach its database right now. Nothing was changed; please try again shortly.",
+    readonly service: UnavailableService = "database",
+    /** Seconds after which trying again makes sense (the Retry-After of a route's 503). */
+    readonly retryAfterSeconds = 5,
+  ) {
     super("unavailable", message);
     this.name = "UnavailableError";
   }

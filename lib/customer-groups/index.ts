@@ -7,14 +7,32 @@ import { db, type Executor } from "@/db/client";
 import { customerGroups, type Customer } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { authorizeAccount, authorizeManagedCustomer, findAccountAccess, isManagedBy, type Principal } from "@/lib/authz";
-import { NotFoundError, containsPattern, fieldError, identifierRefSchema, optionalTextSchema, parseInput, visible } from "@/lib/core";
+import {
+  NotFoundError,
+  containsPattern,
+  countColumn,
+  fieldError,
+  identifierRefSchema,
+  keysetClauses,
+  keysetOf,
+  keysetPage,
+  optionalTextSchema,
+  parseInput,
+  parseRow,
+  parseRows,
+  searchTerm,
+  visible,
+  type KeysetPage,
+  type PageRequest,
+} from "@/lib/core";
 
 export const customerGroupSchema = z.object({
   name: visible(z.string().trim().min(1, "Please enter a name for the group.").max(80, "A group name can have at most 80 characters.")),
   description: optionalTextSchema(500, "The description"),
 });
 
-export type CustomerGroupRow = { id: string; name: string; description: string | null; customers: number };
+const customerGroupRow = z.object({ id: z.uuid(), name: z.string(), description: z.string().nullable(), customers: countColumn });
+export type CustomerGroupRow = z.output<typeof customerGroupRow>;
 
 const GROUP_NOT_FOUND = "This customer group doesn't exist.";
 
@@ -34,12 +52,15 @@ const liveCount = (g: SQL, partnerId: string) => sql`(${g}.customers_count - coa
 
 async function findGroup(ex: Executor, partner: Customer, groupId: string, lock = false) {
   if (!z.uuid().safeParse(groupId).success) throw new NotFoundError(GROUP_NOT_FOUND);
-  const rows = (await ex.execute(
-    sql`select g.id, g.name, g.description, ${liveCount(sql`g`, partner.id)} as customers from customer_groups g
-      where g.id = ${groupId} and g.partner_id = ${partner.id} ${lock ? sql`for update of g` : sql``}`,
-  )) as unknown as CustomerGroupRow[];
-  if (!rows[0]) throw new NotFoundError(GROUP_NOT_FOUND);
-  return rows[0];
+  const group = parseRow(
+    customerGroupRow,
+    await ex.execute(
+      sql`select g.id, g.name, g.description, ${liveCount(sql`g`, partner.id)} as customers from customer_groups g
+        where g.id = ${groupId} and g.partner_id = ${partner.id} ${lock ? sql`for update of g` : sql``}`,
+    ),
+  );
+  if (!group) throw new NotFoundError(GROUP_NOT_FOUND);
+  return group;
 }
 
 function nameTaken(err: unknown) {
@@ -47,21 +68,23 @@ function nameTaken(err: unknown) {
   return cause?.constraint_name === "customer_groups_partner_name_key";
 }
 
-/** The partner's groups by name, with how many customers each holds; searchable, keyset-paginated on the name. */
-export async function listCustomerGroups(principal: Principal, partnerIdentifier: string, opts: { q?: string; after?: string; limit?: number } = {}) {
-  const limit = Math.min(200, Math.max(1, opts.limit ?? 50));
+/** The partner's groups by name, with how many customers each holds; searchable, keyset-paged on (name, id). */
+export async function listCustomerGroups(
+  principal: Principal,
+  partnerIdentifier: string,
+  opts: { q?: string } & PageRequest = {},
+): Promise<KeysetPage<CustomerGroupRow>> {
+  const k = keysetOf(opts, { default: 50, max: 200 });
+  const page = keysetClauses(k, sql`lower(g.name)`, sql`g.id`);
   // A read shown beside every Customers page: one statement after the authorization, so no transaction.
   const partner = await partnerAccount(db, principal, partnerIdentifier, "VIEW_ADMINISTRATION");
-  const q = (opts.q ?? "").trim().slice(0, 100);
-  const rows = (await db.execute(sql`
-    select g.id, g.name, g.description, ${liveCount(sql`g`, partner.id)} as customers from customer_groups g
-    where g.partner_id = ${partner.id}
-      ${q ? sql`and g.name ilike ${containsPattern(q)}` : sql``}
-      ${opts.after ? sql`and lower(g.name) > lower(${opts.after.replace(/\0/g, "")})` : sql``}
-    order by lower(g.name)
-    limit ${limit + 1}`)) as unknown as CustomerGroupRow[];
-  const page = rows.slice(0, limit);
-  return { rows: page, next: rows.length > limit ? page[page.length - 1].name : null };
+  const q = searchTerm(opts.q);
+  const rows = await db.execute(sql`
+    select g.id, g.name, g.description, ${liveCount(sql`g`, partner.id)} as customers, lower(g.name) as sort_value from customer_groups g
+    where g.partner_id = ${partner.id} ${q ? sql`and g.name ilike ${containsPattern(q)}` : sql``} and ${page.where}
+    order by ${page.orderBy}
+    limit ${k.limit + 1}`);
+  return keysetPage(parseRows(customerGroupRow.extend({ sort_value: z.string() }), rows), k, ({ sort_value: _, ...g }) => g);
 }
 
 /** One group of the partner (for its page and the list's filter). */
@@ -78,7 +101,7 @@ export async function createCustomerGroup(principal: Principal, partnerIdentifie
       const [group] = await tx
         .insert(customerGroups)
         .values({ partnerId: partner.id, name: parsed.name, description: parsed.description || null })
-        .returning();
+        .returning({ id: customerGroups.id, name: customerGroups.name, description: customerGroups.description });
       await recordAudit(tx, principal, {
         customerId: partner.id,
         action: "customer_group.created",
@@ -86,7 +109,7 @@ export async function createCustomerGroup(principal: Principal, partnerIdentifie
         targetId: group.id,
         targetLabel: group.name,
       });
-      return group;
+      return { ...group, customers: 0 } satisfies CustomerGroupRow;
     });
   } catch (err) {
     if (nameTaken(err)) throw fieldError("name", "You already have a group with this name.");
@@ -157,9 +180,10 @@ export async function setCustomerGroupMembership(principal: Principal, partnerId
   return db.transaction(async (tx) => {
     const partner = await partnerAccount(tx, principal, partnerIdentifier, "MANAGE_CUSTOMER_GROUPS");
     const group = await findGroup(tx, partner, parsed.groupId);
-    const found = (await tx.execute(
-      sql`select c.id, c.identifier from customers c where c.identifier in ${identifiers} and ${isManagedBy(sql`c`, partner.id)}`,
-    )) as unknown as { id: string; identifier: string }[];
+    const found = parseRows(
+      z.object({ id: z.uuid(), identifier: z.string() }),
+      await tx.execute(sql`select c.id, c.identifier from customers c where c.identifier in ${identifiers} and ${isManagedBy(sql`c`, partner.id)}`),
+    );
     if (found.length !== identifiers.length) {
       const missing = identifiers.filter((i) => !found.some((f) => f.identifier === i));
       throw new NotFoundError(`${missing.slice(0, 3).join(", ")}${missing.length > 3 ? " and others" : ""}: not among your customers (any more).`);
@@ -173,7 +197,7 @@ export async function setCustomerGroupMembership(principal: Principal, partnerId
           sql`delete from customer_group_members where group_id = ${group.id} and customer_id = any(${sql.param(ids)}::uuid[]) returning customer_id`,
         );
     if (changed.length > 0) {
-      const changedIds = new Set((changed as unknown as { customer_id: string }[]).map((r) => r.customer_id));
+      const changedIds = new Set(parseRows(z.object({ customer_id: z.uuid() }), changed).map((r) => r.customer_id));
       await recordAudit(tx, principal, {
         customerId: partner.id,
         action: parsed.member ? "customer_group.customers_added" : "customer_group.customers_removed",
@@ -198,12 +222,15 @@ export async function listGroupsOfCustomer(principal: Principal, managerIdentifi
   return db.transaction(async (tx) => {
     const { customer, manager } = await authorizeManagedCustomer(tx, principal, managerIdentifier, customerIdentifier, "VIEW_CUSTOMER");
     if (manager.kind !== "partner") return { rows: [], canManage: false };
-    const rows = (await tx.execute(sql`
-      select g.id, g.name, g.description, ${liveCount(sql`g`, manager.id)} as customers,
-        exists (select 1 from customer_group_members gm where gm.group_id = g.id and gm.customer_id = ${customer.id}) as member
-      from customer_groups g where g.partner_id = ${manager.id}
-      order by member desc, lower(g.name)
-      limit 500`)) as unknown as (CustomerGroupRow & { member: boolean })[];
+    const rows = parseRows(
+      customerGroupRow.extend({ member: z.boolean() }),
+      await tx.execute(sql`
+        select g.id, g.name, g.description, ${liveCount(sql`g`, manager.id)} as customers,
+          exists (select 1 from customer_group_members gm where gm.group_id = g.id and gm.customer_id = ${customer.id}) as member
+        from customer_groups g where g.partner_id = ${manager.id}
+        order by member desc, lower(g.name)
+        limit 500`),
+    );
     // Changing memberships is a right in the partner account, not on the customer. Someone who sees the customer
     // without belonging to the partner (an admin of a self-managed customer above it) sees its groups, read-only.
     const partnerAccess = await findAccountAccess(tx, principal, manager.identifier);

@@ -5,22 +5,46 @@
 // 2. for a while (DELETION_UNDO_MINUTES) the requester or another admin can undo it: the mark goes, everything is back;
 // 3. then the worker deletes them in short chunks (people who belong nowhere else first, then the customers deepest
 //    first), each its own transaction, resuming where it stopped if it dies. The manager's audit trail keeps the record.
+import type { JobsOptions } from "bullmq";
 import { sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { db, type Executor } from "@/db/client";
 import { recordAudit } from "@/lib/audit";
 import { authorizeAccount, authorizeInstallation, isInScopeOf, type Principal } from "@/lib/authz";
-import { ConflictError, NotFoundError, fieldError, getEnv, identifierRefSchema, optionalTextSchema, parseInput } from "@/lib/core";
+import {
+  ConflictError,
+  NotFoundError,
+  fieldError,
+  getEnv,
+  identifierRefSchema,
+  optionalTextSchema,
+  parseInput,
+  countColumn,
+  countIn,
+  parseRow,
+  parseRows,
+  timestampColumn,
+} from "@/lib/core";
 import { queueEmail } from "@/lib/email";
-import { addToOutbox } from "@/lib/outbox";
+import { defineJob, enqueue, type PendingWork } from "@/lib/outbox";
 import { customerFilter } from "@/lib/partners";
 
 export const DELETION_QUEUE = "deletion";
-export const DELETION_JOB = "deletion.run";
 
-export function deletionJobId(deletionId: string, generation: number): string {
-  return generation === 0 ? `deletion-${deletionId}` : `deletion-${deletionId}-${generation}`;
-}
+/** Carries one deletion (its steps run until nothing is left); `generation` is the enqueue the deletion row names. */
+export const deletionJob = defineJob({
+  queue: DELETION_QUEUE,
+  name: () => "deletion.run",
+  payload: z.object({ deletionId: z.uuid(), generation: z.number().int().min(0) }),
+  // Generation 0 keeps the id the first enqueue always had.
+  jobId: ({ deletionId, generation }) => (generation === 0 ? `deletion-${deletionId}` : `deletion-${deletionId}-${generation}`),
+  options: (): JobsOptions => ({
+    attempts: 20,
+    backoff: { type: "exponential", delay: 2000 },
+    removeOnComplete: { age: 24 * 3600, count: 1000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  }),
+});
 
 /** Which customers a deletion takes: named ones, a group, or all that a list filter matches (each with its subtree). */
 export const deletionSelectionSchema = z.object({
@@ -74,7 +98,11 @@ export type DeletionImpact = {
 };
 
 /** Per partner, how many of its people belong to it only through the customers of a deletion. */
-type HiddenUsers = { partner_id: string; users: number }[];
+const hiddenUsers = z.array(z.object({ partner_id: z.uuid(), users: z.number().int() }));
+type HiddenUsers = z.output<typeof hiddenUsers>;
+
+const identified = z.object({ identifier: z.string() });
+const idRow = z.object({ id: z.uuid() });
 
 /**
  * The impact of deleting the customers with ids in `ids` (a SQL set): counted set-based, in one statement. `ids` are
@@ -83,7 +111,18 @@ type HiddenUsers = { partner_id: string; users: number }[];
  * its people (no membership with it in a customer that stays).
  */
 async function impactOf(ex: Executor, ids: SQL, selectedCount: number): Promise<{ impact: DeletionImpact; hidden: HiddenUsers }> {
-  const [row] = (await ex.execute(sql`
+  const row = parseRow(
+    z.object({
+      customers: z.number().int(),
+      users: z.number().int(),
+      users_kept: z.number().int(),
+      projects: z.number().int(),
+      pending_invitations: z.number().int(),
+      open_notices: z.number().int(),
+      sample: z.array(z.object({ identifier: z.string(), name: z.string() })),
+      hidden: hiddenUsers,
+    }),
+    await ex.execute(sql`
     with doomed as (select id from customers where id in ${ids}),
     theirs as materialized (
       select m.user_id, m.partner_id, d.id is not null as doomed, c.deleting_at is null and d.id is null as stays
@@ -108,16 +147,8 @@ async function impactOf(ex: Executor, ids: SQL, selectedCount: number): Promise<
         where t.customer_id in (select id from doomed) and t.live_until > now() and n.withdrawn_at is null
           and (n.expires_at is null or n.expires_at > now())) as open_notices,
       (select coalesce(json_agg(s), '[]') from (select identifier, name from customers where id in (select id from doomed) order by cardinality(path), lower(name) limit 10) s) as sample,
-      (select coalesce(json_agg(h), '[]') from hidden h) as hidden`)) as unknown as {
-    customers: number;
-    users: number;
-    users_kept: number;
-    projects: number;
-    pending_invitations: number;
-    open_notices: number;
-    sample: { identifier: string; name: string }[];
-    hidden: HiddenUsers;
-  }[];
+      (select coalesce(json_agg(h), '[]') from hidden h) as hidden`),
+  )!;
   return {
     impact: {
       customers: row.customers,
@@ -157,8 +188,8 @@ export async function previewCustomerDeletion(principal: Principal, managerIdent
   return db.transaction(async (tx) => {
     const manager = await managerFor(tx, principal, managerIdentifier, "DELETE_CUSTOMERS");
     const cond = await selected(tx, manager, sel);
-    const [{ n }] = (await tx.execute(sql`select count(*)::int as n from customers c where ${cond}`)) as unknown as { n: number }[];
-    return { manager, impact: (await impactOf(tx, subtreesOf(manager, cond), n)).impact };
+    const n = countIn(await tx.execute(sql`select count(*)::int as n from customers c where ${cond}`));
+    return { impact: (await impactOf(tx, subtreesOf(manager, cond), n)).impact };
   });
 }
 
@@ -189,17 +220,18 @@ export async function requestCustomerDeletion(
     // before it marked: an overlapping selection is refused instead of splitting a subtree between two deletions.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext('customer-deletions'), hashtext(${manager.partnerId ?? manager.id}))`);
     const cond = await selected(tx, manager, sel);
-    const chosen = (await tx.execute(sql`select c.identifier, c.name from customers c where ${cond} order by lower(c.name) limit 2`)) as unknown as {
-      identifier: string;
-      name: string;
-    }[];
-    const [{ n: selectedCount }] = (await tx.execute(sql`select count(*)::int as n from customers c where ${cond}`)) as unknown as { n: number }[];
+    const chosen = parseRows(
+      z.object({ identifier: z.string(), name: z.string() }),
+      await tx.execute(sql`select c.identifier, c.name from customers c where ${cond} order by lower(c.name) limit 2`),
+    );
+    const selectedCount = countIn(await tx.execute(sql`select count(*)::int as n from customers c where ${cond}`));
     if (selectedCount === 0) {
       const busy = sel.customers?.length
-        ? ((await tx.execute(sql`select c.identifier from customers c where c.identifier in ${sel.customers} and c.deleting_at is not null
-            and c.partner_id is not distinct from ${manager.kind === "partner" ? manager.id : manager.partnerId} limit 3`)) as unknown as {
-            identifier: string;
-          }[])
+        ? parseRows(
+            identified,
+            await tx.execute(sql`select c.identifier from customers c where c.identifier in ${sel.customers} and c.deleting_at is not null
+              and c.partner_id is not distinct from ${manager.kind === "partner" ? manager.id : manager.partnerId} limit 3`),
+          )
         : [];
       if (busy.length > 0) throw new ConflictError(`${busy.map((b) => b.identifier).join(", ")} ${busy.length === 1 ? "is" : "are"} already being deleted.`);
       throw new NotFoundError("None of these customers can be deleted from here (any more).");
@@ -212,20 +244,26 @@ export async function requestCustomerDeletion(
       );
     // A customer with a sub-customer already being deleted (by another request) can't be deleted now: its deletion
     // would have to wait for the other one, and an undo there would leave a child without a parent.
-    const [busyBelow] = (await tx.execute(sql`
-      select d.identifier from customers d cross join lateral unnest(d.path) as a(id)
-      where d.deleting_at is not null and a.id in (select c.id from customers c where ${cond}) limit 1`)) as unknown as { identifier: string }[];
+    const busyBelow = parseRow(
+      identified,
+      await tx.execute(sql`
+        select d.identifier from customers d cross join lateral unnest(d.path) as a(id)
+        where d.deleting_at is not null and a.id in (select c.id from customers c where ${cond}) limit 1`),
+    );
     if (busyBelow)
       throw new ConflictError(`${busyBelow.identifier}, below the selection, is already being deleted. Wait for that deletion (or undo it), then try again.`);
-    const ids = (await tx.execute(sql`${subtreesOf(manager, cond)} order by 1`)) as unknown as { id: string }[];
+    const ids = parseRows(idRow, await tx.execute(sql`${subtreesOf(manager, cond)} order by 1`));
     const { impact, hidden } = await impactOf(tx, sql`(select unnest(${sql.param(ids.map((r) => r.id))}::uuid[]))`, selectedCount);
-    const [deletion] = (await tx.execute(sql`
+    const deletion = parseRow(
+      z.object({ id: z.uuid(), label: z.string(), undo_until: timestampColumn }),
+      await tx.execute(sql`
       insert into customer_deletions (manager_id, requested_by, requested_by_label, label, undo_until, customers_total, users_total, impact, customer_list)
       values (${manager.id}, ${principal.kind === "user" ? principal.userId : null}, ${principal.kind === "user" ? `${principal.name} <${principal.email}>` : "Tenancy"},
         ${label || (selectedCount === 1 ? `${chosen[0].name} (${chosen[0].identifier})` : `${selectedCount} customers`)},
         now() + make_interval(secs => ${env.DELETION_UNDO_MINUTES * 60}), ${impact.customers}, ${impact.users}, ${JSON.stringify(impact)}::jsonb,
         (select coalesce(json_agg(json_build_object('identifier', identifier, 'name', name) order by lower(name)), '[]') from customers where id = any(${sql.param(ids.map((r) => r.id))}::uuid[])))
-      returning id, label, undo_until`)) as unknown as { id: string; label: string; undo_until: string }[];
+      returning id, label, undo_until`),
+    )!;
     // The mark, in one statement; rows another deletion marked meanwhile are skipped, and then nothing may stay.
     const marked = await tx.execute(sql`
       update customers set deleting_at = now(), deletion_id = ${deletion.id}
@@ -239,7 +277,7 @@ export async function requestCustomerDeletion(
         insert into customer_deletion_partners (deletion_id, partner_id, users_hidden)
         select ${deletion.id}, h.partner_id, h.users from json_to_recordset(${JSON.stringify(hidden)}::json) as h(partner_id uuid, users int)
         where h.users > 0`);
-    await addToOutbox(tx, { queue: DELETION_QUEUE, jobName: DELETION_JOB, jobId: deletionJobId(deletion.id, 0), payload: { deletionId: deletion.id } });
+    await enqueue(tx, deletionJob, { deletionId: deletion.id, generation: 0 });
     await recordAudit(tx, principal, {
       customerId: manager.id,
       action: "customer.deletion_requested",
@@ -248,27 +286,30 @@ export async function requestCustomerDeletion(
       targetLabel: deletion.label,
       details: { customers: impact.customers, users: impact.users, projects: impact.projects, undo_until: deletion.undo_until },
     });
-    return { id: deletion.id, label: deletion.label, impact, undoUntil: new Date(deletion.undo_until) };
+    return { id: deletion.id, label: deletion.label, impact, undoUntil: deletion.undo_until };
   });
 }
 
-export type DeletionRow = {
-  id: string;
-  label: string;
-  status: "pending" | "running" | "done" | "cancelled";
-  requested_by_label: string;
-  undo_until: Date;
-  customers_total: number;
-  users_total: number;
-  customers_done: number;
-  users_done: number;
-  impact: DeletionImpact;
-  customer_list: { identifier: string; name: string }[];
-  cancelled_by: string | null;
-  started_at: Date | null;
-  finished_at: Date | null;
-  created_at: Date;
-};
+/** A deletion as its manager's pages show it, parsed from its row (timestamps as dates). */
+const deletionRow = z.object({
+  id: z.uuid(),
+  label: z.string(),
+  status: z.enum(["pending", "running", "done", "cancelled"]),
+  requested_by_label: z.string(),
+  undo_until: timestampColumn,
+  customers_total: z.number().int(),
+  users_total: z.number().int(),
+  customers_done: z.number().int(),
+  users_done: z.number().int(),
+  // Written by this module alone (requestCustomerDeletion), as the type says.
+  impact: z.custom<DeletionImpact>((v) => typeof v === "object" && v !== null),
+  customer_list: z.array(z.object({ identifier: z.string(), name: z.string() })),
+  cancelled_by: z.string().nullable(),
+  started_at: timestampColumn.nullable(),
+  finished_at: timestampColumn.nullable(),
+  created_at: timestampColumn,
+});
+export type DeletionRow = z.output<typeof deletionRow>;
 
 const DELETION_COLUMNS = sql`id, label, status, requested_by_label, undo_until, customers_total, users_total, customers_done, users_done, impact,
   customer_list, cancelled_by, started_at, finished_at, created_at`;
@@ -279,11 +320,14 @@ export async function listCustomerDeletions(principal: Principal, managerIdentif
   const before = opts.before && !Number.isNaN(Date.parse(opts.before)) ? new Date(opts.before).toISOString() : null;
   return db.transaction(async (tx) => {
     const manager = await managerFor(tx, principal, managerIdentifier, "VIEW_ADMINISTRATION");
-    const rows = (await tx.execute(sql`
-      select ${DELETION_COLUMNS} from customer_deletions where manager_id = ${manager.id} ${before ? sql`and created_at < ${before}::timestamptz` : sql``}
-      order by created_at desc limit ${limit + 1}`)) as unknown as DeletionRow[];
+    const rows = parseRows(
+      deletionRow,
+      await tx.execute(sql`
+        select ${DELETION_COLUMNS} from customer_deletions where manager_id = ${manager.id} ${before ? sql`and created_at < ${before}::timestamptz` : sql``}
+        order by created_at desc limit ${limit + 1}`),
+    );
     const page = rows.slice(0, limit);
-    return { rows: page, next: rows.length > limit ? new Date(page[page.length - 1].created_at).toISOString() : null };
+    return { rows: page, next: rows.length > limit ? page[page.length - 1].created_at.toISOString() : null };
   });
 }
 
@@ -291,9 +335,10 @@ export async function getCustomerDeletion(principal: Principal, managerIdentifie
   if (!z.uuid().safeParse(deletionId).success) throw new NotFoundError("This deletion doesn't exist.");
   return db.transaction(async (tx) => {
     const manager = await managerFor(tx, principal, managerIdentifier, "VIEW_ADMINISTRATION");
-    const [row] = (await tx.execute(
-      sql`select ${DELETION_COLUMNS} from customer_deletions where id = ${deletionId} and manager_id = ${manager.id}`,
-    )) as unknown as DeletionRow[];
+    const row = parseRow(
+      deletionRow,
+      await tx.execute(sql`select ${DELETION_COLUMNS} from customer_deletions where id = ${deletionId} and manager_id = ${manager.id}`),
+    );
     if (!row) throw new NotFoundError("This deletion doesn't exist.");
     return row;
   });
@@ -307,9 +352,12 @@ export async function cancelCustomerDeletion(principal: Principal, managerIdenti
   if (!z.uuid().safeParse(deletionId).success) throw new NotFoundError("This deletion doesn't exist.");
   return db.transaction(async (tx) => {
     const manager = await managerFor(tx, principal, managerIdentifier, "DELETE_CUSTOMERS");
-    const [row] = (await tx.execute(
-      sql`select id, label, status, undo_until > now() as undoable from customer_deletions where id = ${deletionId} and manager_id = ${manager.id} for update`,
-    )) as unknown as { id: string; label: string; status: string; undoable: boolean }[];
+    const row = parseRow(
+      z.object({ id: z.uuid(), label: z.string(), status: deletionRow.shape.status, undoable: z.boolean() }),
+      await tx.execute(
+        sql`select id, label, status, undo_until > now() as undoable from customer_deletions where id = ${deletionId} and manager_id = ${manager.id} for update`,
+      ),
+    );
     if (!row) throw new NotFoundError("This deletion doesn't exist.");
     if (row.status !== "pending" || !row.undoable)
       throw new ConflictError(row.status === "cancelled" ? "This deletion was already undone." : "The time to undo this deletion has passed; it is under way.");
@@ -340,41 +388,38 @@ export async function runCustomerDeletionStep(principal: Principal, deletionId: 
   authorizeInstallation(principal, "RUN_DELETIONS");
   const chunk = getEnv().DELETION_CHUNK;
   return db.transaction(async (tx) => {
-    const [d] = (await tx.execute(sql`
-      select d.id, d.status, d.undo_until, d.undo_until <= now() as due, d.label, d.manager_id, d.requested_by, d.started_at, d.impact,
-        m.identifier as manager_identifier
-      from customer_deletions d join customers m on m.id = d.manager_id where d.id = ${deletionId} for update of d`)) as unknown as {
-      id: string;
-      status: DeletionRow["status"];
-      undo_until: string;
-      due: boolean;
-      label: string;
-      manager_id: string;
-      requested_by: string | null;
-      started_at: string | null;
-      impact: DeletionImpact;
-      manager_identifier: string;
-    }[];
+    const d = parseRow(
+      deletionRow
+        .pick({ id: true, status: true, undo_until: true, label: true, started_at: true, impact: true })
+        .extend({ due: z.boolean(), manager_id: z.uuid(), requested_by: z.uuid().nullable(), manager_identifier: z.string() }),
+      await tx.execute(sql`
+        select d.id, d.status, d.undo_until, d.undo_until <= now() as due, d.label, d.manager_id, d.requested_by, d.started_at, d.impact,
+          m.identifier as manager_identifier
+        from customer_deletions d join customers m on m.id = d.manager_id where d.id = ${deletionId} for update of d`),
+    );
     if (!d || d.status === "cancelled") return { state: "cancelled" };
     if (d.status === "done") return { state: "done" };
-    if (!d.due) return { state: "waiting", until: new Date(d.undo_until) };
+    if (!d.due) return { state: "waiting", until: d.undo_until };
     if (d.status === "pending") await tx.execute(sql`update customer_deletions set status = 'running', started_at = now() where id = ${d.id}`);
 
     // The next customers, deepest first (a chunk never holds a parent whose child is left for later), as many as hold
     // about `chunk` memberships between them (at least one, at most chunk / 5): a step reads what it deletes, and then
     // deletes the customers too. Only a customer with more people than a chunk takes several steps.
-    const next = (await tx.execute(sql`
+    const next = parseRows(
+      z.object({ id: z.uuid(), held: countColumn }),
+      await tx.execute(sql`
       select id, held from (
         select id, row_number() over w as n, sum(members_count) over w as held
         from (select id, members_count, cardinality(path) as depth from customers where deletion_id = ${d.id}
               order by cardinality(path) desc, id limit ${Math.max(1, Math.floor(chunk / 5))}) c
         window w as (order by depth desc, id)) x
-      where n = 1 or held <= ${chunk}`)) as unknown as { id: string; held: string }[];
+      where n = 1 or held <= ${chunk}`),
+    );
     if (next.length > 0) {
       const ids = sql.param(next.map((r) => r.id));
       // Whether every membership of these customers goes in this step (else only the first `chunk`, and the customers
       // wait for a later step). The counters say how many they hold; nobody can join a customer being deleted.
-      const whole = Number(next[next.length - 1].held) <= chunk;
+      const whole = next[next.length - 1].held <= chunk;
       // The partners' user counts before this step, their rows held until it commits: what they drop by is the number
       // of hidden people whose last membership went, and no longer to be left out.
       const before = await partnerUsers(tx, d.id);
@@ -382,18 +427,17 @@ export async function runCustomerDeletionStep(principal: Principal, deletionId: 
       // deletion: they go with all they hold (operators stay). Who belongs elsewhere is asked for all of them at once
       // through the index on the person (`= any`, an index condition: as NOT EXISTS per membership it was planned as a
       // hash of every membership of every customer that stays, rebuilt at every step).
-      const [found] = (await tx.execute(sql`
+      const found = parseRow(
+        z.object({ n: z.number().int(), memberships: z.array(z.uuid()).nullable(), gone: z.array(z.uuid()) }),
+        await tx.execute(sql`
         with ms as materialized (select m.id, m.user_id from memberships m where m.customer_id = any(${ids}::uuid[]) limit ${chunk}),
         kept as (
           select m2.user_id from memberships m2 join customers c2 on c2.id = m2.customer_id
           where m2.user_id = any(array(select user_id from ms)) and c2.deletion_id is distinct from ${d.id})
         select (select count(*)::int from ms) as n,
           ${whole ? sql`null` : sql`(select coalesce(array_agg(id), '{}') from ms)`} as memberships,
-          (select coalesce(array_agg(user_id), '{}') from (select user_id from ms except select user_id from kept) g) as gone`)) as unknown as {
-        n: number;
-        memberships: string[] | null;
-        gone: string[];
-      }[];
+          (select coalesce(array_agg(user_id), '{}') from (select user_id from ms except select user_id from kept) g) as gone`),
+      )!;
       // What they and the customers hold is deleted set-based before them: left to the foreign keys' cascades, each
       // person's or customer's rows would be a statement of their own, and the counters' statement triggers would run
       // once per person, each over a transition table that grows with the statement (quadratic in the chunk).
@@ -429,14 +473,12 @@ export async function runCustomerDeletionStep(principal: Principal, deletionId: 
     }
     // Nothing left: the record, the trail, and the report.
     await tx.execute(sql`delete from customer_deletion_partners where deletion_id = ${d.id}`);
-    const [done] = (await tx.execute(sql`
-      update customer_deletions set status = 'done', finished_at = now() where id = ${d.id}
-      returning customers_done, users_done, started_at, finished_at`)) as unknown as {
-      customers_done: number;
-      users_done: number;
-      started_at: string;
-      finished_at: string;
-    }[];
+    const done = parseRow(
+      z.object({ customers_done: z.number().int(), users_done: z.number().int(), started_at: timestampColumn, finished_at: timestampColumn }),
+      await tx.execute(sql`
+        update customer_deletions set status = 'done', finished_at = now() where id = ${d.id}
+        returning customers_done, users_done, started_at, finished_at`),
+    )!;
     await recordAudit(tx, principal, {
       customerId: d.manager_id,
       action: "customer.deletion_finished",
@@ -446,7 +488,10 @@ export async function runCustomerDeletionStep(principal: Principal, deletionId: 
       details: { customers: done.customers_done, users: done.users_done, projects: d.impact.projects },
     });
     if (d.requested_by) {
-      const [requester] = (await tx.execute(sql`select name, email from users where id = ${d.requested_by}`)) as unknown as { name: string; email: string }[];
+      const requester = parseRow(
+        z.object({ name: z.string(), email: z.string() }),
+        await tx.execute(sql`select name, email from users where id = ${d.requested_by}`),
+      );
       if (requester)
         await queueEmail(tx, {
           template: "deletion-report",
@@ -459,8 +504,8 @@ export async function runCustomerDeletionStep(principal: Principal, deletionId: 
             users: done.users_done,
             projects: d.impact.projects,
             usersKept: d.impact.usersKept,
-            startedAt: new Date(done.started_at).toISOString(),
-            finishedAt: new Date(done.finished_at).toISOString(),
+            startedAt: done.started_at.toISOString(),
+            finishedAt: done.finished_at.toISOString(),
             deletionUrl: `${getEnv().APP_URL}/${d.manager_identifier}/admin/deletions/${d.id}`,
           },
         });
@@ -471,9 +516,12 @@ export async function runCustomerDeletionStep(principal: Principal, deletionId: 
 
 /** The user counts of the partners a deletion hides people from, locked until the step commits. */
 async function partnerUsers(ex: Executor, deletionId: string): Promise<Map<string, number>> {
-  const rows = (await ex.execute(sql`
-    select s.partner_id, s.users from partner_stats s join customer_deletion_partners h on h.partner_id = s.partner_id
-    where h.deletion_id = ${deletionId} order by s.partner_id for update of s`)) as unknown as { partner_id: string; users: number }[];
+  const rows = parseRows(
+    z.object({ partner_id: z.uuid(), users: z.number().int() }),
+    await ex.execute(sql`
+      select s.partner_id, s.users from partner_stats s join customer_deletion_partners h on h.partner_id = s.partner_id
+      where h.deletion_id = ${deletionId} order by s.partner_id for update of s`),
+  );
   return new Map(rows.map((r) => [r.partner_id, r.users]));
 }
 
@@ -487,4 +535,49 @@ async function releaseHidden(ex: Executor, deletionId: string, before: Map<strin
         update customer_deletion_partners set users_hidden = greatest(0, users_hidden - ${dropped})
         where deletion_id = ${deletionId} and partner_id = ${partnerId}`);
   }
+}
+
+// ---- reconciliation ---------------------------------------------------------------------------------------------------
+
+const pendingColumns = z.object({ id: z.uuid(), job_generation: z.number().int(), created: z.string() });
+
+/** Deletions that should be running and whose intent isn't waiting in the outbox: the sweep asks the queue for their jobs. */
+export async function listPendingDeletions(principal: Principal, after: string | null, limit: number): Promise<PendingWork[]> {
+  authorizeInstallation(principal, "RUN_DELETIONS");
+  const [afterTime, afterId] = after ? after.split("|") : [null, null];
+  const rows = parseRows(
+    pendingColumns,
+    await db.execute(sql`
+      select d.id, d.job_generation, d.created_at::text as created from customer_deletions d
+      where d.status in ('pending', 'running')
+        and (${afterTime}::timestamptz is null or (d.created_at, d.id) > (${afterTime}::timestamptz, ${afterId}::uuid))
+        and not exists (select 1 from outbox o where o.relayed_at is null and o.set_aside_at is null and o.queue = ${DELETION_QUEUE}
+                        and o.payload->>'deletionId' = d.id::text)
+      order by d.created_at, d.id limit ${limit}`),
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    generation: r.job_generation,
+    jobId: deletionJob.jobId({ deletionId: r.id, generation: r.job_generation }),
+    cursor: `${r.created}|${r.id}`,
+    // A deletion never gives up: its work is finite and every step is safe to repeat.
+    budgetSpent: false,
+  }));
+}
+
+/** Enqueues a deletion again under its next generation, unless another sweep did since its job was found gone. */
+export async function requeueDeletion(principal: Principal, work: PendingWork): Promise<boolean> {
+  authorizeInstallation(principal, "RUN_DELETIONS");
+  return db.transaction(async (tx) => {
+    const row = parseRow(
+      z.object({ job_generation: z.number().int() }),
+      await tx.execute(sql`
+        update customer_deletions set job_generation = job_generation + 1
+        where id = ${work.id} and status in ('pending', 'running') and job_generation = ${work.generation}
+        returning job_generation`),
+    );
+    if (!row) return false;
+    await enqueue(tx, deletionJob, { deletionId: work.id, generation: row.job_generation });
+    return true;
+  });
 }

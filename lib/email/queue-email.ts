@@ -1,14 +1,35 @@
 // Records an outbound e-mail and the intent to send it, inside the caller's transaction.
+import type { JobsOptions } from "bullmq";
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
 import type { Executor } from "@/db/client";
 import { outboundEmails } from "@/db/schema";
 import type { TemplateName, TemplateProps } from "@/emails";
 import { deriveLinkToken } from "@/lib/core";
 import { getEnv } from "@/lib/core";
-import { addToOutbox } from "@/lib/outbox";
+import { defineJob, enqueue } from "@/lib/outbox";
 
 export const EMAIL_QUEUE = "email";
-export const EMAIL_JOB = "email.send";
+/** BullMQ needs a number of attempts; without EMAIL_ATTEMPTS the retry budget alone ends the retries. */
+const NO_ATTEMPT_CAP = 1_000_000;
+
+/** Sends one recorded e-mail. The record (outbound_emails) is the truth; `generation` says which enqueue this is. */
+export const emailJob = defineJob({
+  queue: EMAIL_QUEUE,
+  name: () => "email.send",
+  payload: z.object({ emailId: z.uuid(), generation: z.number().int().min(0) }),
+  // Generation 0 keeps the id the first enqueue always had.
+  jobId: ({ emailId, generation }) => (generation === 0 ? `email-${emailId}` : `email-${emailId}-${generation}`),
+  options: (): JobsOptions => {
+    const env = getEnv();
+    return {
+      attempts: env.EMAIL_ATTEMPTS ?? NO_ATTEMPT_CAP,
+      backoff: { type: "email", delay: env.EMAIL_BACKOFF_MS },
+      removeOnComplete: { age: 24 * 3600, count: 10000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    };
+  },
+});
 
 /**
  * A link the e-mail carries, stored without its token: `path` has a `{token}` placeholder, filled at render time from
@@ -38,18 +59,8 @@ export async function queueEmail<K extends TemplateName, L extends keyof Templat
       invitationId: email.invitationId ?? null,
     })
     .returning({ id: outboundEmails.id });
-  await addToOutbox(ex, emailIntent(row.id, 0));
+  await enqueue(ex, emailJob, { emailId: row.id, generation: 0 });
   return row.id;
-}
-
-/** The BullMQ job id of an e-mail's `generation`-th enqueue: deterministic, so a repeat of the same enqueue is dropped. */
-export function emailJobId(emailId: string, generation: number): string {
-  return generation === 0 ? `email-${emailId}` : `email-${emailId}-${generation}`;
-}
-
-/** The outbox intent that (re-)enqueues an e-mail. */
-export function emailIntent(emailId: string, generation: number) {
-  return { queue: EMAIL_QUEUE, jobName: EMAIL_JOB, jobId: emailJobId(emailId, generation), payload: { emailId } };
 }
 
 /**
@@ -73,9 +84,9 @@ export async function requeueEmail(ex: Executor, emailId: string, opts: { only: 
     .where(and(eq(outboundEmails.id, emailId), opts.only))
     .returning({ generation: outboundEmails.jobGeneration });
   if (!row) return null;
-  const intent = emailIntent(emailId, row.generation);
-  await addToOutbox(ex, intent);
-  return intent.jobId;
+  const payload = { emailId, generation: row.generation };
+  await enqueue(ex, emailJob, payload);
+  return emailJob.jobId(payload);
 }
 
 /**
@@ -96,8 +107,23 @@ export function propsWithLink(props: Record<string, unknown>, link: EmailLink | 
   return { props: { ...props, [link.prop]: url }, url };
 }
 
-/** A rendered body with its live link taken out, for the record of an e-mail a real provider delivered. */
+/** What stands in a recorded body where its live link was: the record is never a working link, whatever the transport. */
+export const LINK_REMOVED = "[link removed after sending]";
+
+/** A rendered body with its live link taken out, for the record of the e-mail (the dev mailbox included). */
 export function withoutLink(body: string, url: string | null): string {
   if (!url) return body;
-  return body.split(url).join("[link removed after sending]").split(url.replace(/&/g, "&amp;")).join("[link removed after sending]");
+  return body.split(url).join(LINK_REMOVED).split(escapeHtml(url)).join(LINK_REMOVED);
 }
+
+/**
+ * A recorded body with its link made live again, for the operator who opens the e-mail in the dev mailbox: the link is
+ * derived from the record's nonce with the installation's secret at that moment, and is stored nowhere.
+ */
+export function withLinkRestored(body: string, link: EmailLink | null, format: "html" | "text"): string {
+  if (!link) return body;
+  const url = `${getEnv().APP_URL}${link.path.replace("{token}", deriveLinkToken(link.purpose, link.nonce))}`;
+  return body.split(LINK_REMOVED).join(format === "html" ? escapeHtml(url) : url);
+}
+
+const escapeHtml = (s: string) => s.replace(/&/g, "&amp;");

@@ -1,6 +1,9 @@
 // Where e-mail goes: Resend when an API key is configured, otherwise the dev mailbox (the record itself is the mailbox);
 // with neither, nowhere, and the e-mail is recorded as not sent.
+import { createHash } from "node:crypto";
 import { Resend } from "resend";
+import { db } from "@/db/client";
+import { outboundEmails } from "@/db/schema";
 import { devMailboxEnabled, getEnv } from "@/lib/core";
 
 export type OutgoingEmail = { id: string; to: string; subject: string; html: string; text: string };
@@ -76,7 +79,8 @@ export async function sendEmail(email: OutgoingEmail): Promise<SendResult> {
   throw new PermanentEmailError(message, status);
 }
 
-export type BatchEmail = { to: string; subject: string; html: string; text: string };
+/** `template` names the kind of e-mail in the record the dev mailbox lists. */
+export type BatchEmail = { to: string; subject: string; html: string; text: string; template?: string };
 
 /**
  * Sends up to 100 e-mails in one call of the provider's batch API. `idempotencyKey` names the batch: a repeat of the
@@ -89,7 +93,7 @@ export async function sendEmailBatch(
   if (emails.length === 0 || emails.length > 100) throw new PermanentEmailError(`A batch holds 1 to 100 e-mails, not ${emails.length}.`, null);
   const env = getEnv();
   if (!env.RESEND_API_KEY) {
-    if (devMailboxEnabled(env)) return { transport: "dev-mailbox", providerMessageIds: emails.map((_, i) => `dev-${idempotencyKey}-${i}`) };
+    if (devMailboxEnabled(env)) return { transport: "dev-mailbox", providerMessageIds: await deliverToDevMailbox(emails, idempotencyKey) };
     throw new PermanentEmailError("Not sent: no e-mail provider is configured (RESEND_API_KEY is unset) and the dev mailbox is off (DEV_MAILBOX=off).", null);
   }
   const resend = new Resend(env.RESEND_API_KEY, env.RESEND_BASE_URL ? { baseUrl: env.RESEND_BASE_URL } : undefined);
@@ -110,4 +114,41 @@ export async function sendEmailBatch(
   if (status === 429) throw new TransientEmailError(message, status, parseRetryAfter(headers?.["retry-after"]));
   if (status === null || status >= 500 || status === 408 || status === 409) throw new TransientEmailError(message, status);
   throw new PermanentEmailError(message, status);
+}
+
+/**
+ * The dev mailbox's side of a batch: one sent e-mail record per recipient, which is what the mailbox lists and the
+ * operator counts. Each record's id follows from the batch's key and the address, so a repeat of the batch (a job
+ * retried after a crash) finds its records there and adds none, as the provider drops a repeated key.
+ */
+async function deliverToDevMailbox(emails: BatchEmail[], idempotencyKey: string): Promise<string[]> {
+  const rows = emails.map((e) => ({
+    id: batchEmailId(idempotencyKey, e.to),
+    template: e.template ?? "batch",
+    props: {},
+    to: e.to,
+    subject: e.subject,
+    html: e.html,
+    text: e.text,
+    status: "sent" as const,
+    transport: "dev-mailbox",
+    attempts: 1,
+    firstAttemptAt: new Date(),
+    sentAt: new Date(),
+  }));
+  const ids = rows.map((r) => `dev-${r.id}`);
+  await db
+    .insert(outboundEmails)
+    .values(rows.map((r, i) => ({ ...r, providerMessageId: ids[i] })))
+    .onConflictDoNothing({ target: outboundEmails.id });
+  return ids;
+}
+
+/** A UUID (version 8: name-based, SHA-256) for the e-mail to `to` in the batch `idempotencyKey`. */
+export function batchEmailId(idempotencyKey: string, to: string): string {
+  const b = createHash("sha256").update(`${idempotencyKey}\n${to.toLowerCase()}`).digest().subarray(0, 16);
+  b[6] = (b[6] & 0x0f) | 0x80;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = b.toString("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -3,6 +3,7 @@ import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { db, type Executor } from "@/db/client";
 import { customers, invitations, memberships, users, type Customer, type Invitation, type MemberGroup, type User } from "@/db/schema";
+import { customerRef } from "@/lib/accounts";
 import { recordAudit } from "@/lib/audit";
 import { hashPassword } from "@/lib/auth";
 import { hashToken, newLinkToken } from "@/lib/core";
@@ -19,6 +20,12 @@ import {
   parseInput,
   passwordSchema,
   searchAny,
+  PAGE_SIZE,
+  keysetClauses,
+  keysetOf,
+  keysetPage,
+  searchTerm,
+  type PageRequest,
   violatedConstraint,
 } from "@/lib/core";
 import { queueEmail, supersedeEmails } from "@/lib/email";
@@ -93,7 +100,7 @@ export async function inviteMember(principal: Principal, identifier: string, inp
         targetLabel: `${inv.fullName} <${inv.email}>`,
         details: { group: inv.group },
       });
-      return { invitation: inv, token };
+      return { invitation: invitationView(inv), token };
     });
   } catch (err) {
     if (violatedConstraint(err, "23505") === "invitations_pending_email_key")
@@ -123,7 +130,7 @@ export async function resendInvitation(principal: Principal, identifier: string,
       targetId: inv.id,
       targetLabel: `${inv.fullName} <${inv.email}>`,
     });
-    return { invitation: inv, token };
+    return { invitation: invitationView(inv), token };
   });
 }
 
@@ -147,6 +154,23 @@ export async function revokeInvitation(principal: Principal, identifier: string,
       targetLabel: `${inv.fullName} <${inv.email}>`,
     });
   });
+}
+
+/** A pending invitation as those who manage the account's users see it (never its token's hash). */
+export type InvitationView = Pick<Invitation, "id" | "customerId" | "email" | "fullName" | "group" | "invitedBy" | "sentAt" | "expiresAt" | "deliveryStatus">;
+
+function invitationView(inv: Invitation): InvitationView {
+  return {
+    id: inv.id,
+    customerId: inv.customerId,
+    email: inv.email,
+    fullName: inv.fullName,
+    group: inv.group,
+    invitedBy: inv.invitedBy,
+    sentAt: inv.sentAt,
+    expiresAt: inv.expiresAt,
+    deliveryStatus: inv.deliveryStatus,
+  };
 }
 
 type FoundInvitation = { invitation: Invitation; customer: Customer; inviter: { name: string; email: string } | null };
@@ -230,7 +254,7 @@ export async function acceptInvitation(principal: Principal, token: string) {
     if (user.email.toLowerCase() !== found.invitation.email.toLowerCase())
       throw new ForbiddenError(`This invitation is for ${found.invitation.email}, but you are signed in as ${user.email}. Sign out and open the link again.`);
     await joinWithInvitation(tx, found.invitation, user);
-    return { customer: found.customer, group: found.invitation.group };
+    return { customer: customerRef(found.customer), group: found.invitation.group };
   });
 }
 
@@ -281,7 +305,7 @@ export async function acceptMyInvitation(principal: Principal, invitationId: str
     if (row.invitation.acceptedAt) throw new ConflictError("This invitation has already been used.");
     if (row.invitation.expiresAt.getTime() < Date.now()) throw new ConflictError("This invitation has expired. Ask the person who invited you to resend it.");
     await joinWithInvitation(tx, row.invitation, user);
-    return { customer: row.customer, group: row.invitation.group };
+    return { customer: customerRef(row.customer), group: row.invitation.group };
   });
 }
 
@@ -299,7 +323,10 @@ export async function acceptInvitationWithSignUp(_principal: Principal, token: s
       const found = usable(await lookUpToken(tx, token, { lock: true }));
       const [user] = await tx.insert(users).values({ email: found.invitation.email.toLowerCase(), name: parsed.fullName, passwordHash }).returning();
       await joinWithInvitation(tx, found.invitation, user);
-      return { user, customer: found.customer };
+      return {
+        user: { id: user.id, email: user.email, name: user.name, isOperator: user.isOperator },
+        customer: customerRef(found.customer),
+      };
     });
   } catch (err) {
     if (violatedConstraint(err, "23505") === "users_email_lower_key")
@@ -312,11 +339,17 @@ export async function acceptInvitationWithSignUp(_principal: Principal, token: s
 const lastDeliveryError = sql<string | null>`case when ${invitations.deliveryStatus} = 'failed' then (
   select e.last_error from outbound_emails e where e.invitation_id = ${invitations.id} and e.status = 'failed' order by e.created_at desc limit 1) end`;
 
-/** Pending Invitations of an account, searchable by name or e-mail, newest first. */
-export async function listInvitations(principal: Principal, identifier: string, opts: { q: string; limit: number; offset: number }) {
+/** Pending Invitations of an account, searchable by name or e-mail, newest first; keyset-paged, with how many match. */
+export async function listInvitations(principal: Principal, identifier: string, opts: { q?: string } & PageRequest = {}) {
   return db.transaction(async (tx) => {
     const { customer } = await authorizeAccount(tx, principal, identifier, "VIEW_INVITATIONS");
-    const where = and(eq(invitations.customerId, customer.id), isNull(invitations.acceptedAt), searchAny(opts.q, invitations.fullName, invitations.email));
+    const k = keysetOf(opts, { default: PAGE_SIZE, max: 100 }, "timestamptz");
+    const page = keysetClauses(k, sql`${invitations.sentAt}`, sql`${invitations.id}`, "desc");
+    const where = and(
+      eq(invitations.customerId, customer.id),
+      isNull(invitations.acceptedAt),
+      searchAny(searchTerm(opts.q), invitations.fullName, invitations.email),
+    );
     const [rows, [{ count }]] = await Promise.all([
       tx
         .select({
@@ -329,18 +362,18 @@ export async function listInvitations(principal: Principal, identifier: string, 
           deliveryStatus: invitations.deliveryStatus,
           deliveryError: lastDeliveryError,
           invitedByName: users.name,
+          sort_value: sql<string>`${invitations.sentAt}::text`,
         })
         .from(invitations)
         .leftJoin(users, eq(users.id, invitations.invitedBy))
-        .where(where)
-        .orderBy(desc(invitations.sentAt), desc(invitations.id))
-        .limit(opts.limit)
-        .offset(opts.offset),
+        .where(and(where, page.where))
+        .orderBy(page.orderBy)
+        .limit(k.limit + 1),
       tx
         .select({ count: sql<number>`count(*)::int` })
         .from(invitations)
         .where(where),
     ]);
-    return { rows, total: count };
+    return { ...keysetPage(rows, k, ({ sort_value: _, ...r }) => r), total: count };
   });
 }

@@ -1,15 +1,15 @@
 // The network address a request came from, for per-IP limits.
 //
-// Next.js gives route handlers, server actions and next-auth's authorize() the request headers, never the socket. What
-// it does do is fill X-Forwarded-For with the socket's address when the request carries none (`??=`, it never
-// appends). So:
+// Next.js gives route handlers, server actions and next-auth's authorize() the request headers, never the socket. It
+// fills X-Forwarded-For with the socket's address when the request carries none (`??=`, it never appends). So:
 // - TRUST_PROXY=n (n reverse proxies in front, each appending the address it saw): the n-th entry from the right is
 //   the address the outermost proxy saw, which the client cannot choose.
-// - TRUST_PROXY unset or 0 (next start reached directly): the last entry, which is the socket's address unless the
-//   client sent an X-Forwarded-For of its own. A direct client can therefore pick its per-IP key; the per-address
-//   limits don't depend on it. Production should run behind a proxy and set TRUST_PROXY.
+// - TRUST_PROXY unset or 0 (next start reached directly): the web process replaces any X-Forwarded-For a client sent
+//   with the connection's address before Next.js reads the request (./connection-address.ts, from instrumentation.ts),
+//   so the header holds that address alone.
 // IPv4-mapped IPv6 addresses count as IPv4; IPv6 addresses count by their /64, which one host usually owns whole.
 import { isIP } from "node:net";
+import { readEnv } from "@/lib/core";
 
 type HeaderBag = Headers | Record<string, string | string[] | undefined> | undefined | null;
 
@@ -20,17 +20,13 @@ function header(headers: HeaderBag, name: string): string | null {
   return Array.isArray(value) ? value.join(",") : (value ?? null);
 }
 
-export function trustedProxies(env: Record<string, string | undefined> = process.env): number {
-  const raw = env.TRUST_PROXY?.trim().toLowerCase();
-  if (!raw || raw === "false") return 0;
-  if (raw === "true") return 1;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`TRUST_PROXY must be the number of reverse proxies in front of Tenancy, got "${env.TRUST_PROXY}"`);
-  return n;
+/** TRUST_PROXY as configured (or as `env` says, for a test). */
+export function trustedProxies(env?: Record<string, string | undefined>): number {
+  return readEnv(env).TRUST_PROXY;
 }
 
 /** The client's address from the request headers (see above), or "unknown". */
-export function clientIp(headers: HeaderBag, env: Record<string, string | undefined> = process.env): string {
+export function clientIp(headers: HeaderBag, env?: Record<string, string | undefined>): string {
   const hops = (header(headers, "x-forwarded-for") ?? "")
     .split(",")
     .map((s) => s.trim())

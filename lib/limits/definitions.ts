@@ -1,6 +1,8 @@
 // The named limits, as data: how many attempts (points) per window, and how long a key stays refused once it has used
 // them up. Each can be changed with RATE_LIMIT_<NAME>=points/windowSeconds[/blockSeconds] (tests use small numbers).
 
+import { rateLimitOverride } from "@/lib/core";
+
 export type Limit = {
   /** Also the key namespace and the environment override's suffix: RATE_LIMIT_<name>. */
   name: string;
@@ -88,6 +90,15 @@ export const FAILED_SIGN_IN_ALERT_PER_ADDRESS: Limit = {
   refusal: "A failed sign-in alert was sent to this address recently.",
 };
 
+/** The "someone tried to sign up with your address" e-mail: at most one per address per hour. */
+export const SIGN_UP_ATTEMPT_ALERT_PER_ADDRESS: Limit = {
+  name: "SIGN_UP_ATTEMPT_ALERT_PER_ADDRESS",
+  points: 1,
+  windowSeconds: HOUR,
+  blockSeconds: 0,
+  refusal: "A sign-up attempt notice was sent to this address recently.",
+};
+
 export const LIMITS = [
   SIGN_IN_PER_EMAIL,
   SIGN_IN_PER_IP,
@@ -97,14 +108,11 @@ export const LIMITS = [
   VERIFY_EMAIL_PER_ADDRESS,
   INVITATIONS_PER_ACCOUNT,
   FAILED_SIGN_IN_ALERT_PER_ADDRESS,
+  SIGN_UP_ATTEMPT_ALERT_PER_ADDRESS,
 ] as const;
 
 /** The limit as configured: RATE_LIMIT_<NAME>=points/windowSeconds[/blockSeconds] replaces the defaults above. */
-export function configured(limit: Limit, env: Record<string, string | undefined> = process.env): Limit {
-  const raw = env[`RATE_LIMIT_${limit.name}`]?.trim();
-  if (!raw) return limit;
-  const m = /^(\d+)\/(\d+)(?:\/(\d+))?$/.exec(raw);
-  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1)
-    throw new Error(`RATE_LIMIT_${limit.name} must be points/windowSeconds[/blockSeconds] with points and window ≥ 1, got "${raw}"`);
-  return { ...limit, points: Number(m[1]), windowSeconds: Number(m[2]), blockSeconds: m[3] === undefined ? limit.blockSeconds : Number(m[3]) };
+export function configured(limit: Limit, env?: Record<string, string | undefined>): Limit {
+  const o = rateLimitOverride(limit.name, env);
+  return o ? { ...limit, points: o.points, windowSeconds: o.windowSeconds, blockSeconds: o.blockSeconds ?? limit.blockSeconds } : limit;
 }

@@ -7,4 +7,5 @@
 export * from "./definitions";
 export * from "./consume";
 export * from "./client-ip";
+export { trustOnlyConnectionAddress } from "./connection-address";
 export { closeLimits, keyPrefix, storeKind, RATE_LIMIT_TABLE, type StoreKind } from "./store";

@@ -8,7 +8,7 @@
 import pg from "pg";
 import { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, type RateLimiterAbstract } from "rate-limiter-flexible";
-import { getEnv } from "@/lib/core";
+import { getEnv, readEnv } from "@/lib/core";
 import type { Limit } from "./definitions";
 
 export type StoreKind = "redis" | "postgres" | "memory";
@@ -32,15 +32,14 @@ function warn(message: string) {
   console.warn(`[limits] ${message}`);
 }
 
-export function storeKind(env: Record<string, string | undefined> = process.env): StoreKind {
-  const chosen = env.RATE_LIMIT_STORE?.trim();
-  if (chosen === "redis" || chosen === "postgres" || chosen === "memory") return chosen;
-  if (chosen) throw new Error(`RATE_LIMIT_STORE must be redis, postgres or memory, got "${chosen}"`);
-  return getEnv().JOB_BACKEND;
+export function storeKind(source?: Record<string, string | undefined>): StoreKind {
+  const env = readEnv(source);
+  return env.RATE_LIMIT_STORE ?? env.JOB_BACKEND;
 }
 
-export function keyPrefix(env: Record<string, string | undefined> = process.env): string {
-  return env.RATE_LIMIT_PREFIX?.trim() || `${getEnv().QUEUE_PREFIX}:limits`;
+export function keyPrefix(source?: Record<string, string | undefined>): string {
+  const env = readEnv(source);
+  return env.RATE_LIMIT_PREFIX?.trim() || `${env.QUEUE_PREFIX}:limits`;
 }
 
 function redisFor(url: string): RedisHolder {

@@ -5,7 +5,21 @@ import { db, type Tx } from "@/db/client";
 import { memberships, projectAccess, projects, users, type Customer, type MemberGroup } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { ADMIN_GROUPS, GROUP_LABELS, authorizeAccount, authorizeProject, groupsFor, isAdminGroup, requirePerson, type Principal } from "@/lib/authz";
-import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, fullNameSchema, parseInput, searchAny } from "@/lib/core";
+import {
+  ConflictError,
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+  fullNameSchema,
+  parseInput,
+  searchAny,
+  PAGE_SIZE,
+  keysetClauses,
+  keysetOf,
+  keysetPage,
+  searchTerm,
+  type PageRequest,
+} from "@/lib/core";
 
 export const memberGroupSchema = z.enum(["customer_admin", "customer_employee", "customer_reader", "partner_admin", "partner_employee"], "Choose a group.");
 
@@ -44,14 +58,18 @@ async function targetMembership(tx: Tx, customer: Customer, userId: string) {
 const LAST_ADMIN = (label: string) =>
   new ConflictError(`This is the account's last ${label}. Make someone else ${label} first, so the account is never left without one.`);
 
-export async function changeMemberGroup(principal: Principal, identifier: string, userId: string, group: MemberGroup) {
+/** A member as the operations that change them answer: who, and their group in the account. */
+export type MemberView = { userId: string; name: string; email: string; group: MemberGroup };
+
+export async function changeMemberGroup(principal: Principal, identifier: string, userId: string, group: MemberGroup): Promise<MemberView> {
   return db.transaction(async (tx) => {
     const { customer, admins } = await authorizeAdminChange(tx, principal, identifier);
     if (!groupsFor(customer.kind).includes(group)) throw new InvalidInputError("That group doesn't exist in this kind of account.");
     const target = await targetMembership(tx, customer, userId);
-    if (target.membership.group === group) return target.membership;
+    const view: MemberView = { userId, name: target.name, email: target.email, group };
+    if (target.membership.group === group) return view;
     if (isAdminGroup(target.membership.group) && !isAdminGroup(group) && admins.length <= 1) throw LAST_ADMIN(GROUP_LABELS[target.membership.group]);
-    const [updated] = await tx.update(memberships).set({ group }).where(eq(memberships.id, target.membership.id)).returning();
+    await tx.update(memberships).set({ group }).where(eq(memberships.id, target.membership.id));
     await recordAudit(tx, principal, {
       customerId: customer.id,
       action: "member.group_changed",
@@ -60,7 +78,7 @@ export async function changeMemberGroup(principal: Principal, identifier: string
       targetLabel: `${target.name} <${target.email}>`,
       details: { from: target.membership.group, to: group },
     });
-    return updated;
+    return view;
   });
 }
 
@@ -71,20 +89,29 @@ export const memberNameSchema = z.object({ name: fullNameSchema });
  * every account they belong to, so only someone who belongs to this account alone may be renamed from it; anyone else
  * changes their own name on their profile.
  */
-export async function renameMember(principal: Principal, identifier: string, userId: string, input: z.input<typeof memberNameSchema>) {
+export async function renameMember(
+  principal: Principal,
+  identifier: string,
+  userId: string,
+  input: z.input<typeof memberNameSchema>,
+): Promise<Omit<MemberView, "group">> {
   const { name } = parseInput(memberNameSchema, input);
   return db.transaction(async (tx) => {
     const { customer } = await authorizeAccount(tx, principal, identifier, "MANAGE_USERS");
     const target = await targetMembership(tx, customer, userId);
-    const [user] = await tx.select().from(users).where(eq(users.id, target.membership.userId)).for("update");
-    if (user.name === name) return user;
+    const [user] = await tx
+      .select({ id: users.id, name: users.name, email: users.email })
+      .from(users)
+      .where(eq(users.id, target.membership.userId))
+      .for("update");
+    if (user.name === name) return { userId: user.id, name, email: user.email };
     const elsewhere = await tx
       .select({ id: memberships.id })
       .from(memberships)
       .where(and(eq(memberships.userId, user.id), sql`${memberships.customerId} <> ${customer.id}`))
       .limit(1);
     if (elsewhere.length > 0) throw new ConflictError(`${user.name} also belongs to other accounts, so only they can change their name, on their profile.`);
-    const [updated] = await tx.update(users).set({ name, updatedAt: new Date() }).where(eq(users.id, user.id)).returning();
+    await tx.update(users).set({ name, updatedAt: new Date() }).where(eq(users.id, user.id));
     await recordAudit(tx, principal, {
       customerId: customer.id,
       action: "member.renamed",
@@ -93,7 +120,7 @@ export async function renameMember(principal: Principal, identifier: string, use
       targetLabel: `${name} <${user.email}>`,
       details: { from: user.name, to: name },
     });
-    return updated;
+    return { userId: user.id, name, email: user.email };
   });
 }
 
@@ -175,11 +202,13 @@ export async function removeMember(principal: Principal, identifier: string, use
   });
 }
 
-/** Members of an account, searchable by name or e-mail, by name. */
-export async function listMembers(principal: Principal, identifier: string, opts: { q: string; limit: number; offset: number }) {
+/** Members of an account, searchable by name or e-mail, by name; keyset-paged on (name, id), with how many match. */
+export async function listMembers(principal: Principal, identifier: string, opts: { q?: string } & PageRequest = {}) {
   return db.transaction(async (tx) => {
     const { customer } = await authorizeAccount(tx, principal, identifier, "VIEW_MEMBERS");
-    const where = and(eq(memberships.customerId, customer.id), searchAny(opts.q, users.name, users.email));
+    const k = keysetOf(opts, { default: PAGE_SIZE, max: 100 });
+    const page = keysetClauses(k, sql`${users.name}`, sql`${users.id}`);
+    const where = and(eq(memberships.customerId, customer.id), searchAny(searchTerm(opts.q), users.name, users.email));
     const [rows, [{ count }], [{ admins }]] = await Promise.all([
       tx
         .select({
@@ -189,13 +218,14 @@ export async function listMembers(principal: Principal, identifier: string, opts
           emailVerifiedAt: users.emailVerifiedAt,
           group: memberships.group,
           joinedAt: memberships.createdAt,
+          id: users.id,
+          sort_value: users.name,
         })
         .from(memberships)
         .innerJoin(users, eq(users.id, memberships.userId))
-        .where(where)
-        .orderBy(asc(users.name), asc(users.email))
-        .limit(opts.limit)
-        .offset(opts.offset),
+        .where(and(where, page.where))
+        .orderBy(page.orderBy)
+        .limit(k.limit + 1),
       tx
         .select({ count: sql<number>`count(*)::int` })
         .from(memberships)
@@ -207,7 +237,7 @@ export async function listMembers(principal: Principal, identifier: string, opts
         .from(memberships)
         .where(and(eq(memberships.customerId, customer.id), inArray(memberships.group, [...ADMIN_GROUPS]))),
     ]);
-    return { rows, total: count, admins };
+    return { ...keysetPage(rows, k, ({ id: _id, sort_value: _, ...r }) => r), total: count, admins };
   });
 }
 
@@ -226,7 +256,7 @@ export async function searchProjectCandidates(principal: Principal, identifier: 
       .where(
         and(
           eq(memberships.customerId, customer.id),
-          searchAny(opts.q.trim().slice(0, 100), users.name, users.email),
+          searchAny(searchTerm(opts.q), users.name, users.email),
           notExists(
             tx
               .select({ one: sql`1` })

@@ -5,7 +5,7 @@ import { eq, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { db, type Executor } from "@/db/client";
 import { customers, memberships, type Customer } from "@/db/schema";
-import { accountConflict } from "@/lib/accounts";
+import { accountConflict, customerRef, customerView, type CustomerRef, type CustomerView } from "@/lib/accounts";
 import { recordAudit } from "@/lib/audit";
 import {
   authorizeAccount,
@@ -16,29 +16,52 @@ import {
   managedCustomerIds,
   requirePerson,
   type Manager,
+  type Permission,
   type Principal,
 } from "@/lib/authz";
 import {
   ConflictError,
   NotFoundError,
   containsPattern,
-  decodeCursor,
-  encodeCursor,
+  keysetClauses,
+  keysetOf,
+  keysetPage,
   fieldError,
   getEnv,
   identifierRefSchema,
   identifierSchema,
   nameSchema,
   parseInput,
+  searchTerm,
   textContains,
+  countColumn,
+  countIn,
+  parseRow,
+  parseRows,
+  timestampColumn,
 } from "@/lib/core";
 
-/** One managed customer as its partner sees it, and what the principal may do to it. */
-export async function getManagedCustomer(principal: Principal, partnerIdentifier: string, customerIdentifier: string) {
+/** A customer as those who manage it see it (no billing: that is its own admins' business), from one Administration area. */
+export type ManagedCustomer = {
+  /** The Administration area it was opened from: the partner, or a self-managed customer above it. */
+  manager: CustomerRef;
+  customer: CustomerView;
+  /** Whether the principal is already one of its admins (Add Myself has nothing left to do). */
+  alreadyAdmin: boolean;
+  can: (permission: Permission) => boolean;
+};
+
+/** One managed customer as its managers see it, and what the principal may do to it. */
+export async function getManagedCustomer(principal: Principal, managerIdentifier: string, customerIdentifier: string): Promise<ManagedCustomer> {
   return db.transaction(async (tx) => {
-    const access = await authorizeManagedCustomer(tx, principal, partnerIdentifier, customerIdentifier, "VIEW_CUSTOMER");
+    const access = await authorizeManagedCustomer(tx, principal, managerIdentifier, customerIdentifier, "VIEW_CUSTOMER");
     const myGroup = access.membership?.group ?? null;
-    return { manager: access.manager, customer: access.customer, alreadyAdmin: myGroup !== null && isAdminGroup(myGroup), can: access.can };
+    return {
+      manager: customerRef(access.manager),
+      customer: customerView(access.customer),
+      alreadyAdmin: myGroup !== null && isAdminGroup(myGroup),
+      can: access.can,
+    };
   });
 }
 
@@ -55,7 +78,11 @@ export const createManagedCustomerSchema = z.object({
  * Creates a customer in an Administration area: under the partner (or the self-managed customer) itself, or under one
  * of its customers as a sub-customer, optionally straight into some of the partner's customer groups.
  */
-export async function createManagedCustomer(principal: Principal, managerIdentifier: string, input: z.input<typeof createManagedCustomerSchema>) {
+export async function createManagedCustomer(
+  principal: Principal,
+  managerIdentifier: string,
+  input: z.input<typeof createManagedCustomerSchema>,
+): Promise<CustomerView> {
   const parsed = parseInput(createManagedCustomerSchema, input);
   try {
     return await db.transaction(async (tx) => {
@@ -88,7 +115,7 @@ export async function createManagedCustomer(principal: Principal, managerIdentif
         customerId: customer.id,
         details: { [manager.kind === "partner" ? "partner" : "parent"]: parent.identifier },
       });
-      return customer;
+      return customerView(customer);
     });
   } catch (err) {
     throw accountConflict(err) ?? err;
@@ -96,7 +123,7 @@ export async function createManagedCustomer(principal: Principal, managerIdentif
 }
 
 /** "Add Myself": the partner user becomes Customer Admin of the managed customer (an existing membership is promoted). */
-export async function addMyself(principal: Principal, partnerIdentifier: string, customerIdentifier: string) {
+export async function addMyself(principal: Principal, partnerIdentifier: string, customerIdentifier: string): Promise<CustomerRef> {
   return db.transaction(async (tx) => {
     const { manager, customer } = await authorizeManagedCustomer(tx, principal, partnerIdentifier, customerIdentifier, "ADD_MYSELF");
     const person = requirePerson(principal);
@@ -107,7 +134,7 @@ export async function addMyself(principal: Principal, partnerIdentifier: string,
     const event = { action: "member.added_self", targetType: "customer", targetId: customer.id, targetLabel: `${customer.name} (${customer.identifier})` };
     await recordAudit(tx, principal, { ...event, customerId: customer.id, details: { partner: manager.identifier } });
     await recordAudit(tx, principal, { ...event, customerId: manager.id });
-    return customer;
+    return customerRef(customer);
   });
 }
 
@@ -121,18 +148,18 @@ export const quotaSchema = z.coerce
  * Sets a customer's project quota: its partner's admins (for customers they manage) and operators may. The customer
  * row is locked like project creation locks it: a concurrent create either counts before this check or sees the new quota.
  */
-export async function setCustomerQuota(principal: Principal, customerIdentifier: string, quota: number) {
+export async function setCustomerQuota(principal: Principal, customerIdentifier: string, quota: number): Promise<CustomerView> {
   const { quota: q } = parseInput(z.object({ quota: quotaSchema }), { quota });
   return db.transaction(async (tx) => {
     const { customer } = await authorizeAccount(tx, principal, customerIdentifier, "SET_QUOTA");
     const [locked] = await tx.select().from(customers).where(eq(customers.id, customer.id)).for("update");
-    const [{ used }] = (await tx.execute(sql`select count(*)::int as used from projects where customer_id = ${customer.id}`)) as unknown as { used: number }[];
+    const used = countIn(await tx.execute(sql`select count(*)::int as n from projects where customer_id = ${customer.id}`));
     if (q < used)
       throw fieldError(
         "quota",
         `${locked.name} already has ${used} projects, so its quota can't be lowered to ${q}. Remove projects first, or choose ${used} or more.`,
       );
-    if (q === locked.projectQuota) return locked;
+    if (q === locked.projectQuota) return customerView(locked);
     const [updated] = await tx.update(customers).set({ projectQuota: q, updatedAt: new Date() }).where(eq(customers.id, customer.id)).returning();
     const event = {
       action: "customer.quota_changed",
@@ -143,7 +170,7 @@ export async function setCustomerQuota(principal: Principal, customerIdentifier:
     };
     await recordAudit(tx, principal, { ...event, customerId: customer.id });
     if (locked.partnerId) await recordAudit(tx, principal, { ...event, customerId: locked.partnerId });
-    return updated;
+    return customerView(updated);
   });
 }
 
@@ -151,12 +178,12 @@ export async function setCustomerQuota(principal: Principal, customerIdentifier:
 
 /** The Customers list's sortable columns: each has a keyset index (partner_id, key, id) in migration 0010. */
 export const SORTS = {
-  name: { label: "Name", key: sql`lower(c.name)`, cast: sql`` },
-  identifier: { label: "Identifier", key: sql`c.identifier`, cast: sql`` },
-  users: { label: "Users", key: sql`c.members_count`, cast: sql`::int` },
-  invitations: { label: "Pending invitations", key: sql`c.pending_invitations_count`, cast: sql`::int` },
-  projects: { label: "Projects", key: sql`c.projects_count`, cast: sql`::int` },
-  created: { label: "Created", key: sql`c.created_at`, cast: sql`::timestamptz` },
+  name: { label: "Name", key: sql`lower(c.name)`, type: "text" },
+  identifier: { label: "Identifier", key: sql`c.identifier`, type: "text" },
+  users: { label: "Users", key: sql`c.members_count`, type: "int" },
+  invitations: { label: "Pending invitations", key: sql`c.pending_invitations_count`, type: "int" },
+  projects: { label: "Projects", key: sql`c.projects_count`, type: "int" },
+  created: { label: "Created", key: sql`c.created_at`, type: "timestamptz" },
 } as const;
 export type SortKey = keyof typeof SORTS;
 
@@ -183,28 +210,30 @@ export type CustomerListOptions = {
   limit?: number;
 };
 
-export type ManagedCustomerRow = {
-  id: string;
-  identifier: string;
-  name: string;
-  created_at: Date;
-  project_quota: number;
-  projects: number;
-  users: number;
-  pending_invitations: number;
-  quota_state: QuotaState;
-  self_managed: boolean;
+/** A row of Administration > Customers. */
+const managedCustomerRow = z.object({
+  id: z.uuid(),
+  identifier: z.string(),
+  name: z.string(),
+  created_at: timestampColumn,
+  project_quota: z.number().int(),
+  projects: z.number().int(),
+  users: z.number().int(),
+  pending_invitations: z.number().int(),
+  quota_state: z.enum(["at", "near", "under"]),
+  self_managed: z.boolean(),
   /** How far below the manager it sits (1: directly under it). */
-  depth: number;
-  parent_identifier: string | null;
-  parent_name: string | null;
+  depth: countColumn,
+  parent_identifier: z.string().nullable(),
+  parent_name: z.string().nullable(),
   /** How many sub-customers it has directly. */
-  children: number;
+  children: countColumn,
   /** Names of the partner's groups it is in (at most a few, then the count). */
-  group_names: string[];
-  group_count: number;
-  sort_value: string;
-};
+  group_names: z.array(z.string()),
+  group_count: countColumn,
+  sort_value: z.string(),
+});
+export type ManagedCustomerRow = z.output<typeof managedCustomerRow>;
 
 /** A term matching at least this many e-mail addresses is "common": the list walks its sort order instead. */
 const COMMON_TERM_EMAILS = 5000;
@@ -219,9 +248,7 @@ const COMMON_TERM_EMAILS = 5000;
  */
 async function customerSearch(ex: Executor, scope: SQL, q: string): Promise<SQL> {
   const p = containsPattern(q.toLowerCase());
-  const [{ n }] = (await ex.execute(
-    sql`select count(*)::int as n from (select 1 from users u where lower(u.email) like ${p} limit ${COMMON_TERM_EMAILS}) x`,
-  )) as unknown as { n: number }[];
+  const n = countIn(await ex.execute(sql`select count(*)::int as n from (select 1 from users u where lower(u.email) like ${p} limit ${COMMON_TERM_EMAILS}) x`));
   if (n >= COMMON_TERM_EMAILS)
     return sql`(${textContains(sql`c.name`, q)} or c.identifier ilike ${p} or lower(c.contact_email) like ${p}
       or coalesce((select bool_or(lower(u.email) like ${p}) from memberships m join users u on u.id = m.user_id where m.customer_id = c.id), false))`;
@@ -243,7 +270,7 @@ export type CustomerFilter = Pick<CustomerListOptions, "q" | "group" | "parent" 
 export async function customerFilter(ex: Executor, manager: Manager, opts: CustomerFilter): Promise<SQL> {
   const scope = isInScopeOf(sql`c`, manager);
   const conditions: SQL[] = [scope];
-  const q = (opts.q ?? "").trim().slice(0, 100);
+  const q = searchTerm(opts.q);
   if (q) conditions.push(await customerSearch(ex, scope, q));
   if (opts.group) {
     // A group id that isn't this partner's (or isn't an id) matches nothing.
@@ -255,9 +282,12 @@ export async function customerFilter(ex: Executor, manager: Manager, opts: Custo
     // Looked up first, so the planner sees the id and takes the path index for a small subtree. An identifier that
     // can't be one (a hand-edited URL), or one outside this area, names nothing.
     const parentIdentifier = identifierRefSchema.safeParse(opts.parent).data ?? "";
-    const [parent] = (await ex.execute(
-      sql`select p.id from customers p where p.identifier = ${parentIdentifier} and (p.id = ${manager.id} or ${isInScopeOf(sql`p`, manager)})`,
-    )) as unknown as { id: string }[];
+    const parent = parseRow(
+      z.object({ id: z.uuid() }),
+      await ex.execute(
+        sql`select p.id from customers p where p.identifier = ${parentIdentifier} and (p.id = ${manager.id} or ${isInScopeOf(sql`p`, manager)})`,
+      ),
+    );
     conditions.push(parent ? sql`c.path @> array[${parent.id}::uuid]` : sql`false`);
   }
   if (opts.quota && Object.hasOwn(QUOTA_STATES, opts.quota)) conditions.push(sql`c.quota_state = ${opts.quota}`);
@@ -277,19 +307,12 @@ export async function listManagedCustomers(principal: Principal, managerIdentifi
 }
 
 async function managedCustomerPage(ex: Executor, manager: Manager & Pick<Customer, "path">, opts: CustomerListOptions) {
-  const limit = Math.min(100, Math.max(1, opts.limit ?? 25));
   const sort: SortKey = opts.sort && Object.hasOwn(SORTS, opts.sort) ? opts.sort : "name";
-  const { key, cast } = SORTS[sort];
+  const { key, type } = SORTS[sort];
   const dir = opts.dir === "desc" ? "desc" : "asc";
-  const backwards = Boolean(opts.before) && !opts.after;
-  const cursor = decodeCursor(backwards ? opts.before : opts.after);
-  // Walking backwards flips the comparison and the order; rows are flipped back below.
-  const ascending = (dir === "asc") !== backwards;
-  const cmp = ascending ? sql`>` : sql`<`;
-  const order = ascending ? sql`asc` : sql`desc`;
-  const conditions: SQL[] = [await customerFilter(ex, manager, opts)];
-  if (cursor) conditions.push(sql`(${key}, c.id) ${cmp} (${cursor.v}${cast}, ${cursor.id}::uuid)`);
-  const rows = (await ex.execute(sql`
+  const k = keysetOf(opts, undefined, type);
+  const page = keysetClauses(k, key, sql`c.id`, dir);
+  const rows = await ex.execute(sql`
     select c.id, c.identifier, c.name, c.created_at, c.project_quota, c.projects_count as projects, c.members_count as users,
       c.pending_invitations_count as pending_invitations, c.quota_state, c.self_managed,
       cardinality(c.path) - ${manager.path.length}::int as depth,
@@ -301,23 +324,10 @@ async function managedCustomerPage(ex: Executor, manager: Manager & Pick<Custome
       ${key}::text as sort_value
     from customers c
     left join customers parent on parent.id = c.parent_id
-    where ${sql.join(conditions, sql` and `)}
-    order by ${key} ${order}, c.id ${order}
-    limit ${limit + 1}`)) as unknown as ManagedCustomerRow[];
-  const more = rows.length > limit;
-  const page = rows.slice(0, limit);
-  if (backwards) page.reverse();
-  const first = page[0];
-  const last = page[page.length - 1];
-  // The key as PostgreSQL printed it: a JS Date would drop the microseconds and repeat a row.
-  const cursorOf = (r: ManagedCustomerRow) => encodeCursor({ v: r.sort_value, id: r.id });
-  return {
-    rows: page.map((r) => ({ ...r, created_at: new Date(r.created_at), depth: Number(r.depth) })),
-    sort,
-    dir,
-    next: last && (backwards ? Boolean(cursor) : more) ? cursorOf(last) : null,
-    prev: first && (backwards ? more : Boolean(cursor)) ? cursorOf(first) : null,
-  };
+    where ${await customerFilter(ex, manager, opts)} and ${page.where}
+    order by ${page.orderBy}
+    limit ${k.limit + 1}`);
+  return { ...keysetPage(parseRows(managedCustomerRow, rows), k, (r): ManagedCustomerRow => r), sort, dir };
 }
 
 /**
@@ -332,7 +342,14 @@ export async function getCustomersPage(principal: Principal, managerIdentifier: 
   return { overview, list };
 }
 
-export type PartnerOverview = { customers: number; users: number; pending_invitations: number; at_quota: number; near_quota: number };
+const partnerOverviewRow = z.object({
+  customers: countColumn,
+  users: countColumn,
+  pending_invitations: countColumn,
+  at_quota: countColumn,
+  near_quota: countColumn,
+});
+export type PartnerOverview = z.output<typeof partnerOverviewRow>;
 
 /**
  * The numbers at the top of Administration > Customers. A partner's are kept up to date by the database in the
@@ -353,11 +370,12 @@ export async function getPartnerOverview(principal: Principal, managerIdentifier
 export async function countUndeliveredInvitations(principal: Principal, managerIdentifier: string): Promise<number> {
   return db.transaction(async (tx) => {
     const { customer: manager } = await authorizeAccount(tx, principal, managerIdentifier, "VIEW_ADMINISTRATION");
-    const [row] = (await tx.execute(sql`
-      select count(*)::int as n from invitations i join customers c on c.id = i.customer_id
-      where ${isInScopeOf(sql`c`, manager)} and i.accepted_at is null and i.expires_at > now()
-        and exists (select 1 from outbound_emails e where e.invitation_id = i.id and e.status = 'failed')`)) as unknown as { n: number }[];
-    return row.n;
+    return countIn(
+      await tx.execute(sql`
+        select count(*)::int as n from invitations i join customers c on c.id = i.customer_id
+        where ${isInScopeOf(sql`c`, manager)} and i.accepted_at is null and i.expires_at > now()
+          and exists (select 1 from outbound_emails e where e.invitation_id = i.id and e.status = 'failed')`),
+    );
   });
 }
 
@@ -366,20 +384,25 @@ const HIDDEN_USERS = sql`coalesce((select sum(h.users_hidden) from customer_dele
 
 async function overviewOf(ex: Executor, manager: Manager): Promise<PartnerOverview> {
   if (manager.kind === "partner") {
-    const [row] = (await ex.execute(
-      sql`select customers, users - ${HIDDEN_USERS} as users, pending_invitations, at_quota, near_quota from partner_stats s where partner_id = ${manager.id}`,
-    )) as unknown as PartnerOverview[];
+    const row = parseRow(
+      partnerOverviewRow,
+      await ex.execute(
+        sql`select customers, users - ${HIDDEN_USERS} as users, pending_invitations, at_quota, near_quota from partner_stats s where partner_id = ${manager.id}`,
+      ),
+    );
     return row ?? { customers: 0, users: 0, pending_invitations: 0, at_quota: 0, near_quota: 0 };
   }
   const scope = isInScopeOf(sql`c`, manager);
-  const [row] = (await ex.execute(sql`
-    select count(*)::int as customers,
-      coalesce(sum(c.pending_invitations_count), 0)::int as pending_invitations,
-      count(*) filter (where c.quota_state = 'at')::int as at_quota,
-      count(*) filter (where c.quota_state = 'near')::int as near_quota,
-      (select count(distinct m.user_id)::int from memberships m join customers c on c.id = m.customer_id where ${scope}) as users
-    from customers c where ${scope}`)) as unknown as PartnerOverview[];
-  return row;
+  return parseRow(
+    partnerOverviewRow,
+    await ex.execute(sql`
+      select count(*)::int as customers,
+        coalesce(sum(c.pending_invitations_count), 0)::int as pending_invitations,
+        count(*) filter (where c.quota_state = 'at')::int as at_quota,
+        count(*) filter (where c.quota_state = 'near')::int as near_quota,
+        (select count(distinct m.user_id)::int from memberships m join customers c on c.id = m.customer_id where ${scope}) as users
+      from customers c where ${scope}`),
+  )!;
 }
 
 // ---- operator commands ---------------------------------------------------------------------------------------------
@@ -388,16 +411,14 @@ const TO_PARTNER = sql`case "group" when 'customer_admin' then 'partner_admin'::
 const TO_CUSTOMER = sql`case "group" when 'partner_admin' then 'customer_admin'::member_group when 'customer_admin' then 'customer_admin'::member_group else 'customer_employee'::member_group end`;
 
 /** Turns an account into a partner account (or back). Members keep their rank: admins stay admins, the rest employees. */
-export async function setAccountKind(principal: Principal, identifier: string, kind: "partner" | "customer") {
+export async function setAccountKind(principal: Principal, identifier: string, kind: "partner" | "customer"): Promise<CustomerRef> {
   authorizeInstallation(principal, "CHANGE_ACCOUNT_KIND");
   return db.transaction(async (tx) => {
     const [customer] = await tx.select().from(customers).where(eq(customers.identifier, identifier.toLowerCase())).for("update");
     if (!customer) throw new NotFoundError(`No account with identifier ${identifier}.`);
-    if (customer.kind === kind) return customer;
+    if (customer.kind === kind) return customerRef(customer);
     if (kind === "customer") {
-      const [{ managed }] = (await tx.execute(
-        sql`select count(*)::int as managed from customers where id in ${managedCustomerIds(customer.id)}`,
-      )) as unknown as { managed: number }[];
+      const managed = countIn(await tx.execute(sql`select count(*)::int as n from customers where id in ${managedCustomerIds(customer.id)}`));
       if (managed > 0) throw new ConflictError(`${customer.identifier} still manages ${managed} customers; move or delete them first.`);
     }
     const [updated] = await tx.update(customers).set({ kind, updatedAt: new Date() }).where(eq(customers.id, customer.id)).returning();
@@ -412,7 +433,7 @@ export async function setAccountKind(principal: Principal, identifier: string, k
       targetId: customer.id,
       targetLabel: customer.identifier,
     });
-    return updated;
+    return customerRef(updated);
   });
 }
 

@@ -1,6 +1,6 @@
-// The signed-in person's own sign-in: name, password, e-mail address and its verification, and their sessions; plus
-// the password reset that whoever holds the e-mailed link may complete. Links are stored only as hashes, and their
-// e-mails carry only a nonce the worker turns back into the link (newLinkToken).
+// The signed-in person's own sign-in: name, password, e-mail address and its verification, and their sessions
+// (sessions.ts); plus the password reset that whoever holds the e-mailed link may complete. Links are stored only as
+// hashes, and their e-mails carry only a nonce the worker turns back into the link (newLinkToken).
 //
 // Proving an address (a password reset, or confirming while signed in) makes it verified. A reset is also how the
 // owner of an address takes it over from a registration someone else made with it: the new password replaces theirs
@@ -9,8 +9,8 @@ import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import { db, type Executor } from "@/db/client";
 import { emailVerifications, passwordResets, users, type User } from "@/db/schema";
-import { hashPassword, verifyPassword } from "@/lib/auth";
-import { hashToken, newLinkToken } from "@/lib/core";
+import { endUserSessions, hashPassword, verifyPassword } from "@/lib/auth";
+import { hashToken, newLinkToken, parseRow } from "@/lib/core";
 import { requirePerson, type Principal } from "@/lib/authz";
 import {
   ConflictError,
@@ -27,6 +27,8 @@ import {
 import { queueEmail } from "@/lib/email";
 import { RESET_EMAIL_PER_ADDRESS, VERIFY_EMAIL_PER_ADDRESS, consume } from "@/lib/limits";
 import { configuredOperatorEmails } from "@/lib/operators";
+
+export { endSession, listSessions, signOutEverywhere, type SessionList, type SessionSummary } from "./sessions";
 
 const RESET_TTL = sql`interval '1 hour'`;
 const VERIFICATION_TTL = sql`interval '48 hours'`;
@@ -45,6 +47,14 @@ export const changeEmailSchema = z.object({
 });
 export const requestPasswordResetSchema = z.object({ email: emailSchema });
 export const resetPasswordSchema = z.object({ password: passwordSchema });
+
+/** The signed-in person as a session is issued for them: who they are, and which version of their sessions is current. */
+/** A person as a request acts for them: enough to act as them, nothing secret (no password hash). */
+export type SessionUser = { id: string; email: string; name: string; isOperator: boolean; lastAccountId: string | null };
+
+function sessionUser(u: User): SessionUser {
+  return { id: u.id, email: u.email, name: u.name, isOperator: u.isOperator, lastAccountId: u.lastAccountId };
+}
 
 async function findUser(ex: Executor, userId: string, opts: { lock?: boolean } = {}): Promise<User> {
   const q = ex.select().from(users).where(eq(users.id, userId));
@@ -125,12 +135,12 @@ export async function getProfile(principal: Principal) {
   });
 }
 
-export async function updateName(principal: Principal, input: z.infer<typeof updateNameSchema>) {
+export async function updateName(principal: Principal, input: z.infer<typeof updateNameSchema>): Promise<SessionUser> {
   const person = requirePerson(principal);
   const { name } = parseInput(updateNameSchema, input);
   const [user] = await db.update(users).set({ name, updatedAt: new Date() }).where(eq(users.id, person.userId)).returning();
   if (!user) throw new NotFoundError("Your account no longer exists.");
-  return user;
+  return sessionUser(user);
 }
 
 async function checkCurrentPassword(user: User, password: string) {
@@ -138,10 +148,10 @@ async function checkCurrentPassword(user: User, password: string) {
 }
 
 /**
- * A new password, given the current one. Every session ends (the version moves on); the caller re-issues the current
- * one with the returned user, so the person stays signed in here only. Unused reset links stop working.
+ * A new password, given the current one. Every other session ends; the one this request came with goes on, so the
+ * person stays signed in here only. Unused reset links stop working.
  */
-export async function changePassword(principal: Principal, input: z.infer<typeof changePasswordSchema>): Promise<User> {
+export async function changePassword(principal: Principal, input: z.infer<typeof changePasswordSchema>): Promise<SessionUser> {
   const person = requirePerson(principal);
   const parsed = parseInput(changePasswordSchema, input);
   const before = await findUser(db, person.userId);
@@ -152,25 +162,14 @@ export async function changePassword(principal: Principal, input: z.infer<typeof
     // Only if the password is still the one just checked: a concurrent change or reset wins, this one is refused.
     const [user] = await tx
       .update(users)
-      .set({ passwordHash, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
+      .set({ passwordHash, updatedAt: new Date() })
       .where(and(eq(users.id, before.id), eq(users.passwordHash, before.passwordHash!)))
       .returning();
     if (!user) throw new ConflictError("Your password was changed meanwhile. Please sign in again and retry.");
+    await endUserSessions(tx, user.id, { except: person.sessionId });
     await voidLinks(tx, user.id, { resets: true });
-    return user;
+    return sessionUser(user);
   });
-}
-
-/** Ends every session of the signed-in person; the caller re-issues the current one with the returned user. */
-export async function signOutEverywhere(principal: Principal): Promise<User> {
-  const person = requirePerson(principal);
-  const [user] = await db
-    .update(users)
-    .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
-    .where(eq(users.id, person.userId))
-    .returning();
-  if (!user) throw new NotFoundError("Your account no longer exists.");
-  return user;
 }
 
 // --- e-mail verification and change ----------------------------------------------------------------------------
@@ -315,11 +314,13 @@ export async function requestPasswordReset(_principal: Principal, input: z.infer
   await consume(RESET_EMAIL_PER_ADDRESS, email);
   const { hash, nonce } = newLinkToken("password-reset");
   await db.transaction(async (tx) => {
-    const rows = (await tx.execute(sql`
-      with target as (select id, email, name from users where lower(email) = ${email.toLowerCase()}),
-      created as (insert into password_resets (user_id, token_hash, expires_at) select id, ${hash}, now() + ${RESET_TTL} from target returning user_id)
-      select t.email, t.name from target t join created c on c.user_id = t.id`)) as unknown as { email: string; name: string }[];
-    const user = rows[0];
+    const user = parseRow(
+      z.object({ email: z.string(), name: z.string() }),
+      await tx.execute(sql`
+        with target as (select id, email, name from users where lower(email) = ${email.toLowerCase()}),
+        created as (insert into password_resets (user_id, token_hash, expires_at) select id, ${hash}, now() + ${RESET_TTL} from target returning user_id)
+        select t.email, t.name from target t join created c on c.user_id = t.id`),
+    );
     if (!user) return;
     await queueEmail(tx, {
       template: "password-reset",
@@ -366,12 +367,12 @@ export async function resetPassword(_principal: Principal, token: string, input:
       .update(users)
       .set({
         passwordHash,
-        sessionVersion: sql`${users.sessionVersion} + 1`,
         emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())`,
         updatedAt: new Date(),
       })
       .where(eq(users.id, link.userId))
       .returning();
+    await endUserSessions(tx, user.id);
     await voidLinks(tx, user.id, { resets: true, verifications: true });
     await grantConfiguredOperator(tx, user);
     return { email: user.email };

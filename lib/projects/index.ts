@@ -2,10 +2,36 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { db, type Executor } from "@/db/client";
-import { customers, memberships, projectAccess, projects, users, type ProjectRole } from "@/db/schema";
+import { customers, memberships, projectAccess, projects, users, type Project, type ProjectRole } from "@/db/schema";
+import { customerRef, type CustomerRef } from "@/lib/accounts";
 import { recordAudit } from "@/lib/audit";
 import { authorizeAccount, authorizeManagedCustomer, authorizeProject, userIdOf, type Principal } from "@/lib/authz";
-import { ConflictError, fieldConflict, fieldError, identifierSchema, nameSchema, parseInput, searchAny, violatedConstraint } from "@/lib/core";
+import {
+  ConflictError,
+  fieldConflict,
+  fieldError,
+  identifierSchema,
+  nameSchema,
+  parseInput,
+  searchAny,
+  violatedConstraint,
+  PAGE_SIZE,
+  keysetClauses,
+  keysetOf,
+  keysetPage,
+  searchTerm,
+  type PageRequest,
+} from "@/lib/core";
+
+/**
+ * A project as those who may see it see it. Which account it belongs to is what the caller named to reach it, so the
+ * account's internal id stays inside.
+ */
+export type ProjectView = { id: string; identifier: string; name: string; createdAt: Date };
+
+function projectView(p: Project): ProjectView {
+  return { id: p.id, identifier: p.identifier, name: p.name, createdAt: p.createdAt };
+}
 
 export const createProjectSchema = z.object({ name: nameSchema, identifier: identifierSchema });
 export const projectRoleSchema = z.enum(["project_admin", "project_user", "project_reader"], "Choose a project role.");
@@ -40,7 +66,7 @@ export async function createProject(principal: Principal, identifier: string, in
         targetId: project.id,
         targetLabel: `${project.name} (${project.identifier})`,
       });
-      return project;
+      return projectView(project);
     });
   } catch (err) {
     if (violatedConstraint(err, "23505") === "projects_customer_identifier_key")
@@ -75,7 +101,7 @@ export async function renameProject(principal: Principal, identifier: string, pr
   const { name } = parseInput(renameProjectSchema, input);
   return db.transaction(async (tx) => {
     const { customer, project } = await authorizeProject(tx, principal, identifier, { identifier: projectIdentifier }, "MANAGE_PROJECTS");
-    if (project.name === name) return project;
+    if (project.name === name) return projectView(project);
     const [renamed] = await tx.update(projects).set({ name }).where(eq(projects.id, project.id)).returning();
     await recordAudit(tx, principal, {
       customerId: customer.id,
@@ -85,7 +111,7 @@ export async function renameProject(principal: Principal, identifier: string, pr
       targetLabel: `${name} (${project.identifier})`,
       details: { from: project.name, to: name },
     });
-    return renamed;
+    return projectView(renamed);
   });
 }
 
@@ -113,7 +139,7 @@ export async function deleteProject(principal: Principal, identifier: string, pr
       targetLabel: `${project.name} (${project.identifier})`,
       details: { accessRemoved: n },
     });
-    return { project, accessRemoved: n };
+    return { project: projectView(project), accessRemoved: n };
   });
 }
 
@@ -126,14 +152,16 @@ async function quotaUsage(ex: Executor, customerId: string) {
 }
 
 /** Those who see every project of the account see them all; everyone else only those they were given access to. */
-export async function listProjects(principal: Principal, identifier: string, opts: { q: string; limit: number; offset: number }) {
+export async function listProjects(principal: Principal, identifier: string, opts: { q?: string } & PageRequest = {}) {
   return db.transaction(async (tx) => {
     const account = await authorizeAccount(tx, principal, identifier, "VIEW_ACCOUNT");
+    const k = keysetOf(opts, { default: PAGE_SIZE, max: 200 });
+    const page = keysetClauses(k, sql`${projects.name}`, sql`${projects.id}`);
     const viewer = userIdOf(principal);
     const where = and(
       eq(projects.customerId, account.customer.id),
       account.can("VIEW_PROJECT") ? undefined : sql`exists (select 1 from project_access pa where pa.project_id = "projects"."id" and pa.user_id = ${viewer})`,
-      searchAny(opts.q, projects.name, projects.identifier),
+      searchAny(searchTerm(opts.q), projects.name, projects.identifier),
     );
     const [rows, [{ count }]] = await Promise.all([
       tx
@@ -143,19 +171,19 @@ export async function listProjects(principal: Principal, identifier: string, opt
           name: projects.name,
           createdAt: projects.createdAt,
           members: sql<number>`(select count(*)::int from project_access pa where pa.project_id = "projects"."id")`,
+          sort_value: projects.name,
           myRole: sql<ProjectRole | null>`(select pa.role from project_access pa where pa.project_id = "projects"."id" and pa.user_id = ${viewer})`,
         })
         .from(projects)
-        .where(where)
-        .orderBy(asc(projects.name), asc(projects.identifier))
-        .limit(opts.limit)
-        .offset(opts.offset),
+        .where(and(where, page.where))
+        .orderBy(page.orderBy)
+        .limit(k.limit + 1),
       tx
         .select({ count: sql<number>`count(*)::int` })
         .from(projects)
         .where(where),
     ]);
-    return { rows, total: count, seesAll: account.can("VIEW_PROJECT") };
+    return { ...keysetPage(rows, k, ({ sort_value: _, ...r }) => r), total: count, seesAll: account.can("VIEW_PROJECT") };
   });
 }
 
@@ -167,11 +195,13 @@ export async function listCustomerProjects(
   principal: Principal,
   managerIdentifier: string,
   customerIdentifier: string,
-  opts: { q: string; limit: number; offset: number },
+  opts: { q?: string } & PageRequest = {},
 ) {
   return db.transaction(async (tx) => {
     const { customer } = await authorizeManagedCustomer(tx, principal, managerIdentifier, customerIdentifier, "VIEW_CUSTOMER");
-    const where = and(eq(projects.customerId, customer.id), searchAny(opts.q, projects.name, projects.identifier));
+    const k = keysetOf(opts, { default: PAGE_SIZE, max: 200 });
+    const page = keysetClauses(k, sql`${projects.name}`, sql`${projects.id}`);
+    const where = and(eq(projects.customerId, customer.id), searchAny(searchTerm(opts.q), projects.name, projects.identifier));
     const [rows, [{ count }], [home]] = await Promise.all([
       tx
         .select({
@@ -180,12 +210,12 @@ export async function listCustomerProjects(
           name: projects.name,
           createdAt: projects.createdAt,
           members: sql<number>`(select count(*)::int from project_access pa where pa.project_id = "projects"."id")`,
+          sort_value: projects.name,
         })
         .from(projects)
-        .where(where)
-        .orderBy(asc(projects.name), asc(projects.identifier))
-        .limit(opts.limit)
-        .offset(opts.offset),
+        .where(and(where, page.where))
+        .orderBy(page.orderBy)
+        .limit(k.limit + 1),
       tx
         .select({ count: sql<number>`count(*)::int` })
         .from(projects)
@@ -197,7 +227,7 @@ export async function listCustomerProjects(
             .where(and(eq(projects.id, customer.homeProjectId), eq(projects.customerId, customer.id)))
         : [],
     ]);
-    return { rows, total: count, home: home ?? null };
+    return { ...keysetPage(rows, k, ({ sort_value: _, ...r }) => r), total: count, home: home ?? null };
   });
 }
 
@@ -211,7 +241,9 @@ export async function getProject(principal: Principal, identifier: string, proje
       .innerJoin(users, eq(users.id, projectAccess.userId))
       .where(eq(projectAccess.projectId, access.project.id))
       .orderBy(asc(users.name));
-    return { ...access, access: members };
+    // The account by name only: someone given one project learns nothing of the account's billing or settings here.
+    const customer: CustomerRef = customerRef(access.customer);
+    return { customer, project: projectView(access.project), role: access.role, can: access.can, access: members };
   });
 }
 
@@ -244,12 +276,11 @@ export async function setProjectAccess(principal: Principal, identifier: string,
       });
       return null;
     }
-    if (before?.role === role) return before;
-    const [row] = await tx
+    if (before?.role === role) return { projectId: project.id, userId, role };
+    await tx
       .insert(projectAccess)
       .values({ projectId: project.id, userId, role })
-      .onConflictDoUpdate({ target: [projectAccess.projectId, projectAccess.userId], set: { role } })
-      .returning();
+      .onConflictDoUpdate({ target: [projectAccess.projectId, projectAccess.userId], set: { role } });
     await recordAudit(tx, principal, {
       customerId: customer.id,
       action: before ? "project.access_changed" : "project.access_granted",
@@ -258,6 +289,6 @@ export async function setProjectAccess(principal: Principal, identifier: string,
       targetLabel: label,
       details: before ? { from: before.role, to: role } : { role },
     });
-    return row;
+    return { projectId: project.id, userId, role };
   });
 }

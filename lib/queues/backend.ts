@@ -5,19 +5,9 @@
 import { Queue, createPostgresBackend, setDefaultBackendFactory, type ConnectionOptions } from "bullmq";
 import { Redis } from "ioredis";
 import { rawSql } from "@/db/client";
-import { UnavailableError, getEnv, getLogger } from "@/lib/core";
+import { TimeoutError, UnavailableError, getEnv, getLogger, withTimeout } from "@/lib/core";
 
 export const QUEUE_UNAVAILABLE = "The job queue can't be reached right now, so its jobs can't be shown or retried. Nothing was changed; try again shortly.";
-
-class TimeoutError extends Error {}
-
-export function withTimeout<T>(work: Promise<T>, ms: number, message = "timed out"): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError(message)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
 
 function redisUrl(): string {
   return getEnv().REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -64,7 +54,7 @@ export async function withQueue<T>(name: string, work: (queue: Queue) => Promise
   } catch (err) {
     if (isBackendUnreachable(err)) {
       getLogger("queues").warn({ queue: name, reason: (err as Error).message }, "job queue unreachable");
-      throw new UnavailableError(QUEUE_UNAVAILABLE);
+      throw new UnavailableError(QUEUE_UNAVAILABLE, "queue");
     }
     throw err;
   } finally {

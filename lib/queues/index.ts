@@ -7,13 +7,24 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { db } from "@/db/client";
 import { authorizeInstallation, type Principal } from "@/lib/authz";
-import { ConflictError, NotFoundError } from "@/lib/core";
+import {
+  ConflictError,
+  NotFoundError,
+  keysetClauses,
+  keysetOf,
+  keysetPage,
+  parseRow,
+  parseRows,
+  timestampColumn,
+  type KeysetPage,
+  type PageRequest,
+} from "@/lib/core";
 import { DELETION_QUEUE } from "@/lib/deletions";
 import { EMAIL_QUEUE, requeueEmail } from "@/lib/email";
 import { NOTICES_QUEUE } from "@/lib/notices";
 import { probeDatabase, probeQueueBackend, withQueue, type Reachability } from "./backend";
 
-export { QUEUE_UNAVAILABLE, type Reachability } from "./backend";
+export { QUEUE_UNAVAILABLE, probeDatabase, type Reachability } from "./backend";
 
 /**
  * Every queue the worker serves (jobs/registry.ts; tests/integration/queues.test.ts checks the two lists agree). A
@@ -140,16 +151,17 @@ export type UndeliveredEmail = {
   problem: "failed" | "stuck";
 };
 
-type UndeliveredRow = {
-  id: string;
-  to: string;
-  template: string;
-  status: string;
-  attempts: number;
-  last_error: string | null;
-  created_at: string | Date;
-  queued_at: string | Date;
-};
+const undeliveredRow = z.object({
+  id: z.uuid(),
+  to: z.string(),
+  template: z.string(),
+  status: z.string(),
+  attempts: z.number().int(),
+  last_error: z.string().nullable(),
+  created_at: timestampColumn,
+  queued_at: timestampColumn,
+  sort_value: z.string(),
+});
 
 function stuckAfter(minutes: number | undefined) {
   const m = Math.max(0, Math.floor(minutes ?? EMAIL_STUCK_AFTER_MINUTES));
@@ -158,34 +170,37 @@ function stuckAfter(minutes: number | undefined) {
 
 /**
  * E-mails that failed, or that have waited (queued, or held by a worker) longer than `stuckAfterMinutes` (default 10)
- * since they were last queued, most recently queued first; paged by page number. Sent ones and ones a newer e-mail
- * replaced are left out.
+ * since they were last queued, most recently queued first; keyset-paged. Sent ones and ones a newer e-mail replaced
+ * are left out.
  */
-export async function listUndeliveredEmails(principal: Principal, opts: { page?: number; stuckAfterMinutes?: number } = {}) {
+export async function listUndeliveredEmails(
+  principal: Principal,
+  opts: PageRequest & { stuckAfterMinutes?: number } = {},
+): Promise<KeysetPage<UndeliveredEmail>> {
   authorizeInstallation(principal, "VIEW_QUEUES");
-  const page = Math.max(1, Math.min(10_000, Math.floor(opts.page ?? 1)));
+  const k = keysetOf(opts, { default: EMAILS_PAGE_SIZE, max: 200 }, "timestamptz");
   // Walks outbound_emails_undelivered_idx newest first: a page costs its rows, however many e-mails were ever sent.
-  const rows = (await db.execute(sql`
-    select e.id, e."to", e.template, e.status::text as status, e.attempts, e.last_error, e.created_at, e.queued_at
-    from outbound_emails e
-    where e.status in ('queued', 'sending', 'failed') and (e.status = 'failed' or ${stuckAfter(opts.stuckAfterMinutes)})
-    order by e.queued_at desc nulls last, e.id desc nulls last
-    limit ${EMAILS_PAGE_SIZE + 1} offset ${(page - 1) * EMAILS_PAGE_SIZE}`)) as unknown as UndeliveredRow[];
-  return {
-    page,
-    more: rows.length > EMAILS_PAGE_SIZE,
-    rows: rows.slice(0, EMAILS_PAGE_SIZE).map((r): UndeliveredEmail => ({
-      id: r.id,
-      to: r.to,
-      template: r.template,
-      status: r.status,
-      attempts: r.attempts,
-      lastError: r.last_error,
-      createdAt: new Date(r.created_at),
-      queuedAt: new Date(r.queued_at),
-      problem: r.status === "failed" ? "failed" : "stuck",
-    })),
-  };
+  const page = keysetClauses(k, sql`e.queued_at`, sql`e.id`, "desc", true);
+  const rows = parseRows(
+    undeliveredRow,
+    await db.execute(sql`
+      select e.id, e."to", e.template, e.status::text as status, e.attempts, e.last_error, e.created_at, e.queued_at, e.queued_at::text as sort_value
+      from outbound_emails e
+      where e.status in ('queued', 'sending', 'failed') and (e.status = 'failed' or ${stuckAfter(opts.stuckAfterMinutes)}) and ${page.where}
+      order by ${page.orderBy}
+      limit ${k.limit + 1}`),
+  );
+  return keysetPage(rows, k, (r): UndeliveredEmail => ({
+    id: r.id,
+    to: r.to,
+    template: r.template,
+    status: r.status,
+    attempts: r.attempts,
+    lastError: r.last_error,
+    createdAt: r.created_at,
+    queuedAt: r.queued_at,
+    problem: r.status === "failed" ? "failed" : "stuck",
+  }));
 }
 
 /**
@@ -202,16 +217,13 @@ export async function retryEmail(principal: Principal, emailId: string, opts: { 
   const id = z.uuid().safeParse(emailId);
   if (!id.success) throw new NotFoundError("There is no such e-mail.");
   return db.transaction(async (tx) => {
-    const [row] = (await tx.execute(sql`
-      select e.id, e.status::text as status, e.invitation_id, ${stuckAfter(opts.stuckAfterMinutes)} as stuck,
-        (e.status = 'sending' and coalesce(e.lease_until, '-infinity') >= now()) as held
-      from outbound_emails e where e.id = ${id.data} for update`)) as unknown as {
-      id: string;
-      status: string;
-      invitation_id: string | null;
-      stuck: boolean;
-      held: boolean;
-    }[];
+    const row = parseRow(
+      z.object({ id: z.uuid(), status: z.string(), invitation_id: z.uuid().nullable(), stuck: z.boolean(), held: z.boolean() }),
+      await tx.execute(sql`
+        select e.id, e.status::text as status, e.invitation_id, ${stuckAfter(opts.stuckAfterMinutes)} as stuck,
+          (e.status = 'sending' and coalesce(e.lease_until, '-infinity') >= now()) as held
+        from outbound_emails e where e.id = ${id.data} for update`),
+    );
     if (!row) throw new NotFoundError("There is no such e-mail.");
     if (row.status === "sent") throw new ConflictError("This e-mail has been sent already.");
     if (row.status !== "failed" && row.status !== "queued" && row.status !== "sending")

@@ -3,9 +3,9 @@
 import { refresh } from "next/cache";
 import type { z } from "zod";
 import { ANONYMOUS, type Principal, type UserPrincipal } from "@/lib/authz";
-import { AppError, getLogger, toFieldErrors } from "@/lib/core";
+import { toFieldErrors } from "@/lib/core";
+import { errorAnswer } from "./error-answer";
 import { getPrincipal } from "./session";
-import { isDatabaseUnavailable, unavailableError, unavailableReason } from "./unavailable";
 
 export type ActionState = {
   ok?: boolean;
@@ -31,18 +31,10 @@ export function formValues(formData: FormData): Record<string, string> {
 
 /** The form state for an error: a domain error's own words (next to its field when it has one), else a generic line. */
 export function toFormState(err: unknown, values?: Record<string, string>): ActionState {
-  // The database out of reach (refused, timed out, shutting down): the transaction never committed, so say so.
-  if (isDatabaseUnavailable(err) && !(err instanceof AppError)) {
-    getLogger("action").warn({ reason: unavailableReason(err) }, "database unavailable: nothing was changed");
-    err = unavailableError(err);
-  }
-  if (err instanceof AppError) {
-    // An error that belongs to one field is shown next to that field only.
-    const onAField = Object.values(err.fieldErrors).includes(err.message);
-    return { error: onAField ? undefined : err.message, fieldErrors: err.fieldErrors, values };
-  }
-  getLogger("action").error({ err }, "unexpected error");
-  return { error: "Something went wrong on our side. Nothing was saved; please try again.", values };
+  const answer = errorAnswer(err, "action");
+  // An error that belongs to one field is shown next to that field only.
+  const onAField = Object.values(answer.fieldErrors).includes(answer.message);
+  return { error: onAField ? undefined : answer.message, fieldErrors: answer.code === "internal" ? undefined : answer.fieldErrors, values };
 }
 
 type Handler<S extends z.ZodType, P extends Principal> = (input: z.infer<S>, principal: P, formData: FormData) => Promise<ActionState | void>;

@@ -6,8 +6,8 @@ const SECRET = "a secret of this installation";
 
 describe("decodeSessionToken", () => {
   it("reads what next-auth's encode wrote, with the same secret only", async () => {
-    const token = await encode({ token: { sub: "user-1", sessionVersion: 3, name: "Ada" }, secret: SECRET });
-    expect(await decodeSessionToken(token, SECRET)).toMatchObject({ sub: "user-1", sessionVersion: 3, name: "Ada" });
+    const token = await encode({ token: { sub: "user-1", sid: "a-session-id", name: "Ada" }, secret: SECRET });
+    expect(await decodeSessionToken(token, SECRET)).toMatchObject({ sub: "user-1", sid: "a-session-id", name: "Ada" });
     expect(await decodeSessionToken(token, "another secret")).toBeNull();
     // The key is derived once per secret: a second secret in the same process gets its own.
     expect(await decodeSessionToken(await encode({ token: { sub: "user-2" }, secret: "another secret" }), "another secret")).toMatchObject({ sub: "user-2" });

@@ -1,18 +1,22 @@
 // The session cookie, in next-auth's own format (a JWE, "dir" + A256GCM, keyed by HKDF of NEXTAUTH_SECRET) both ways:
-// started from a server action (after sign-up, accepting an invitation, or re-issuing the session after the session
-// version moved on), and read on every request. next-auth's sign-in and sign-out routes make and end the same cookie.
+// started from a server action (after sign-up or accepting an invitation), and read on every request. next-auth's
+// sign-in and sign-out routes make and end the same cookie. Either way the cookie carries the id of a session record
+// (lib/auth/sessions.ts) that the request's read checks, so ending the record ends the cookie.
 import { hkdfSync } from "node:crypto";
 import { jwtDecrypt } from "jose";
 import { encode } from "next-auth/jwt";
-import { cookies } from "next/headers";
-import { authOptions } from "./auth-options";
+import { cookies, headers } from "next/headers";
+import { db } from "@/db/client";
+import { getEnv } from "@/lib/core";
+import { SESSION_MAX_AGE_SECONDS, createSession, endCookieSession } from "@/lib/auth";
+import { authOptions, sessionClientOf } from "./auth-options";
 
-/** What a session token says: whose it is (`sub`) and the session version it was issued with. */
-export type SessionClaims = { sub?: string | null; sessionVersion?: unknown };
+/** What a session token says: whose it is (`sub`) and the id of its session record (`sid`, as the cookie carries it). */
+export type SessionClaims = { sub?: string | null; sid?: unknown };
 
 /** next-auth's cookie name, as next-auth chooses it: `__Secure-` (sent over https only) when the app's URL is https. */
 export function sessionCookieName(): string {
-  return (process.env.NEXTAUTH_URL ?? "").startsWith("https://") ? "__Secure-next-auth.session-token" : "next-auth.session-token";
+  return (getEnv().NEXTAUTH_URL ?? "").startsWith("https://") ? "__Secure-next-auth.session-token" : "next-auth.session-token";
 }
 
 function sessionSecret(): string {
@@ -21,15 +25,43 @@ function sessionSecret(): string {
   return secret;
 }
 
-export async function startSession(user: { id: string; email: string; name: string; sessionVersion: number }): Promise<void> {
-  const maxAge = authOptions.session?.maxAge ?? 30 * 24 * 3600;
-  const token = await encode({
-    token: { sub: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion },
-    secret: sessionSecret(),
-    maxAge,
+/**
+ * Signs `user` in in this browser (from a server action): records a session and sets its cookie. A session the browser
+ * carried before ends, since its cookie is replaced.
+ */
+export async function startSession(user: { id: string; email: string; name: string }): Promise<void> {
+  const maxAge = authOptions.session?.maxAge ?? SESSION_MAX_AGE_SECONDS;
+  const jar = await cookies();
+  const before = await decodeSessionToken(sessionTokenOf(jar.getAll()));
+  const sid = await db.transaction(async (tx) => {
+    if (typeof before?.sid === "string") await endCookieSession(tx, before.sid);
+    return createSession(tx, user.id, sessionClientOf(await headers()));
   });
-  const secure = sessionCookieName().startsWith("__Secure-");
-  (await cookies()).set(sessionCookieName(), token, { httpOnly: true, sameSite: "lax", path: "/", secure, maxAge });
+  const token = await encode({ token: { sub: user.id, email: user.email, name: user.name, sid }, secret: sessionSecret(), maxAge });
+  jar.set(sessionCookieName(), token, sessionCookieOptions(maxAge));
+}
+
+/** How the session cookie is set, and unset (maxAge 0): the attributes must match for a browser to replace it. */
+function sessionCookieOptions(maxAge: number) {
+  return { httpOnly: true, sameSite: "lax", path: "/", secure: sessionCookieName().startsWith("__Secure-"), maxAge } as const;
+}
+
+/**
+ * Signs this browser out: ends its session's record, then clears the cookie. The record ends first, so when the
+ * database is out of reach the error reaches the person and the cookie stays as it was: they are told to try again
+ * rather than left believing that a copy of the cookie opens nothing while its record still stands.
+ */
+export async function endThisSession(): Promise<void> {
+  await endThisSessionRecord();
+  const jar = await cookies();
+  const name = sessionCookieName();
+  for (const c of jar.getAll()) if (c.name === name || c.name.startsWith(`${name}.`)) jar.set(c.name, "", sessionCookieOptions(0));
+}
+
+/** Ends the record of the session this request's cookie carries (if any), leaving the cookie to whoever answers. */
+export async function endThisSessionRecord(): Promise<void> {
+  const claims = await readSessionClaims();
+  if (typeof claims?.sid === "string") await endCookieSession(db, claims.sid);
 }
 
 const derivedKeys = new Map<string, Uint8Array>();

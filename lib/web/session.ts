@@ -1,49 +1,68 @@
-// The signed-in user, re-read from the database on every request (a removed or deleted user loses access at once),
-// and the principal the domain operations are called with. A session also carries the user's session version: when
-// the version moves on (sign out everywhere, a new password), every session issued before it ends.
-import { eq, sql } from "drizzle-orm";
+// The signed-in user, re-read from the database on every request together with the session record the cookie names:
+// a removed or deleted user, and a session that was ended (sign-out, Profile, sign out everywhere, a new password),
+// lose access at once. The principal the domain operations are called with carries that session's record id.
+import { and, eq, isNull, lt, sql } from "drizzle-orm";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { builtOnce } from "@/db/client";
-import { users, type User } from "@/db/schema";
+import { sessions, users } from "@/db/schema";
+import { sessionRecordId } from "@/lib/auth";
 import { ANONYMOUS, userPrincipal, type Principal, type UserPrincipal } from "@/lib/authz";
+import type { SessionUser } from "@/lib/profile";
 import { readSessionClaims, type SessionClaims } from "./session-cookie";
 import { readWithin } from "./unavailable";
 
-/** Whether a session is still current: it carries the user's session version (sessions from before versions count as 0). */
-export function isSessionCurrent(claims: SessionClaims, user: Pick<User, "sessionVersion">): boolean {
-  const version = claims.sessionVersion ?? 0;
-  return typeof version === "number" && version === user.sessionVersion;
+/** A request's session: its user, and the id of its record. */
+export type CurrentSession = { user: SessionUser; sessionId: string };
+
+/**
+ * The session a cookie's claims name, with its user; null when they name nobody, or a session that has ended or was
+ * never recorded (a cookie from before session records).
+ */
+export async function findSession(claims: SessionClaims | null): Promise<CurrentSession | null> {
+  if (!claims?.sub || typeof claims.sid !== "string") return null;
+  const sessionId = sessionRecordId(claims.sid);
+  const [user] = await sessionUser().execute({ sessionId, userId: claims.sub });
+  return user ? { user, sessionId } : null;
 }
 
-/** The user a session belongs to; null when it names nobody, or when it was ended by a newer session version. */
-export async function findSessionUser(claims: SessionClaims | null): Promise<User | null> {
-  if (!claims?.sub) return null;
-  const [user] = await sessionUser().execute({ id: claims.sub });
-  return user && isSessionCurrent(claims, user) ? user : null;
-}
+/**
+ * The first statement of nearly every request, built once: the user, if the session is theirs and has not ended. The
+ * same round trip moves the session's "last seen" on, at most once a minute, so most requests write nothing.
+ */
+const sessionUser = builtOnce((d) => {
+  const seen = d.$with("seen").as(
+    d
+      .update(sessions)
+      .set({ lastSeenAt: sql`now()` })
+      .where(and(eq(sessions.id, sql.placeholder("sessionId")), isNull(sessions.endedAt), lt(sessions.lastSeenAt, sql`now() - interval '1 minute'`)))
+      .returning({ id: sessions.id }),
+  );
+  return d
+    .with(seen)
+    .select({ id: users.id, email: users.email, name: users.name, isOperator: users.isOperator, lastAccountId: users.lastAccountId })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.id, sql.placeholder("sessionId")), eq(sessions.userId, sql.placeholder("userId")), isNull(sessions.endedAt)))
+    .prepare("session_user");
+});
 
-/** The first statement of nearly every request, built once. */
-const sessionUser = builtOnce((d) =>
-  d
-    .select()
-    .from(users)
-    .where(eq(users.id, sql.placeholder("id")))
-    .prepare("session_user"),
-);
-
-export const getCurrentUser = cache(async (): Promise<User | null> => {
+export const getCurrentSession = cache(async (): Promise<CurrentSession | null> => {
   const claims = await readSessionClaims();
   // The first query of nearly every page and action: when the database is out of reach or doesn't answer within
   // seconds, the page says so (app/error.tsx) and an action returns the message before it has changed anything.
-  return readWithin(findSessionUser(claims));
+  return readWithin(findSession(claims));
 });
+
+export async function getCurrentUser(): Promise<SessionUser | null> {
+  return (await getCurrentSession())?.user ?? null;
+}
 
 /** Who is making this request: the signed-in user, or anonymous. */
 export async function getPrincipal(): Promise<Principal> {
-  const user = await getCurrentUser();
-  return user ? userPrincipal(user) : ANONYMOUS;
+  const session = await getCurrentSession();
+  return session ? userPrincipal(session.user, session.sessionId) : ANONYMOUS;
 }
 
 /**
@@ -51,10 +70,10 @@ export async function getPrincipal(): Promise<Principal> {
  * for, path and query (as the proxy recorded it), else to `callbackPath`. The sign-in page accepts only paths on this site.
  */
 export async function requirePrincipal(callbackPath?: string): Promise<UserPrincipal> {
-  const user = await getCurrentUser();
-  if (!user) {
+  const session = await getCurrentSession();
+  if (!session) {
     const requested = (await headers()).get("x-tenancy-requested-path") ?? callbackPath;
     redirect(requested ? `/sign-in?callbackUrl=${encodeURIComponent(requested)}` : "/sign-in");
   }
-  return userPrincipal(user);
+  return userPrincipal(session.user, session.sessionId);
 }

@@ -167,6 +167,19 @@ it("answers within 3 s that it is unavailable while PostgreSQL is down, and reco
   expect(form.ms).toBeLessThan(LIMIT_MS);
   expect(form.value).toContain(UNAVAILABLE);
 
+  // Signing out can't end the session's record now: the menu says so and keeps the cookie, rather than dropping it
+  // while a copy of it would still open every page once the database is back.
+  const cookieBefore = (await context.cookies(baseUrl)).filter((c) => c.name.startsWith("next-auth.session-token"));
+  expect(cookieBefore).toHaveLength(1);
+  await profile.getByTestId("settings-menu").locator("summary").click();
+  await profile.getByTestId("settings-menu").getByRole("button", { name: "Sign out" }).click();
+  const signOutAlert = profile.getByRole("form", { name: "Sign out" }).getByRole("alert");
+  await signOutAlert.waitFor({ timeout: LIMIT_MS * 2 });
+  expect(await signOutAlert.innerText()).toContain(UNAVAILABLE);
+  expect(new URL(profile.url()).pathname).toBe("/profile");
+  expect((await context.cookies(baseUrl)).filter((c) => c.name.startsWith("next-auth.session-token"))).toEqual(cookieBefore);
+  await screenshot(profile, "database-outage-sign-out");
+
   const paused = await timed(() => until(async () => workerLog.includes("PostgreSQL unreachable: paused queues"), 10_000, "the worker to pause"));
   times["worker paused its queues after"] = paused.ms;
 
@@ -182,6 +195,18 @@ it("answers within 3 s that it is unavailable while PostgreSQL is down, and reco
   times["worker resumed after"] = resumed.ms;
   await page.goto(accountUrl);
   expect(await page.getByTestId("unavailable").count()).toBe(0);
+
+  // With the database back, signing out ends the session: the cookie kept from before opens nothing.
+  await profile.goto(`${baseUrl}/profile`);
+  await profile.getByTestId("settings-menu").locator("summary").click();
+  await profile.getByTestId("settings-menu").getByRole("button", { name: "Sign out" }).click();
+  await profile.waitForURL((url) => url.pathname === "/sign-in");
+  const replay = await browser().newContext(DESKTOP);
+  await replay.addCookies(cookieBefore);
+  const replayed = await replay.newPage();
+  await replayed.goto(`${baseUrl}/profile`);
+  expect(new URL(replayed.url()).pathname).toBe("/sign-in");
+  await replay.close();
 
   console.log("database outage timings:");
   for (const [what, value] of Object.entries(times)) console.log(`  ${what}: ${typeof value === "number" ? `${value} ms` : value}`);

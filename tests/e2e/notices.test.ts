@@ -5,6 +5,7 @@ import { mkdirSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterAll, expect, inject, it } from "vitest";
 import { closeDb } from "@/db/client";
+import { sendNotice } from "@/lib/notices";
 import { createManagedCustomer, setAccountKind } from "@/lib/partners";
 import { DESKTOP, useBrowser } from "../support/browser";
 import { signInViaUi } from "../support/e2e";
@@ -148,4 +149,50 @@ it("composes a notice for the customers ticked in the Customers list", async () 
   await form.getByLabel("Message").fill("Saturday night.");
   await form.getByRole("button", { name: "Preview" }).click();
   await expect.poll(() => form.textContent()).toContain("2 customers");
+});
+
+it("pages a big notice's customers and open people on their own, with first and last pages", async () => {
+  const tag = unique("np").slice(2, 8);
+  const owner = await newAccount({ fullName: "Paula Pages", accountName: `Paging Partner ${tag}` });
+  const partner = (await setAccountKind(SYSTEM, owner.customer.identifier, "partner")).identifier;
+  // 23 customers of 3 people each: 23 customer rows (pages of 20) and 69 open people (pages of 50).
+  const identifiers: string[] = [];
+  for (let i = 0; i < 23; i++) {
+    const c = await createManagedCustomer(as(owner.user), partner, { name: `Paged ${String(i).padStart(2, "0")} ${tag}`, identifier: `pg${i}-${tag}` });
+    for (let j = 0; j < 3; j++) await addMember((await newUser(`Reader ${i}.${j}`)).id, c.id, j === 0 ? "customer_admin" : "customer_employee");
+    identifiers.push(c.identifier);
+  }
+  const sent = await sendNotice(as(owner.user), partner, {
+    title: "Paged notice",
+    body: "Read me.",
+    mode: "all_must_read",
+    to: "customers",
+    customers: identifiers,
+  });
+
+  const page = await (await browser().newContext(DESKTOP)).newPage();
+  await signInViaUi(page, baseUrl, owner.user.email, PASSWORD);
+  await page.goto(`${baseUrl}/${partner}/admin/notices/${sent.id}`);
+  const customers = page.getByRole("navigation", { name: "Customers pages" });
+  const people = page.getByRole("navigation", { name: "Open people pages" });
+  const customerNames = () => page.getByTestId("tracking-customer").locator("td:first-child span.font-medium").allTextContents();
+  expect(await customerNames()).toHaveLength(20);
+  expect((await customerNames())[0]).toBe(`Paged 00 ${tag}`);
+  expect(await customers.getByRole("link", { name: "Previous" }).count()).toBe(0);
+  expect(await page.getByTestId("open-person").count()).toBe(50);
+
+  // The last page is the last twenty, as a mail client's is; "Previous" from there shows the three before them.
+  const names = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `Paged ${String(from + i).padStart(2, "0")} ${tag}`);
+  await customers.getByRole("link", { name: "Last page" }).click();
+  await expect.poll(customerNames).toEqual(names(3, 23));
+  expect(await customers.getByRole("link", { name: "Next" }).count()).toBe(0);
+  // The people's pager moves on its own and keeps the customers where they are.
+  await people.getByRole("link", { name: "Next" }).click();
+  await expect.poll(() => page.getByTestId("open-person").count()).toBe(19);
+  expect(await customerNames()).toEqual(names(3, 23));
+  await shot(page, "tracking-last-pages");
+  await customers.getByRole("link", { name: "Previous" }).click();
+  await expect.poll(customerNames).toEqual(names(0, 3));
+  expect(await customers.getByRole("link", { name: "Previous" }).count()).toBe(0);
+  expect(await page.getByTestId("open-person").count()).toBe(19);
 });

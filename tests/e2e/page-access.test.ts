@@ -6,7 +6,9 @@ import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { closeDb } from "@/db/client";
+import { requestCustomerDeletion } from "@/lib/deletions";
 import { inviteMember } from "@/lib/invitations";
+import { sendNotice } from "@/lib/notices";
 import { addMyself, createManagedCustomer, setAccountKind } from "@/lib/partners";
 import { createProject } from "@/lib/projects";
 import { DESKTOP, useBrowser } from "../support/browser";
@@ -22,6 +24,7 @@ const NOT_ACCOUNT_PAGES: Record<string, string> = {
   "/": "the landing page",
   "/sign-in": "signing in",
   "/sign-up": "signing up",
+  "/sign-up/sent": "the answer to every sign-up, with no data",
   "/forgot-password": "asking for a password reset",
   "/reset-password/[token]": "the link's token is the permission",
   "/reset-password/done": "a confirmation with no data",
@@ -50,7 +53,7 @@ function pageRoutes(dir = "app", prefix = ""): string[] {
   return out;
 }
 
-let secret: { partner: string; customer: string; project: string; customerProject: string; names: string[] };
+let secret: { partner: string; customer: string; project: string; customerProject: string; notice: string; deletion: string; names: string[] };
 
 beforeAll(async () => {
   const tag = unique("s").slice(2);
@@ -61,11 +64,28 @@ beforeAll(async () => {
   const project = await createProject(as(owner.user), owner.customer.identifier, { name: `Secret Project ${tag}`, identifier: `sp-${tag}` });
   const customerProject = await createProject(as(owner.user), customer.identifier, { name: `Secret Customer Project ${tag}`, identifier: `scp-${tag}` });
   await inviteMember(as(owner.user), customer.identifier, { fullName: `Invitee ${tag}`, email: `invitee-${tag}@example.test`, group: "customer_employee" });
+  // A notice and a deletion (of another customer, still in its undo window), so their own pages have real ids to show.
+  const notice = await sendNotice(as(owner.user), owner.customer.identifier, {
+    title: `Secret Notice ${tag}`,
+    body: "For the customer's eyes.",
+    mode: "all_must_read",
+    to: "customers",
+    customers: [customer.identifier],
+  });
+  const doomed = await createManagedCustomer(as(owner.user), owner.customer.identifier, { name: `Secret Doomed ${tag}`, identifier: `doomed-${tag}` });
+  const deletion = await requestCustomerDeletion(
+    as(owner.user),
+    owner.customer.identifier,
+    { customers: [doomed.identifier] },
+    { confirmation: doomed.identifier },
+  );
   secret = {
     partner: owner.customer.identifier,
     customer: customer.identifier,
     project: project.identifier,
     customerProject: customerProject.identifier,
+    notice: notice.id,
+    deletion: deletion.id,
     // What must never show: the names of the accounts, projects and people, and their addresses (the identifiers are in
     // the URL itself, so they are not a sign of a leak).
     names: [
@@ -76,6 +96,8 @@ beforeAll(async () => {
       `Owner ${tag}`,
       owner.user.email,
       `invitee-${tag}@example.test`,
+      `Secret Notice ${tag}`,
+      `Secret Doomed ${tag}`,
     ],
   };
 });
@@ -90,7 +112,15 @@ async function expectNoAccess(page: Page, urls: string[]) {
 }
 
 function concrete(route: string, account: string, project: string): string {
-  return route.replace("[account]", account).replace("[customer]", secret.customer).replace("[project]", project);
+  const filled = route
+    .replace("[account]", account)
+    .replace("[customer]", secret.customer)
+    .replace("[project]", project)
+    .replace("[notice]", secret.notice)
+    .replace("[deletion]", secret.deletion);
+  // A segment left unfilled would answer 404 on parsing, whatever the authorization does.
+  expect(filled, "every dynamic segment gets a real id").not.toMatch(/\[[^\]]+\]/);
+  return filled;
 }
 
 it("answers 404, with no data, to a member of another account on every account page", async () => {
@@ -133,8 +163,7 @@ it("renders every account page to its own admin with no client reference in the 
   const context = await browser().newContext(DESKTOP);
   const page = await context.newPage();
   await signInViaUi(page, baseUrl, secret.names[5], PASSWORD);
-  // Pages for one deletion or one notice need one to exist; their lists and forms are covered.
-  const routes = pageRoutes().filter((r) => r.startsWith("/[account]") && !r.includes("[deletion]") && !r.includes("[notice]"));
+  const routes = pageRoutes().filter((r) => r.startsWith("/[account]"));
   for (const url of routes.map((r) => concrete(r, secret.partner, secret.project))) {
     const res = await page.context().request.get(`${baseUrl}${url}`);
     const body = await res.text();

@@ -154,7 +154,7 @@ it("changes the password and signs out everywhere from the profile, keeping this
   await page.goto(`${baseUrl}/profile`);
   await page.getByRole("button", { name: "Sign out everywhere else" }).click();
   await expect
-    .poll(() => page.getByRole("form", { name: "Sessions" }).getByRole("status").textContent())
+    .poll(() => page.getByRole("form", { name: "Sign out everywhere else" }).getByRole("status").textContent())
     .toBe("You were signed out on every other device and browser.");
   expect(await signedIn(page, "/profile")).toBe(true);
   expect(await signedIn(other, `/${identifier}`)).toBe(false);

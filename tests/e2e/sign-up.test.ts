@@ -1,11 +1,11 @@
-// A person signs up, lands in their new account, renames it, and finds the welcome e-mail in the dev mailbox.
+// A person signs up, signs in to their new account, renames it, and finds the welcome e-mail in the dev mailbox.
 import { eq } from "drizzle-orm";
 import { afterAll, expect, inject, it } from "vitest";
 import { closeDb, db } from "@/db/client";
 import { customers } from "@/db/schema";
 import { DESKTOP, screenshot, useBrowser } from "../support/browser";
-import { countSentMails, operatorPage, signUpViaUi } from "../support/e2e";
-import { unique } from "../support/factories";
+import { countSentMails, operatorPage, serverActionFields, signInViaUi, signUpViaUi } from "../support/e2e";
+import { PASSWORD, newAccount, unique } from "../support/factories";
 
 const baseUrl = inject("baseUrl");
 const browser = useBrowser();
@@ -30,6 +30,12 @@ it("signs up into a new customer account, edits its name, keeps its identifier, 
   await page.getByLabel("Password").fill("a-strong-passphrase-7");
   await page.getByLabel("Account identifier").fill(identifier);
   await page.getByRole("button", { name: "Create account" }).click();
+  // Sign-up signs nobody in: it answers every address alike, and the new person signs in next.
+  await page.waitForURL(`${baseUrl}/sign-up/sent`);
+  expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Check your e-mail");
+  await page.getByRole("link", { name: "Sign in" }).last().click();
+  await page.waitForURL(`${baseUrl}/sign-in`);
+  await signInViaUi(page, baseUrl, email, "a-strong-passphrase-7");
   await page.waitForURL(`${baseUrl}/${identifier}`);
   await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe(`Northwind ${suffix}`);
 
@@ -87,4 +93,58 @@ it("keeps non-members out of an account's settings", async () => {
   expect(await strangerPage.getByRole("heading", { level: 1 }).textContent()).toBe("Not found, or no access");
   await owner.close();
   await stranger.close();
+});
+
+it("answers a sign-up with a taken address exactly as one with a new address, and e-mails the owner instead", async () => {
+  const owner = await newAccount({ fullName: "Olga Owner" });
+  const page = await browser().newPage(DESKTOP);
+  await page.goto(`${baseUrl}/sign-up`);
+  const actionFields = await serverActionFields(page, "email");
+  // The form as a browser without JavaScript posts it, answered without following the redirect.
+  const post = async (email: string, identifier: string) => {
+    const body = new FormData();
+    for (const [k, v] of actionFields) body.append(k, v);
+    for (const [k, v] of Object.entries({ fullName: "Mallory", email, password: "another-passphrase-1", accountName: "Shadow", identifier })) body.append(k, v);
+    const res = await fetch(`${baseUrl}/sign-up`, { method: "POST", body, redirect: "manual", headers: { origin: baseUrl } });
+    return {
+      status: res.status,
+      location: res.headers.get("location"),
+      cookies: res.headers.getSetCookie().map((c) => c.split("=")[0]),
+      headers: [...res.headers.keys()].filter((k) => !["date", "set-cookie", "content-security-policy"].includes(k)).sort(),
+    };
+  };
+  const fresh = await post(`${unique("fresh")}@example.test`, unique("fresh"));
+  const takenIdentifier = unique("shadow");
+  const taken = await post(owner.user.email.toUpperCase(), takenIdentifier);
+  expect(fresh.status).toBe(303);
+  expect(fresh.location).toBe("/sign-up/sent");
+  expect(taken).toEqual(fresh);
+
+  // In a browser: the same page, the same words.
+  const answers: string[] = [];
+  for (const email of [`${unique("fresh")}@example.test`, owner.user.email]) {
+    await page.goto(`${baseUrl}/sign-up`);
+    await page.getByLabel("Full name").fill("Mallory");
+    await page.getByLabel("E-mail").fill(email);
+    await page.getByLabel("Password").fill("another-passphrase-1");
+    await page.getByLabel("Account name").fill("Shadow");
+    await page.getByLabel("Account identifier").fill(unique("shadow"));
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.waitForURL(`${baseUrl}/sign-up/sent`);
+    answers.push((await page.locator("main").innerText()).trim());
+  }
+  expect(answers[1]).toBe(answers[0]);
+
+  // Nothing was created for the taken address; the owner is told, once, and still signs in with their password.
+  expect(await db.select().from(customers).where(eq(customers.identifier, takenIdentifier))).toHaveLength(0);
+  const mailbox = await operatorPage(browser(), baseUrl);
+  await expect
+    .poll(() => countSentMails(mailbox, baseUrl, owner.user.email, "Someone tried to sign up with your address"), { timeout: 20_000, interval: 500 })
+    .toBe(1);
+  await mailbox.context().close();
+  const ownerPage = await browser().newPage(DESKTOP);
+  await signInViaUi(ownerPage, baseUrl, owner.user.email, PASSWORD);
+  await ownerPage.waitForURL(`${baseUrl}/${owner.customer.identifier}`);
+  await ownerPage.context().close();
+  await page.context().close();
 });

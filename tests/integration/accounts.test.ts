@@ -5,7 +5,8 @@ import { closeDb, db } from "@/db/client";
 import { customers, memberships, outbox, outboundEmails, users } from "@/db/schema";
 import { getAccount, listMyAccounts, signUp, updateSettings } from "@/lib/accounts";
 import { authorizeAccount, findAccountAccess } from "@/lib/authz";
-import { AppError, ForbiddenError, NotFoundError, settingsSchema, violatedConstraint } from "@/lib/core";
+import { verifyPassword } from "@/lib/auth";
+import { ForbiddenError, NotFoundError, settingsSchema, violatedConstraint } from "@/lib/core";
 import { ANONYMOUS, addMember, as, newAccount, newUser, PASSWORD, unique } from "../support/factories";
 
 afterAll(closeDb);
@@ -29,12 +30,53 @@ describe("sign-up", () => {
     expect(user.passwordHash).toMatch(/^\$argon2id\$/);
   });
 
-  it("treats e-mail addresses case-insensitively", async () => {
+  it("answers a taken address (in any letter case) exactly as a new one, creates nothing, and e-mails its owner instead", async () => {
     const email = `${unique("case")}@Example.test`;
-    await newAccount({ email });
-    const err = await newAccount({ email: email.toUpperCase() }).catch((e) => e);
-    expect(err).toBeInstanceOf(AppError);
-    expect(err.fieldErrors.email).toMatch(/already exists/);
+    const { user: owner } = await newAccount({ email, fullName: "Olga Owner" });
+    const attempt = (address: string, identifier: string) =>
+      signUp(ANONYMOUS, { fullName: "Mallory", email: address, password: "another-passphrase-1", accountName: "Shadow", identifier });
+    const freshAddress = `${unique("fresh")}@example.test`;
+    const fresh = await attempt(freshAddress, unique("fresh"));
+    const takenIdentifier = unique("shadow");
+    const taken = await attempt(email.toUpperCase(), takenIdentifier);
+    // The same answer, but for the address each was given.
+    expect(taken).toEqual({ email: email.toLowerCase() });
+    expect(fresh).toEqual({ email: freshAddress });
+    expect(Object.keys(taken)).toEqual(Object.keys(fresh));
+
+    // Nothing was created: no second user, no account, no membership; the owner's password is the same.
+    const sameAddress = await db
+      .select()
+      .from(users)
+      .where(sql`lower(email) = ${email.toLowerCase()}`);
+    expect(sameAddress.map((u) => u.id)).toEqual([owner.id]);
+    expect(await verifyPassword(sameAddress[0].passwordHash!, PASSWORD)).toBe(true);
+    expect(await db.select().from(customers).where(eq(customers.identifier, takenIdentifier))).toHaveLength(0);
+    expect(await db.select().from(memberships).where(eq(memberships.userId, owner.id))).toHaveLength(1);
+
+    // The owner is told, once an hour at most; the address gets nothing of a new account.
+    const mails = async () => db.select().from(outboundEmails).where(eq(outboundEmails.to, owner.email));
+    expect((await mails()).map((m) => m.template).sort()).toEqual(["sign-up-attempt", "verify-email", "welcome"]);
+    const [notice] = (await mails()).filter((m) => m.template === "sign-up-attempt");
+    expect(notice.props).toMatchObject({
+      name: "Olga Owner",
+      signInUrl: expect.stringMatching(/\/sign-in$/),
+      resetUrl: expect.stringMatching(/\/forgot-password$/),
+    });
+    expect(await attempt(email, unique("again"))).toEqual({ email: email.toLowerCase() });
+    expect((await mails()).filter((m) => m.template === "sign-up-attempt")).toHaveLength(1);
+  });
+
+  it("refuses a taken identifier alike, whether the address is new or has an account", async () => {
+    const identifier = unique("held");
+    const { user } = await newAccount({ identifier });
+    const attempt = (address: string) =>
+      signUp(ANONYMOUS, { fullName: "Mallory", email: address, password: "another-passphrase-1", accountName: "Shadow", identifier }).catch((e) => e);
+    const forNew = await attempt(`${unique("new")}@example.test`);
+    const forTaken = await attempt(user.email);
+    expect(forNew.fieldErrors).toEqual({ identifier: expect.stringMatching(/already taken/) });
+    expect(forTaken.fieldErrors).toEqual(forNew.fieldErrors);
+    expect(forTaken.code).toBe(forNew.code);
   });
 
   it("refuses an identifier that is taken, with a field error", async () => {
@@ -116,7 +158,7 @@ describe("account settings", () => {
       sepaIban: "DE89 3704 0044 0532 0130 00",
       identifier: "sneaky-change",
     } as never);
-    expect(updated).toMatchObject({ name: "Acme Renamed", identifier: customer.identifier, sepaIban: "DE89370400440532013000" });
+    expect(updated).toMatchObject({ name: "Acme Renamed", identifier: customer.identifier, billing: { sepaIban: "DE89370400440532013000" } });
   });
 
   it("refuses a non-member, who cannot read the account either", async () => {
@@ -158,18 +200,11 @@ describe("account settings", () => {
     const employee = await newUser();
     await addMember(employee.id, customer.id, "customer_employee");
     const seen = (await getAccount(as(employee), customer.identifier)).customer;
-    expect(seen).toMatchObject({
-      name: "Billed Co",
-      paymentMethod: "sepa_debit",
-      taxId: null,
-      billingStreet: null,
-      billingCity: null,
-      sepaAccountHolder: null,
-    });
-    expect(seen.sepaIban).toBe("DE•• •••• •••• •••• ••30 00");
+    expect(seen).toMatchObject({ name: "Billed Co", paymentMethod: "sepa_debit", billing: null });
+    expect(seen.maskedIban).toBe("DE•• •••• •••• •••• ••30 00");
     expect(JSON.stringify(seen)).not.toMatch(/DE123456789|Hauptstr|0532013000/);
     const own = (await getAccount(as(user), customer.identifier)).customer;
-    expect(own).toMatchObject({ taxId: "DE123456789", sepaIban: "DE89370400440532013000", billingCity: "Berlin" });
+    expect(own.billing).toMatchObject({ taxId: "DE123456789", sepaIban: "DE89370400440532013000", billingCity: "Berlin" });
   });
 });
 
@@ -226,6 +261,6 @@ describe("the accounts a person belongs to (the switcher and the Accounts page)"
     const stranger = await newUser();
     expect((await listMyAccounts(as(stranger), { q: "Plain" })).rows).toEqual([]);
     expect((await listMyAccounts(as(stranger), { identifier: plain.identifier })).rows).toEqual([]);
-    expect(await listMyAccounts(ANONYMOUS)).toEqual({ rows: [], next: null });
+    expect(await listMyAccounts(ANONYMOUS)).toEqual({ rows: [], next: null, prev: null });
   });
 });

@@ -5,7 +5,7 @@ import { and, desc, eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { closeDb, db } from "@/db/client";
 import { auditEvents, customers, invitations, users } from "@/db/schema";
-import { findHomePage, updateCustomerDetails } from "@/lib/accounts";
+import { findHomePage, updateCustomerDetails, type CustomerView } from "@/lib/accounts";
 import { listAuditEvents } from "@/lib/audit";
 import { AppError, ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "@/lib/core";
 import { inviteMember } from "@/lib/invitations";
@@ -150,9 +150,9 @@ describe("editing a customer's details", () => {
   });
 });
 
-const page = { q: "", limit: 20, offset: 0 };
+const page = { q: "", limit: 20 };
 
-function detailsOf(c: typeof customers.$inferSelect) {
+function detailsOf(c: CustomerView) {
   return {
     name: c.name,
     description: c.description,
@@ -181,7 +181,11 @@ describe("the home page after signing in", () => {
     expect(await findHomePage(as(customerAdmin))).toBe(`/${customer.identifier}/projects/web-shop`);
     // An employee without access to the project lands on the overview, until given access.
     expect(await findHomePage(as(employee))).toBe(`/${customer.identifier}`);
-    await setProjectAccess(as(customerAdmin), customer.identifier, project.id, employee.id, "project_reader");
+    expect(await setProjectAccess(as(customerAdmin), customer.identifier, project.id, employee.id, "project_reader")).toEqual({
+      projectId: project.id,
+      userId: employee.id,
+      role: "project_reader",
+    });
     expect(await findHomePage(as(employee))).toBe(`/${customer.identifier}/projects/web-shop`);
     // No account, or one not theirs: nowhere.
     expect(await findHomePage(as(await newUser()))).toBeNull();
@@ -236,11 +240,17 @@ describe("a customer's users, from Administration", () => {
     const bob = await newUser("Bob");
     await addMember(bob.id, customer.id, "customer_employee");
 
+    // Each answers with a named shape for the caller, not the user's or membership's row (no password hash, no ids of rows).
     const renamed = await renameMember(as(admin), customer.identifier, bob.id, { name: "Bob Builder" });
-    expect(renamed.name).toBe("Bob Builder");
+    expect(renamed).toEqual({ userId: bob.id, name: "Bob Builder", email: bob.email });
     const [event] = await auditsOf(customer.id, "member.renamed");
     expect([event.actorId, event.details]).toEqual([admin.id, { from: "Bob", to: "Bob Builder" }]);
-    await changeMemberGroup(as(admin), customer.identifier, bob.id, "customer_reader");
+    expect(await changeMemberGroup(as(admin), customer.identifier, bob.id, "customer_reader")).toEqual({
+      userId: bob.id,
+      name: "Bob Builder",
+      email: bob.email,
+      group: "customer_reader",
+    });
 
     const employee = await newUser("Emil Employee");
     await addMember(employee.id, partner.id, "partner_employee");

@@ -40,6 +40,7 @@ describe("customer groups", () => {
   it("keeps every customer in the implicit All, lets a customer be in several groups, and deleting a group keeps its customers", async () => {
     const p = await newPartner();
     const north = await createCustomerGroup(p.admin, p.partner, { name: "North", description: "Northern region" });
+    expect(north).toEqual({ id: expect.any(String), name: "North", description: "Northern region", customers: 0 });
     const gold = await createCustomerGroup(p.admin, p.partner, { name: "Gold" });
     const [alpha] = await customersOf(p, ["Alpha"], { groups: [north.id, gold.id] });
     const [beta, gamma] = await customersOf(p, ["Beta", "Gamma"]);

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { closeDb, db } from "@/db/client";
 import { auditEvents, memberships, projectAccess, users } from "@/db/schema";
 import { findAccountAccess } from "@/lib/authz";
-import { AppError, ForbiddenError, NotFoundError } from "@/lib/core";
+import { AppError, ForbiddenError, LAST_PAGE, NotFoundError, type PageRequest } from "@/lib/core";
 import { changeMemberGroup, listMembers, removeMember } from "@/lib/members";
 import { createProject, setProjectAccess } from "@/lib/projects";
 import { addMember, groupOf, newAccount, newUser, unique, as } from "../support/factories";
@@ -242,7 +242,7 @@ describe("listing members", () => {
 
   it("searches name and e-mail case-insensitively, taking % and _ literally", async () => {
     const { admin, customer, people } = await accountWith(["Alice Smith", "Bob Jones", "100% Pat", "100 Percent", "snake_case", "snakeXcase"]);
-    const names = async (q: string) => (await listMembers(as(admin), customer.identifier, { q, limit: 50, offset: 0 })).rows.map((r) => r.name).sort();
+    const names = async (q: string) => (await listMembers(as(admin), customer.identifier, { q, limit: 50 })).rows.map((r) => r.name).sort();
 
     expect(await names("")).toEqual(["100 Percent", "100% Pat", "Ada Admin", "Alice Smith", "Bob Jones", "snakeXcase", "snake_case"].sort());
     expect(await names("alice")).toEqual(["Alice Smith"]);
@@ -256,22 +256,39 @@ describe("listing members", () => {
     const bob = people[1];
     expect(await names(bob.email.split("@")[0].toUpperCase())).toEqual(["Bob Jones"]);
     expect(await names(admin.email)).toEqual(["Ada Admin"]);
-    const result = await listMembers(as(admin), customer.identifier, { q: "alice", limit: 50, offset: 0 });
+    const result = await listMembers(as(admin), customer.identifier, { q: "alice", limit: 50 });
     expect(result.total).toBe(1);
     expect(result.rows[0]).toMatchObject({ userId: people[0].id, email: people[0].email, group: "customer_employee" });
   });
 
-  it("pages with limit and offset, reporting the total", async () => {
+  it("pages by keyset both ways and from the end, reporting the total", async () => {
     const { admin, customer } = await accountWith(["Mia", "Noah", "Olga", "Piet", "Quinn", "Rosa"]);
-    const page = (offset: number) => listMembers(as(admin), customer.identifier, { q: "", limit: 3, offset });
-    const [p1, p2, p3] = await Promise.all([page(0), page(3), page(6)]);
+    const page = (req: PageRequest) => listMembers(as(admin), customer.identifier, { limit: 3, ...req });
+    const p1 = await page({});
+    const p2 = await page({ after: p1.next });
+    const p3 = await page({ after: p2.next });
     expect([p1.total, p2.total, p3.total]).toEqual([7, 7, 7]);
     expect(p1.rows.map((r) => r.name)).toEqual(["Ada Admin", "Mia", "Noah"]);
     expect(p2.rows.map((r) => r.name)).toEqual(["Olga", "Piet", "Quinn"]);
     expect(p3.rows.map((r) => r.name)).toEqual(["Rosa"]);
-    const searched = await listMembers(as(admin), customer.identifier, { q: "o", limit: 2, offset: 0 });
+    expect([p1.prev, p3.next]).toEqual([null, null]);
+    // Back from the third page, and the last page asked for directly.
+    expect((await page({ before: p3.prev })).rows.map((r) => r.name)).toEqual(["Olga", "Piet", "Quinn"]);
+    const last = await page({ before: LAST_PAGE });
+    expect(last.rows.map((r) => r.name)).toEqual(["Piet", "Quinn", "Rosa"]);
+    expect(last.next).toBeNull();
+    expect((await page({ before: last.prev })).rows.map((r) => r.name)).toEqual(["Mia", "Noah", "Olga"]);
+    // A name shared by two people pages on their ids: neither is skipped nor shown twice.
+    const twins = await accountWith(["Sam", "Sam", "Sam", "Sam"]);
+    const t1 = await listMembers(as(twins.admin), twins.customer.identifier, { limit: 2 });
+    const t2 = await listMembers(as(twins.admin), twins.customer.identifier, { limit: 2, after: t1.next });
+    const t3 = await listMembers(as(twins.admin), twins.customer.identifier, { limit: 2, after: t2.next });
+    const seen = [...t1.rows, ...t2.rows, ...t3.rows].map((r) => r.userId);
+    expect(new Set(seen).size).toBe(5);
+    expect(seen).toHaveLength(5);
+    const searched = await listMembers(as(admin), customer.identifier, { q: "o", limit: 2 });
     // Noah, Olga, Rosa (and e-mails containing "o" match too, so count those by hand)
-    const all = await listMembers(as(admin), customer.identifier, { q: "", limit: 50, offset: 0 });
+    const all = await listMembers(as(admin), customer.identifier, { q: "", limit: 50 });
     const expected = all.rows.filter((r) => r.name.toLowerCase().includes("o") || r.email.toLowerCase().includes("o"));
     expect(searched.total).toBe(expected.length);
     expect(searched.rows).toEqual(expected.slice(0, 2));

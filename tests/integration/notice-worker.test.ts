@@ -1,11 +1,13 @@
 // What the worker does after a notice is sent: e-mail copies in batches of 100 through the provider's batch call, resumed
 // without duplicates after a worker died mid-batch; reminders to those still open; one note to the sender once everyone
 // has acknowledged.
-import { sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { closeDb, db, rawSql } from "@/db/client";
+import { noticeWork } from "@/db/schema";
 import type { RunningWorker } from "@/jobs/worker";
-import { acknowledgeNotice, remindNotice, sendNotice, type NoticeInput } from "@/lib/notices";
+import { acknowledgeNotice, noticeJob, remindNotice, sendNotice, type NoticeInput } from "@/lib/notices";
+import { enqueue } from "@/lib/outbox";
 import { createManagedCustomer, setAccountKind } from "@/lib/partners";
 import { FakeResend } from "../support/fake-resend";
 import { addMember, as, newAccount, newUser, SYSTEM, unique } from "../support/factories";
@@ -53,6 +55,14 @@ const notice = (customer: string, over: Partial<NoticeInput> = {}): NoticeInput 
   ...over,
 });
 
+/** Pieces of work a notice owes and has not recorded done: those due by now, or (`kind`) every one of a kind. */
+const owedWork = async (noticeId: string, kind?: "check") =>
+  (
+    (await db.execute(
+      sql`select count(*)::int as n from notice_work where notice_id = ${noticeId} and done_at is null
+        and ${kind ? sql`kind = ${kind}` : sql`not_before <= now()`}`,
+    )) as unknown as { n: number }[]
+  )[0].n;
 const batchRequests = () => resend.requests.filter((r) => r.path === "/emails/batch");
 const recipientsOf = (payloads: Record<string, unknown>[]) => payloads.map((p) => (p.to as string[])[0]);
 /** What went out through the batch call (sign-up sends its own single e-mails meanwhile). */
@@ -94,7 +104,8 @@ describe("notice worker", () => {
       values (${sent.id}, 'copy-r1', 1, ${sql.param(ids)}::uuid[], ${ids[ids.length - 1]}, ${`tenancy-notice-${sent.id}-copy-r1-1`})`);
     worker.workers.find((x) => x.name === "notices")!.resume();
     await waitFor(() => Promise.resolve(batched().length >= 230), 30_000, "230 copies");
-    await new Promise((r) => setTimeout(r, 500));
+    // The notice's work recorded as done: whatever it was going to send has gone out.
+    await waitFor(async () => (await owedWork(sent.id)) === 0, 30_000, "the notice's work to be recorded done");
     const to = recipientsOf(batched());
     expect(to).toHaveLength(230);
     expect(new Set(to).size).toBe(230);
@@ -124,8 +135,8 @@ describe("notice worker", () => {
       return rows.length > 0 && rows[0].status === "sent" && rows;
     });
     expect(note).toEqual([{ to: account.user.email, status: "sent" }]);
-    // Both acknowledgements' checks ran; the note went out once.
-    await new Promise((r) => setTimeout(r, 1000));
+    // Both acknowledgements' checks ran (recorded done); the note went out once.
+    await waitFor(async () => (await owedWork(sent.id, "check")) === 0, 30_000, "the completion checks to be recorded done");
     const count = (await db.execute(
       sql`select count(*)::int as n from outbound_emails where template = 'notice-complete' and customer_id = ${partner.id}`,
     )) as unknown as { n: number }[];
@@ -135,24 +146,27 @@ describe("notice worker", () => {
   it("schedules the automatic reminder N days after the start, and the next one N days later while someone is open", async () => {
     const w = await partnerWithCustomer(3);
     const sent = await sendNotice(w.admin, w.partner, notice(w.customer.identifier, { remindAfterDays: 2 }));
-    const first = await waitFor(async () => {
-      const rows = (await db.execute(sql`select payload from outbox where job_id = ${`notice-autoremind-${sent.id}-r1-1`}`)) as unknown as {
-        payload: { notBefore: string };
-      }[];
-      return rows[0];
-    });
+    const reminder = (k: number) =>
+      db
+        .select()
+        .from(noticeWork)
+        .where(and(eq(noticeWork.noticeId, sent.id), eq(noticeWork.run, `auto-r1-${k}`)))
+        .then((rows) => rows[0]);
+    const first = await waitFor(() => reminder(1));
     const [{ starts_at }] = (await db.execute(sql`select starts_at::text from notices where id = ${sent.id}`)) as unknown as { starts_at: string }[];
-    expect(Date.parse(first.payload.notBefore) - Date.parse(starts_at)).toBe(2 * 86_400_000);
+    expect(first.notBefore.getTime() - Date.parse(starts_at)).toBe(2 * 86_400_000);
     expect(batched()).toEqual([]);
-    // Two days later (the reminder's time made now): those open are reminded, and the next reminder is scheduled.
-    await db.execute(sql`insert into outbox (queue, job_name, job_id, payload) values ('notices', 'notices.remind', ${`test-auto-${sent.id}`},
-      ${JSON.stringify({ kind: "remind", noticeId: sent.id, revision: 1, run: "auto-r1-1", notBefore: new Date().toISOString() })}::jsonb)`);
+    // Two days later (the reminder's time made now, and enqueued again: its job waits in the delayed set for two days):
+    // those open are reminded, and the next reminder is recorded.
+    await db.transaction(async (tx) => {
+      await tx.update(noticeWork).set({ notBefore: new Date(), jobGeneration: 1 }).where(eq(noticeWork.id, first.id));
+      await enqueue(tx, noticeJob, { workId: first.id, generation: 1, kind: "remind" });
+    });
     await waitFor(() => Promise.resolve(batched().length >= 3), 20_000, "the automatic reminder");
     expect(String(batched()[0].subject)).toBe("Reminder: Planned downtime");
-    await waitFor(async () => {
-      const rows = await db.execute(sql`select 1 from outbox where job_id = ${`notice-autoremind-${sent.id}-r1-2`}`);
-      return rows.length > 0;
-    });
+    const second = await waitFor(() => reminder(2));
+    expect(second.notBefore.getTime() - Date.parse(starts_at)).toBe(4 * 86_400_000);
+    expect(await waitFor(async () => (await reminder(1)).doneAt)).toBeInstanceOf(Date);
   });
 
   it("announces a notice's expiry to live pages when it comes", async () => {
@@ -161,7 +175,15 @@ describe("notice worker", () => {
     const events: string[] = [];
     const listener = await rawSql().listen("notices", (payload) => events.push(payload));
     try {
-      await waitFor(async () => (await db.execute(sql`select 1 from outbox where job_id = ${`notice-expire-${sent.id}-r1`}`)).length > 0);
+      await waitFor(
+        async () =>
+          (
+            await db
+              .select()
+              .from(noticeWork)
+              .where(and(eq(noticeWork.noticeId, sent.id), eq(noticeWork.kind, "expire")))
+          ).length > 0,
+      );
       events.length = 0;
       await waitFor(() => Promise.resolve(events.some((e) => JSON.parse(e).n === sent.id)), 15_000, "the expiry's announcement");
       const [{ expired }] = (await db.execute(sql`select expires_at <= now() as expired from notices where id = ${sent.id}`)) as unknown as {

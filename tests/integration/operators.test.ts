@@ -31,8 +31,10 @@ afterAll(async () => {
 const signUpAs = async (name: string) => {
   const { signUp } = await import("@/lib/accounts");
   const { ANONYMOUS } = await import("@/lib/authz");
+  const { createdBySignUp } = await import("../support/factories");
   const id = `${name}-${randomBytes(3).toString("hex")}`;
-  return signUp(ANONYMOUS, { fullName: name, email: `${id}@example.test`, password: "correct-horse-42", accountName: name, identifier: id });
+  await signUp(ANONYMOUS, { fullName: name, email: `${id}@example.test`, password: "correct-horse-42", accountName: name, identifier: id });
+  return createdBySignUp(`${id}@example.test`, id);
 };
 
 describe("operators", () => {

@@ -5,7 +5,7 @@ import { closeDb, db } from "@/db/client";
 import { auditEvents, customers, invitations, memberships, users } from "@/db/schema";
 import { listMyAccounts } from "@/lib/accounts";
 import { authorizeAccount, findAccountAccess } from "@/lib/authz";
-import { ForbiddenError, NotFoundError } from "@/lib/core";
+import { encodeCursor, ForbiddenError, NotFoundError } from "@/lib/core";
 import { inviteMember } from "@/lib/invitations";
 
 import {
@@ -143,6 +143,21 @@ describe("managed customers", () => {
     const byCreatedNext = await listManagedCustomers(as(admin), partner.identifier, { limit: 4, sort: "created" });
     const rest = await listManagedCustomers(as(admin), partner.identifier, { limit: 4, sort: "created", after: byCreatedNext.next! });
     expect([...byCreatedNext.rows, ...rest.rows].map((r) => r.id)).toEqual(byCreated.rows.map((r) => r.id));
+    // A hand-made cursor whose value is no number or date (or a cursor of another sort) starts the list over instead
+    // of failing PostgreSQL's cast.
+    const forged = (v: string) => encodeCursor({ v, id: target.id });
+    for (const [sort, v] of [
+      ["users", "abc"],
+      ["users", "99999999999"],
+      ["created", "2026-02-30 10:00:00+00"],
+      ["created", "yesterday"],
+    ] as const) {
+      const first = await listManagedCustomers(as(admin), partner.identifier, { limit: 4, sort, after: forged(v) });
+      expect(first.prev, `${sort} after ${v}`).toBeNull();
+      expect(first.rows).toHaveLength(4);
+    }
+    const crossed = await listManagedCustomers(as(admin), partner.identifier, { limit: 4, sort: "users", after: byCreatedNext.next! });
+    expect(crossed.prev).toBeNull();
 
     expect((await listManagedCustomers(as(admin), partner.identifier, { q: "client c" })).rows.map((r) => r.name)).toEqual(["Client C"]);
     expect((await listManagedCustomers(as(admin), partner.identifier, { q: target.identifier.slice(3) })).rows.map((r) => r.name)).toEqual(["Client C"]);

@@ -1,21 +1,24 @@
 // Account security against the real database: password reset links (the same answer for every address, single use,
-// one hour, one winner under concurrency), sessions that end when the session version moves on, changing the password
-// and the e-mail address, verification, and taking over a registration someone made with another person's address.
+// one hour, one winner under concurrency), sessions that are records ended by sign-out, Profile and a new password,
+// changing the password and the e-mail address, verification, and taking over a registration someone made with another
+// person's address.
 import { and, desc, eq, sql } from "drizzle-orm";
 import { decode, encode } from "next-auth/jwt";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { closeDb, db } from "@/db/client";
-import { emailVerifications, outboundEmails, passwordResets, users, type User } from "@/db/schema";
+import { emailVerifications, outboundEmails, passwordResets, sessions, users, type User } from "@/db/schema";
 import { renderEmail } from "@/emails";
-import { verifyCredentials, verifyPassword } from "@/lib/auth";
+import { createSession, endCookieSession, sessionRecordId, verifyPassword } from "@/lib/auth";
 import { deriveLinkToken, hashToken } from "@/lib/core";
 import { AppError, ConflictError, ForbiddenError, NotFoundError, RateLimitedError } from "@/lib/core";
 import {
   changePassword,
   confirmEmail,
+  endSession,
   findEmailVerification,
   findPasswordReset,
   getProfile,
+  listSessions,
   requestEmailChange,
   requestPasswordReset,
   resendVerification,
@@ -23,7 +26,7 @@ import {
   signOutEverywhere,
   updateName,
 } from "@/lib/profile";
-import { authOptions, findSessionUser, isSessionCurrent } from "@/lib/web";
+import { authOptions, findSession } from "@/lib/web";
 import { ANONYMOUS, PASSWORD, SYSTEM, as, newAccount, newUser, unique } from "../support/factories";
 
 afterAll(closeDb);
@@ -52,10 +55,16 @@ async function resetLinkFor(user: Pick<User, "email">): Promise<string> {
   return (await lastLink(user.email, "password-reset")).token;
 }
 
-/** A session cookie's content as next-auth writes it, read back the way every request reads it. */
-async function sessionOf(user: Pick<User, "id">, sessionVersion: number) {
-  const jwt = await encode({ token: { sub: user.id, sessionVersion }, secret: SECRET() });
-  return findSessionUser(await decode({ token: jwt, secret: SECRET() }));
+/** A signed-in browser of `user`: a session record, and the id its cookie carries. */
+async function signIn(user: Pick<User, "id">, userAgent: string | null = null) {
+  const sid = await createSession(db, user.id, { userAgent, ip: "192.0.2.7" });
+  return { sid, recordId: sessionRecordId(sid), principal: { ...as(user as User), sessionId: sessionRecordId(sid) } };
+}
+
+/** The user a session cookie opens pages for (null: none), its content as next-auth writes it, read as every request reads it. */
+async function sessionOf(user: Pick<User, "id">, sid: string | undefined) {
+  const jwt = await encode({ token: { sub: user.id, sid }, secret: SECRET() });
+  return (await findSession(await decode({ token: jwt, secret: SECRET() })))?.user ?? null;
 }
 
 const reload = async (id: string) => (await db.select().from(users).where(eq(users.id, id)))[0];
@@ -146,7 +155,6 @@ describe("using a reset link", () => {
     expect(lost.reason).toBeInstanceOf(ConflictError);
     const after = await reload(user.id);
     expect(await verifyPassword(after.passwordHash!, passwords[won])).toBe(true);
-    expect(after.sessionVersion).toBe(1);
   });
 
   it("a made-up or incomplete link is not found, and a weak password is refused next to its field", async () => {
@@ -164,7 +172,9 @@ describe("using a reset link", () => {
   it("ends every session of the account, proves the address and voids the other links", async () => {
     const user = await newUser();
     expect(user.emailVerifiedAt).toBeNull();
-    expect((await sessionOf(user, 0))?.id).toBe(user.id);
+    const browsers = [await signIn(user), await signIn(user)];
+    // What every request holds of its user is a named shape, not the row: no password hash travels with it.
+    expect(await sessionOf(user, browsers[0].sid)).toEqual({ id: user.id, email: user.email, name: user.name, isOperator: false, lastAccountId: null });
     const older = await resetLinkFor(user);
     await resendVerification(as(user));
     const verification = (await lastLink(user.email, "verify-email")).token;
@@ -172,10 +182,10 @@ describe("using a reset link", () => {
     await resetPassword(ANONYMOUS, token, { password: NEW_PASSWORD });
 
     const after = await reload(user.id);
-    expect(after.sessionVersion).toBe(1);
     expect(after.emailVerifiedAt).not.toBeNull();
-    expect(await sessionOf(user, 0)).toBeNull();
-    expect((await sessionOf(user, 1))?.id).toBe(user.id);
+    for (const b of browsers) expect(await sessionOf(user, b.sid)).toBeNull();
+    // The person signs in afterwards, with the new password.
+    expect((await sessionOf(user, (await signIn(user)).sid))?.id).toBe(user.id);
     expect(await findPasswordReset(ANONYMOUS, older)).toMatchObject({ status: "used" });
     expect(await findEmailVerification(ANONYMOUS, verification)).toMatchObject({ status: "used" });
   });
@@ -184,11 +194,12 @@ describe("using a reset link", () => {
     // Someone signs up with an address that isn't theirs; the owner asks for a reset and gets the link.
     const address = `${unique("owned")}@example.test`;
     const { user: squatter } = await newAccount({ email: address, fullName: "Sam Squatter" });
-    expect((await sessionOf(squatter, squatter.sessionVersion))?.id).toBe(squatter.id);
+    const squatters = await signIn(squatter);
+    expect((await sessionOf(squatter, squatters.sid))?.id).toBe(squatter.id);
     await resetPassword(ANONYMOUS, await resetLinkFor(squatter), { password: NEW_PASSWORD });
 
     const taken = await reload(squatter.id);
-    expect(await sessionOf(squatter, squatter.sessionVersion)).toBeNull();
+    expect(await sessionOf(squatter, squatters.sid)).toBeNull();
     expect(await verifyPassword(taken.passwordHash!, PASSWORD)).toBe(false);
     expect(await verifyPassword(taken.passwordHash!, NEW_PASSWORD)).toBe(true);
     expect(taken.emailVerifiedAt).not.toBeNull();
@@ -204,40 +215,157 @@ describe("using a reset link", () => {
 });
 
 describe("sessions", () => {
-  it("are current only with the user's session version (tokens from before versions count as version 0)", () => {
-    expect(isSessionCurrent({ sub: "u", sessionVersion: 2 }, { sessionVersion: 2 })).toBe(true);
-    expect(isSessionCurrent({ sub: "u" }, { sessionVersion: 0 })).toBe(true);
-    expect(isSessionCurrent({ sub: "u" }, { sessionVersion: 1 })).toBe(false);
-    expect(isSessionCurrent({ sub: "u", sessionVersion: 1 }, { sessionVersion: 2 })).toBe(false);
-    expect(isSessionCurrent({ sub: "u", sessionVersion: "2" }, { sessionVersion: 2 })).toBe(false);
+  it("open pages only while their record stands: not without one, not once it ended, not for someone else", async () => {
+    const user = await newUser();
+    const other = await newUser();
+    const here = await signIn(user);
+    expect((await sessionOf(user, here.sid))?.id).toBe(user.id);
+    // A token without a session id (issued before sessions were recorded), one naming no record, another person's.
+    expect(await sessionOf(user, undefined)).toBeNull();
+    expect(await sessionOf(user, "made-up-session-id")).toBeNull();
+    expect(await sessionOf(other, here.sid)).toBeNull();
+    expect(await findSession(null)).toBeNull();
+    await db.update(sessions).set({ endedAt: new Date() }).where(eq(sessions.id, here.recordId));
+    expect(await sessionOf(user, here.sid)).toBeNull();
   });
 
-  it("sign-in puts the current version into the token", async () => {
+  it("are stored as the hash of the cookie's id, with the browser and address they started from", async () => {
     const user = await newUser();
-    await db.update(users).set({ sessionVersion: 4 }).where(eq(users.id, user.id));
-    // The credentials check reads the version with the user; the jwt callback puts it into the token.
-    const signedIn = await verifyCredentials(user.email, PASSWORD, { ip: "192.0.2.40" });
-    expect(signedIn).toMatchObject({ id: user.id, sessionVersion: 4 });
+    const here = await signIn(user, "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36");
+    const [row] = await db.select().from(sessions).where(eq(sessions.userId, user.id));
+    expect(row.id).toBe(hashToken(here.sid));
+    expect(row.id).not.toContain(here.sid);
+    expect(row).toMatchObject({ ipAddress: "192.0.2.7", endedAt: null });
+    expect(row.userAgent).toContain("Chrome/131");
+  });
+
+  it("move 'last seen' on at most once a minute, in the read that checks them", async () => {
+    const user = await newUser();
+    const here = await signIn(user);
+    const seenAt = (await db.select().from(sessions).where(eq(sessions.id, here.recordId)))[0].lastSeenAt;
+    await sessionOf(user, here.sid);
+    expect((await db.select().from(sessions).where(eq(sessions.id, here.recordId)))[0].lastSeenAt).toEqual(seenAt);
+    await db
+      .update(sessions)
+      .set({ lastSeenAt: sql`now() - interval '5 minutes'` })
+      .where(eq(sessions.id, here.recordId));
+    await sessionOf(user, here.sid);
+    const [row] = await db
+      .select({ fresh: sql<boolean>`${sessions.lastSeenAt} > now() - interval '1 minute'` })
+      .from(sessions)
+      .where(eq(sessions.id, here.recordId));
+    expect(row.fresh).toBe(true);
+  });
+
+  it("sign-in records a session whose id goes into the token; once sign-out ends the record, the token opens nothing", async () => {
+    const user = await newUser();
+    const authorize = (authOptions.providers[0] as unknown as { options: { authorize: (c: unknown, r: unknown) => Promise<Record<string, unknown> | null> } })
+      .options.authorize;
+    const signedIn = await authorize(
+      { email: user.email, password: PASSWORD },
+      {
+        headers: {
+          "user-agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Version/17.5 Mobile/15E148 Safari/604.1",
+          "x-forwarded-for": "198.51.100.4",
+        },
+      },
+    );
+    expect(signedIn).toMatchObject({ id: user.id });
     const jwt = authOptions.callbacks!.jwt!;
     const token = await jwt({ token: {}, user: signedIn, account: null } as never);
-    expect(token).toMatchObject({ sub: user.id, sessionVersion: 4 });
-    // Later requests keep what the token says; they don't read the version again.
-    expect(await jwt({ token: { sub: user.id, sessionVersion: 3 } } as never)).toMatchObject({ sessionVersion: 3 });
+    expect(token).toMatchObject({ sub: user.id, sid: signedIn!.sessionId });
+    expect((await sessionOf(user, token.sid as string))?.id).toBe(user.id);
+    expect((await listSessions({ ...as(user), sessionId: sessionRecordId(token.sid as string) })).sessions).toEqual([
+      expect.objectContaining({ browser: "Safari 17", device: "iPhone", ipAddress: "198.51.100.4", current: true }),
+    ]);
+    // next-auth's own session route reads the token through the same callback: it stands while the record does.
+    expect(await jwt({ token } as never)).toMatchObject({ sid: token.sid });
+    // What both ways of signing out (the menu's action, next-auth's route) do before the cookie goes.
+    await endCookieSession(db, token.sid as string);
+    expect(await sessionOf(user, token.sid as string)).toBeNull();
+    expect(await Promise.resolve(jwt({ token } as never)).catch((e: unknown) => e)).toBeInstanceOf(Error);
+    // A wrong password starts nothing.
+    expect(await authorize({ email: user.email, password: "not-the-password-1" }, { headers: {} })).toBeNull();
+    expect(await db.select().from(sessions).where(eq(sessions.userId, user.id))).toHaveLength(1);
   });
 
-  it("sign out everywhere ends every session issued before; the one re-issued with the new version goes on", async () => {
+  it("sign out everywhere ends every other session; the one that asked goes on", async () => {
     const user = await newUser();
-    const after = await signOutEverywhere(as(user));
-    expect(after.sessionVersion).toBe(user.sessionVersion + 1);
-    expect(await sessionOf(user, user.sessionVersion)).toBeNull();
-    expect((await sessionOf(user, after.sessionVersion))?.id).toBe(user.id);
-    expect(await findSessionUser(null)).toBeNull();
+    const [here, phone, laptop] = [await signIn(user), await signIn(user), await signIn(user)];
+    expect(await signOutEverywhere(here.principal)).toEqual({ ended: 2 });
+    expect((await sessionOf(user, here.sid))?.id).toBe(user.id);
+    expect(await sessionOf(user, phone.sid)).toBeNull();
+    expect(await sessionOf(user, laptop.sid)).toBeNull();
+    // Without a session of its own (a script), the principal ends them all.
+    expect(await signOutEverywhere(as(user))).toEqual({ ended: 1 });
+    expect(await sessionOf(user, here.sid)).toBeNull();
+  });
+
+  it("Profile lists one's own active sessions, this device first, and ends any of them, but never another person's", async () => {
+    const user = await newUser();
+    const other = await newUser();
+    const phone = await signIn(user, "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36");
+    const here = await signIn(user, "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0");
+    const ended = await signIn(user);
+    await db.update(sessions).set({ endedAt: new Date() }).where(eq(sessions.id, ended.recordId));
+    const stale = await signIn(user);
+    await db
+      .update(sessions)
+      .set({ lastSeenAt: sql`now() - interval '31 days'` })
+      .where(eq(sessions.id, stale.recordId));
+    const theirs = await signIn(other);
+
+    const list = await listSessions(here.principal);
+    expect(list.more).toBe(0);
+    expect(list.sessions.map((s) => [s.id, s.browser, s.device, s.current])).toEqual([
+      [here.recordId, "Firefox 128", "Linux computer", true],
+      [phone.recordId, "Chrome 131", "Android phone", false],
+    ]);
+
+    // Another person's session, one already ended, one made up: not found, and nothing changes.
+    for (const id of [theirs.recordId, ended.recordId, "0".repeat(64), "a\u0000b", theirs.recordId.toUpperCase(), theirs.sid])
+      expect(await endSession(here.principal, id).catch((e) => e)).toBeInstanceOf(NotFoundError);
+    expect((await sessionOf(other, theirs.sid))?.id).toBe(other.id);
+
+    await endSession(here.principal, phone.recordId);
+    expect(await sessionOf(user, phone.sid)).toBeNull();
+    expect((await sessionOf(user, here.sid))?.id).toBe(user.id);
+    expect((await listSessions(here.principal)).sessions.map((s) => s.id)).toEqual([here.recordId]);
+  });
+
+  it("that ended or went unused more than a cookie's lifetime ago go when the person next signs in", async () => {
+    const user = await newUser();
+    const [old, unused, recent, live] = [await signIn(user), await signIn(user), await signIn(user), await signIn(user)];
+    await db
+      .update(sessions)
+      .set({ endedAt: sql`now() - interval '31 days'` })
+      .where(eq(sessions.id, old.recordId));
+    await db
+      .update(sessions)
+      .set({ lastSeenAt: sql`now() - interval '31 days'` })
+      .where(eq(sessions.id, unused.recordId));
+    await db
+      .update(sessions)
+      .set({ endedAt: sql`now() - interval '2 days'` })
+      .where(eq(sessions.id, recent.recordId));
+    const next = await signIn(user);
+    const left = await db.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, user.id));
+    expect(left.map((r) => r.id).sort()).toEqual([recent.recordId, live.recordId, next.recordId].sort());
+  });
+
+  it("go with their person", async () => {
+    const user = await newUser();
+    await signIn(user);
+    await db.delete(users).where(eq(users.id, user.id));
+    expect(await db.select().from(sessions).where(eq(sessions.userId, user.id))).toHaveLength(0);
   });
 
   it("profile operations are for signed-in people only", async () => {
     for (const p of [ANONYMOUS, SYSTEM]) {
       expect(await signOutEverywhere(p).catch((e) => e)).toBeInstanceOf(ForbiddenError);
       expect(await getProfile(p).catch((e) => e)).toBeInstanceOf(ForbiddenError);
+      expect(await listSessions(p).catch((e) => e)).toBeInstanceOf(ForbiddenError);
+      expect(await endSession(p, "0".repeat(64)).catch((e) => e)).toBeInstanceOf(ForbiddenError);
     }
   });
 });
@@ -245,6 +373,7 @@ describe("sessions", () => {
 describe("changing the password", () => {
   it("takes the current password, follows the password rules, and ends the other sessions", async () => {
     const user = await newUser();
+    const [here, elsewhere] = [await signIn(user), await signIn(user)];
     const reset = await resetLinkFor(user);
     const wrong = await changePassword(as(user), { currentPassword: "not-my-password-1", newPassword: NEW_PASSWORD }).catch((e) => e);
     expect(wrong.fieldErrors).toEqual({ currentPassword: "That is not your current password." });
@@ -252,13 +381,14 @@ describe("changing the password", () => {
     expect(weak.fieldErrors.newPassword).toMatch(/at least 10 characters/);
     const same = await changePassword(as(user), { currentPassword: PASSWORD, newPassword: PASSWORD }).catch((e) => e);
     expect(same.fieldErrors.newPassword).toMatch(/different/);
-    expect((await reload(user.id)).sessionVersion).toBe(0);
+    // Refused changes end nothing.
+    expect((await sessionOf(user, elsewhere.sid))?.id).toBe(user.id);
 
-    const changed = await changePassword(as(user), { currentPassword: PASSWORD, newPassword: NEW_PASSWORD });
-    expect(changed.sessionVersion).toBe(1);
-    expect(await verifyPassword(changed.passwordHash!, NEW_PASSWORD)).toBe(true);
-    expect(await sessionOf(user, 0)).toBeNull();
-    expect((await sessionOf(user, 1))?.id).toBe(user.id);
+    const changed = await changePassword(here.principal, { currentPassword: PASSWORD, newPassword: NEW_PASSWORD });
+    expect(changed).not.toHaveProperty("passwordHash");
+    expect(await verifyPassword((await reload(user.id)).passwordHash!, NEW_PASSWORD)).toBe(true);
+    expect(await sessionOf(user, elsewhere.sid)).toBeNull();
+    expect((await sessionOf(user, here.sid))?.id).toBe(user.id);
     // A reset link sent before the change no longer works.
     expect(await findPasswordReset(ANONYMOUS, reset)).toMatchObject({ status: "used" });
   });

@@ -31,7 +31,8 @@ describe("creating a project", () => {
     const { user: admin, customer } = await newAccount({ fullName: "Carla Creator" });
     const id = unique("web");
     const project = await createProject(as(admin), customer.identifier, { name: "Web Shop", identifier: id });
-    expect(project).toMatchObject({ customerId: customer.id, identifier: id, name: "Web Shop" });
+    expect(project).toMatchObject({ identifier: id, name: "Web Shop" });
+    expect((await projectsOf(customer.id)).map((p) => p.id)).toEqual([project.id]);
     expect(await accessOf(project.id)).toEqual([expect.objectContaining({ userId: admin.id, role: "project_admin" })]);
     const [event] = await auditOf(customer.id, "project.created");
     expect(event).toMatchObject({
@@ -169,16 +170,31 @@ describe("who sees which project", () => {
     const theirs = await createProject(as(admin), customer.identifier, projectInput());
     await setProjectAccess(as(admin), customer.identifier, mine.id, employee.id, "project_user");
 
-    const seen = await listProjects(as(employee), customer.identifier, { q: "", limit: 50, offset: 0 });
+    const seen = await listProjects(as(employee), customer.identifier, { q: "", limit: 50 });
     expect(seen.total).toBe(1);
     expect(seen.rows).toEqual([expect.objectContaining({ id: mine.id, myRole: "project_user", members: 2 })]);
 
-    const all = await listProjects(as(admin), customer.identifier, { q: "", limit: 50, offset: 0 });
+    const all = await listProjects(as(admin), customer.identifier, { q: "", limit: 50 });
     expect(all.rows.map((r) => r.id).sort()).toEqual([mine.id, theirs.id].sort());
 
     expect((await getProject(as(employee), customer.identifier, mine.identifier)).project.id).toBe(mine.id);
     await expect(getProject(as(employee), customer.identifier, theirs.identifier)).rejects.toBeInstanceOf(NotFoundError);
     expect((await getProject(as(admin), customer.identifier, theirs.identifier)).project.id).toBe(theirs.id);
+  });
+
+  it("someone given one project learns the account's name from it, not its billing", async () => {
+    const { user: admin, customer } = await newAccount();
+    await db
+      .update(customers)
+      .set({ taxId: "DE811907980", paymentMethod: "sepa_debit", sepaAccountHolder: "Billing Holder", sepaIban: "DE89370400440532013000" })
+      .where(eq(customers.id, customer.id));
+    const employee = await newUser();
+    await addMember(employee.id, customer.id, "customer_employee");
+    const project = await createProject(as(admin), customer.identifier, projectInput());
+    await setProjectAccess(as(admin), customer.identifier, project.id, employee.id, "project_reader");
+    const seen = await getProject(as(employee), customer.identifier, project.identifier);
+    expect(seen.customer).toEqual({ id: customer.id, identifier: customer.identifier, name: customer.name, kind: "customer" });
+    expect(JSON.stringify(seen)).not.toMatch(/DE811907980|DE89370400440532013000|Billing Holder/);
   });
 
   it("nobody opens a project of an account they don't belong to", async () => {

@@ -106,10 +106,12 @@ async function failJobByHand(jobId: string, data: Record<string, unknown>, reaso
 /** Every page of the undelivered list: other files' failed e-mails share this database. */
 async function allUndelivered() {
   const rows = [];
-  for (let page = 1; page < 200; page++) {
-    const list = await listUndeliveredEmails(operator, { page });
+  let after: string | null = null;
+  for (let pages = 0; pages < 200; pages++) {
+    const list: Awaited<ReturnType<typeof listUndeliveredEmails>> = await listUndeliveredEmails(operator, { after });
     rows.push(...list.rows);
-    if (!list.more) break;
+    after = list.next;
+    if (!after) break;
   }
   return rows;
 }
@@ -131,7 +133,7 @@ describe("failed jobs", () => {
       const before = await emailCounts();
       await worker.close();
       try {
-        await failJobByHand(jobId, { emailId: email.id }, "Resend answered 503: provider down");
+        await failJobByHand(jobId, { emailId: email.id, generation: 0 }, "Resend answered 503: provider down");
       } finally {
         worker = await startTestWorker();
       }
@@ -174,7 +176,7 @@ describe("undelivered e-mails", () => {
     // The e-mail's next job generation (email-<id>-<n>), never the original job id, which BullMQ still holds as failed.
     expect(jobId).toMatch(new RegExp(`^email-${id}-\\d+$`));
     const [intent] = await db.select().from(outbox).where(eq(outbox.jobId, jobId));
-    expect(intent).toMatchObject({ queue: "email", payload: { emailId: id } });
+    expect(intent).toMatchObject({ queue: "email", payload: { emailId: id, generation: expect.any(Number) } });
 
     const sent = await waitFor(async () => {
       const e = await emailRow(id);
@@ -243,13 +245,7 @@ describe("undelivered e-mails", () => {
         .returning();
       ids.push(row.id);
     }
-    const first = await listUndeliveredEmails(operator, { page: 1 });
-    const all = [...first.rows];
-    for (let page = 2; first.more && page < 50; page++) {
-      const next = await listUndeliveredEmails(operator, { page });
-      all.push(...next.rows);
-      if (!next.more) break;
-    }
+    const all = await allUndelivered();
     expect(new Set(all.map((e) => e.id)).size).toBe(all.length);
     for (const id of ids) expect(all.map((e) => e.id)).toContain(id);
     for (const id of ids) await db.delete(outboundEmails).where(eq(outboundEmails.id, id));
@@ -306,19 +302,25 @@ describe("undelivered e-mails at scale", () => {
     try {
       await holder`begin`;
       await holder`lock table outbox in access exclusive mode`;
-      const listed = await Promise.race([listUndeliveredEmails(operator), new Promise<"blocked">((resolve) => setTimeout(() => resolve("blocked"), 10_000))]);
-      expect(listed).not.toBe("blocked");
+      // Either the list answers, or its statement queues behind the lock, which PostgreSQL records (the worker's own
+      // statements may queue there too: only the list's counts).
+      let answered = false;
+      const listing = listUndeliveredEmails(operator).then(() => void (answered = true));
+      let blocked = false;
+      while (!answered && !blocked) {
+        const [{ n }] = await rawSql()`select count(*)::int as n from pg_stat_activity
+          where wait_event_type = 'Lock' and query like '%e.queued_at::text as sort_value%' and pid <> pg_backend_pid()`;
+        blocked = n > 0;
+        if (!blocked) await Promise.race([listing, new Promise((r) => setImmediate(r))]);
+      }
+      expect(blocked).toBe(false);
+      await listing;
     } finally {
       await holder`rollback`;
       holder.release();
     }
     // Other test files leave failed e-mails of their own, queued more recently: the two may be on later pages.
-    const ids: string[] = [];
-    for (let page = 1; page < 10_000; page++) {
-      const next = await listUndeliveredEmails(operator, { page });
-      ids.push(...next.rows.map((e) => e.id));
-      if (!next.more || (ids.includes(a.id) && ids.includes(b.id))) break;
-    }
+    const ids = (await allUndelivered()).map((e) => e.id);
     expect(ids).toContain(b.id);
     expect(ids.indexOf(a.id)).toBeGreaterThanOrEqual(0);
     expect(ids.indexOf(a.id)).toBeLessThan(ids.indexOf(b.id));
@@ -354,14 +356,21 @@ describe("the worker while PostgreSQL is away", () => {
       resume: async () => void calls.push(`resume ${name}`),
     });
     let reachable = true;
+    let probes = 0;
     const logs: string[] = [];
-    const watch = pauseWhileDatabaseDown([fake("a"), fake("b")], { log: (m) => logs.push(m), intervalMs: 20, probe: async () => reachable });
+    const probe = async () => (probes++, reachable);
+    // "Nothing happened" is checked after probes that are recorded, never after a fixed wait.
+    const probesAfter = async (n: number) => {
+      const target = probes + n;
+      await waitFor(async () => probes >= target, 2000, `${n} more probes`);
+    };
+    const watch = pauseWhileDatabaseDown([fake("a"), fake("b")], { log: (m) => logs.push(m), intervalMs: 20, probe });
     try {
-      await new Promise((r) => setTimeout(r, 80));
+      await probesAfter(3);
       expect(calls).toEqual([]);
       reachable = false;
       await waitFor(async () => watch.paused, 2000, "pause");
-      await new Promise((r) => setTimeout(r, 80));
+      await probesAfter(3);
       expect(calls).toEqual(["pause a", "pause b"]);
       reachable = true;
       await waitFor(async () => !watch.paused, 2000, "resume");

@@ -4,8 +4,8 @@
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { closeDb, db, rawSql } from "@/db/client";
-import { auditEvents, customers, memberships, type Customer, type User } from "@/db/schema";
-import { listMyAccounts } from "@/lib/accounts";
+import { auditEvents, customers, memberships, type User } from "@/db/schema";
+import { listMyAccounts, type CustomerRef } from "@/lib/accounts";
 import { findAccountAccess } from "@/lib/authz";
 import { ForbiddenError, NotFoundError } from "@/lib/core";
 import { inviteMember } from "@/lib/invitations";
@@ -19,7 +19,8 @@ import {
   setCustomerQuota,
   setSelfManaged,
 } from "@/lib/partners";
-import { createProject } from "@/lib/projects";
+import { listGroupsOfCustomer } from "@/lib/customer-groups";
+import { createProject, listCustomerProjects } from "@/lib/projects";
 import { addMember, as, newAccount, newUser, unique, SYSTEM } from "../support/factories";
 
 afterAll(closeDb);
@@ -31,8 +32,8 @@ async function newPartner(name = "Paula Partner") {
 }
 
 /** A chain of customers, each under the one before, the first under `top` (created by `admin` of `manager`). */
-async function chain(admin: User, manager: Customer, top: Customer | null, depth: number, prefix = "lvl") {
-  const out: Customer[] = [];
+async function chain(admin: User, manager: CustomerRef, top: CustomerRef | null, depth: number, prefix = "lvl") {
+  const out: CustomerRef[] = [];
   let parent = top;
   for (let i = 1; i <= depth; i++) {
     const c = await createManagedCustomer(as(admin), manager.identifier, {
@@ -92,14 +93,22 @@ describe("the hierarchy in the database", () => {
       try {
         await one`begin`;
         await two`begin`;
+        const [{ pid: twoPid }] = await two`select pg_backend_pid() as pid`;
         await one`update customers set parent_id = ${b.id} where id = ${a.id}`;
         // The second move waits for the first (the trigger's lock), then sees where B's new ancestors are.
         const second = two`update customers set parent_id = ${a.id} where id = ${b.id}`.then(
           () => null,
           (err: { code?: string; constraint_name?: string }) => ({ code: String(err.code), constraint: String(err.constraint_name) }),
         );
-        const early = await Promise.race([second.then(() => "done"), new Promise((r) => setTimeout(() => r("waiting"), 300))]);
-        expect(early).toBe("waiting");
+        // It waits on a lock, as PostgreSQL records it: no fixed pause decides that it is still waiting.
+        let settled = false;
+        void second.then(() => void (settled = true));
+        let waiting = false;
+        while (!settled && !waiting) {
+          const [{ n }] = await rawSql()`select count(*)::int as n from pg_locks where pid = ${twoPid} and not granted`;
+          waiting = n > 0;
+        }
+        expect(waiting).toBe(true);
         await one`commit`;
         expect(await second).toEqual(CYCLE);
         await two`rollback`;
@@ -236,7 +245,7 @@ describe("sub-customer lists", () => {
     const { admin, partner } = await newPartner();
     const [top] = await chain(admin, partner, partner, 1, "top");
     const names = ["delta", "Alpha", "charlie", "Bravo", "echo"];
-    const kids: Customer[] = [];
+    const kids: CustomerRef[] = [];
     for (const n of names)
       kids.push(await createManagedCustomer(as(admin), partner.identifier, { name: n, identifier: unique(n.toLowerCase()), parent: top.identifier }));
     await chain(admin, partner, kids[0], 2, "grand");
@@ -384,6 +393,37 @@ describe("self-managed customers", () => {
     await expect(inviteMember(me, deeper.identifier, invite())).rejects.toThrow(NotFoundError);
     await expect(listSubCustomers(me, w.s.identifier, w.s1.identifier)).rejects.toThrow(NotFoundError);
     expect((await findAccountAccess(db, me, w.s1.identifier))?.membership?.group).toBe("customer_admin");
+  });
+
+  it("opens a customer only through an Administration area the principal has: naming the partner above gets nothing, its billing least of all", async () => {
+    const w = await setup();
+    await setSelfManaged(as(w.admin), w.partner.identifier, w.s.identifier, true);
+    const billing = { taxId: "DE811907980", paymentMethod: "sepa_debit" as const, sepaAccountHolder: "Billing Holder", sepaIban: "DE89370400440532013000" };
+    await db
+      .update(customers)
+      .set(billing)
+      .where(sql`${customers.id} in (${w.partner.id}, ${w.s.id}, ${w.s1.id})`);
+    const me = as(w.sAdmin);
+    const secrets = /DE811907980|DE89370400440532013000|Billing Holder/;
+
+    // Its own area opens the sub-customer, without anyone's bank account: managing a customer is not billing it.
+    const own = await getManagedCustomer(me, w.s.identifier, w.s1.identifier);
+    expect(own.customer.identifier).toBe(w.s1.identifier);
+    expect(JSON.stringify(own)).not.toMatch(secrets);
+    expect(JSON.stringify(await getManagedCustomer(as(w.admin), w.partner.identifier, w.s1.identifier))).not.toMatch(secrets);
+
+    // The same sub-customer lies in the partner's area too, but the self-managed admin is no member of it.
+    const named = await getManagedCustomer(me, w.partner.identifier, w.s1.identifier).then(
+      (leaked) => JSON.stringify(leaked),
+      (err: unknown) => err,
+    );
+    expect(named).toBeInstanceOf(NotFoundError);
+    await expect(listSubCustomers(me, w.partner.identifier, w.s1.identifier)).rejects.toThrow(NotFoundError);
+    await expect(getCustomerPath(me, w.partner.identifier, w.s1.identifier)).rejects.toThrow(NotFoundError);
+    await expect(addMyself(me, w.partner.identifier, w.s1.identifier)).rejects.toThrow(NotFoundError);
+    await expect(listCustomerProjects(me, w.partner.identifier, w.s1.identifier, { q: "", limit: 20 })).rejects.toThrow(NotFoundError);
+    await expect(listGroupsOfCustomer(me, w.partner.identifier, w.s1.identifier)).rejects.toThrow(NotFoundError);
+    expect((await findAccountAccess(db, me, w.s1.identifier))?.membership ?? null).toBeNull();
   });
 
   it("keeps a Customer Reader read-only everywhere in the hierarchy", async () => {

@@ -7,9 +7,9 @@ import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
 import { UNAVAILABLE_DIGEST as PAGE_DIGEST, isUnavailableDigest } from "@/app/components/unavailable";
-import { closeDb, poolTimeouts, rawSql } from "@/db/client";
+import { closeDb, poolSettings, rawSql } from "@/db/client";
 import { ConflictError, UnavailableError } from "@/lib/core";
-import { UNAVAILABLE_DIGEST, isDatabaseUnavailable, orNotFound, toFormState, withUnavailable } from "@/lib/web";
+import { UNAVAILABLE_DIGEST, isDatabaseUnavailable, orNotFound, publicRoute, toFormState } from "@/lib/web";
 
 afterAll(closeDb);
 
@@ -63,7 +63,7 @@ describe("an unreachable database", () => {
     expect((syntax as { code?: string }).code).toBe("42601");
     expect(isDatabaseUnavailable(syntax)).toBe(false);
     expect(isDatabaseUnavailable(new ConflictError("taken"))).toBe(false);
-    expect(isDatabaseUnavailable(new UnavailableError("The job queue can't be reached."))).toBe(false);
+    expect(isDatabaseUnavailable(new UnavailableError("The job queue can't be reached.", "queue"))).toBe(false);
     expect(isDatabaseUnavailable(new UnavailableError())).toBe(true);
     expect(isDatabaseUnavailable(new Error("boom"))).toBe(false);
     expect(isDatabaseUnavailable(null)).toBe(false);
@@ -95,22 +95,32 @@ describe("an unreachable database", () => {
     await expect(orNotFound(Promise.reject(bug))).rejects.toBe(bug);
   });
 
-  it("answers 503 from a route handler", async () => {
+  it("answers 503 from a route handler, with Retry-After, as problem+json carrying the code", async () => {
     const { raw } = await refusedError();
-    const handler = withUnavailable(async () => {
+    const handler = publicRoute(async () => {
       throw raw;
     });
-    const res = await handler();
+    const res = await handler(new Request("http://localhost/x"), { params: Promise.resolve({}) });
     expect(res.status).toBe(503);
     expect(res.headers.get("retry-after")).toBe("5");
-    expect(await res.json()).toMatchObject({ error: "unavailable" });
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+    expect(await res.json()).toMatchObject({ status: 503, code: "unavailable", detail: new UnavailableError().message });
   });
 });
 
-describe("the pool's timeouts", () => {
+describe("the pool's settings", () => {
   it("connects with a short timeout and sets a statement timeout on its connections", async () => {
-    expect(poolTimeouts()).toEqual({ connect_timeout: 2, idle_timeout: 30, statement_timeout: 30_000 });
+    expect(poolSettings()).toEqual({ max: 10, connect_timeout: 2, idle_timeout: 30, statement_timeout: 30_000 });
     const [{ statement_timeout }] = await rawSql()<{ statement_timeout: string }[]>`show statement_timeout`;
     expect(statement_timeout).toBe("30s");
+  });
+
+  it("opens as many connections as DATABASE_POOL_SIZE says", () => {
+    process.env.DATABASE_POOL_SIZE = "3";
+    try {
+      expect(poolSettings().max).toBe(3);
+    } finally {
+      delete process.env.DATABASE_POOL_SIZE;
+    }
   });
 });

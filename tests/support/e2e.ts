@@ -15,6 +15,9 @@ export async function signUpViaUi(page: Page, baseUrl: string, opts: { fullName?
   await page.getByLabel("Account name").fill(opts.accountName ?? `Account ${identifier}`);
   await page.getByLabel("Account identifier").fill(identifier);
   await page.getByRole("button", { name: "Create account" }).click();
+  // Sign-up answers every address alike and signs nobody in: the new person signs in next.
+  await page.waitForURL(`${baseUrl}/sign-up/sent`);
+  await signInViaUi(page, baseUrl, email, E2E_PASSWORD);
   await page.waitForURL(`${baseUrl}/${identifier}`);
   return { identifier, email };
 }

@@ -1,8 +1,8 @@
 // Test data through the real domain functions, with names unique per call.
 import { randomBytes } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { db } from "@/db/client";
-import { memberships, users, type MemberGroup, type User } from "@/db/schema";
+import { customers, memberships, users, type Customer, type MemberGroup, type User } from "@/db/schema";
 import { signUp } from "@/lib/accounts";
 import { ANONYMOUS, systemPrincipal, userPrincipal, type UserPrincipal } from "@/lib/authz";
 import { hashPassword } from "@/lib/auth";
@@ -13,15 +13,30 @@ export function unique(prefix = "t"): string {
 
 export const PASSWORD = "correct-horse-42";
 
+/** A new user with an account of their own, through sign-up, and what it created (sign-up itself tells nobody). */
 export async function newAccount(overrides: Partial<{ fullName: string; email: string; accountName: string; identifier: string }> = {}) {
   const id = overrides.identifier ?? unique("acct");
-  return signUp(ANONYMOUS, {
+  const email = overrides.email ?? `${id}@example.test`;
+  await signUp(ANONYMOUS, {
     fullName: overrides.fullName ?? "Ada Admin",
-    email: overrides.email ?? `${id}@example.test`,
+    email,
     password: PASSWORD,
     accountName: overrides.accountName ?? `Account ${id}`,
     identifier: id,
   });
+  return createdBySignUp(email, id);
+}
+
+/** The user and the account a sign-up created; an error when it created none (the address had an account). */
+export async function createdBySignUp(email: string, identifier: string): Promise<{ user: User; customer: Customer }> {
+  // Tests look at what was written, so they get the rows themselves (sign-up answers alike whether it created them).
+  const [user] = await db
+    .select()
+    .from(users)
+    .where(sql`lower(${users.email}) = ${email.toLowerCase()}`);
+  const [customer] = await db.select().from(customers).where(eq(customers.identifier, identifier));
+  if (!user || !customer) throw new Error(`sign-up created no account ${identifier} for ${email}`);
+  return { user, customer };
 }
 
 let cachedHash: string | null = null;

@@ -1,7 +1,7 @@
 // A local server that speaks Resend's HTTP API (POST /emails, POST /emails/batch), for the real Resend SDK to talk to.
 // Responses can be scripted (429 with Retry-After, 500, 4xx, a phase of some seconds, a request that never gets an
-// answer, or one held until the test releases it), for every request or for those a predicate picks; repeated
-// Idempotency-Keys are answered like Resend does.
+// answer, or one held until the test releases it), for every request or for those a predicate picks (a batch call's
+// payload is `{ batch: [...] }`); repeated Idempotency-Keys are answered like Resend does, for single and batch calls.
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -40,6 +40,7 @@ export class FakeResend {
   private rules: Rule[] = [];
   private hanging = new Set<Hanging>();
   private byKey = new Map<string, string>();
+  private batchByKey = new Map<string, string[]>();
   private server: http.Server | null = null;
   url = "";
 
@@ -65,6 +66,7 @@ export class FakeResend {
     this.script = [];
     this.rules = [];
     this.byKey.clear();
+    this.batchByKey.clear();
     this.release();
   }
 
@@ -146,9 +148,18 @@ export class FakeResend {
     return id;
   }
 
+  /** Accepts a batch once per idempotency key: a repeat gets the first call's ids and delivers nothing more. */
+  private acceptBatch(key: string | null, items: Record<string, unknown>[]): string[] {
+    if (key && this.batchByKey.has(key)) return this.batchByKey.get(key)!;
+    const ids = items.map((item) => this.accept(null, item));
+    if (key) this.batchByKey.set(key, ids);
+    return ids;
+  }
+
   private succeed(res: http.ServerResponse, record: RecordedRequest, key: string | null, payload: Record<string, unknown>) {
     record.status = 200;
-    this.reply(res, 200, { id: this.accept(key, payload) });
+    if (Array.isArray(payload.batch)) this.reply(res, 200, { data: this.acceptBatch(key, payload.batch as Record<string, unknown>[]).map((id) => ({ id })) });
+    else this.reply(res, 200, { id: this.accept(key, payload) });
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse, raw: string) {
@@ -171,15 +182,13 @@ export class FakeResend {
       return this.reply(res, 401, { statusCode: 401, name: "missing_api_key", message: "Missing API key" });
     }
     const key = (req.headers["idempotency-key"] as string | undefined) ?? null;
-    if (path === "/emails/batch") {
-      record.status = 200;
-      const items = Array.isArray(body) ? (body as Record<string, unknown>[]) : [];
-      return this.reply(res, 200, { data: items.map((payload) => ({ id: this.accept(null, payload) })) });
-    }
-    const payload = (body ?? {}) as Record<string, unknown>;
+    const payload = path === "/emails/batch" ? { batch: Array.isArray(body) ? body : [] } : ((body ?? {}) as Record<string, unknown>);
     const scripted = this.next(payload);
     if (scripted?.hang) {
-      if (scripted.accept) this.accept(key, payload);
+      if (scripted.accept) {
+        if (Array.isArray(payload.batch)) this.acceptBatch(key, payload.batch as Record<string, unknown>[]);
+        else this.accept(key, payload);
+      }
       const h: Hanging = { res, record, key, payload };
       this.hanging.add(h);
       res.on("close", () => {

@@ -28,22 +28,8 @@ export default async function setup(project: TestProject) {
 
   return async () => {
     await drop();
-    // Remove this run's BullMQ keys.
-    const { Redis } = await import("ioredis");
-    const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    redis.on("error", () => {}); // the catch below has it
-    try {
-      await redis.connect();
-      let cursor = "0";
-      do {
-        const [next, keys] = await redis.scan(cursor, "MATCH", `${queuePrefix}*`, "COUNT", 1000);
-        cursor = next;
-        if (keys.length) await redis.del(...keys);
-      } while (cursor !== "0");
-    } catch {
-      // Redis gone already: nothing to clean.
-    } finally {
-      redis.disconnect();
-    }
+    // Remove this run's BullMQ keys (the files' own prefixes start with the run's).
+    const { removeQueueKeys } = await import("../../jobs/connection");
+    await removeQueueKeys(redisUrl, queuePrefix);
   };
 }

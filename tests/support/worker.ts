@@ -54,7 +54,8 @@ export async function waitFor<T>(probe: () => Promise<T | null | undefined | fal
 }
 
 /**
- * Marks every pending outbox row as relayed, every unsent e-mail as failed and every waiting deletion as cancelled, so a
+ * Marks every pending outbox row as relayed, every unsent e-mail as failed, every waiting deletion as cancelled and every
+ * notice's pending work as done, so a
  * test starts from a quiet outbox: work other test files queued without a worker is neither relayed nor found again by
  * the sweep.
  */
@@ -65,6 +66,7 @@ export async function quietOutbox(): Promise<void> {
   await db.execute(
     sql`update outbound_emails set status = 'failed', last_error = 'not sent: set aside by a test', lease_until = null where status in ('queued', 'sending')`,
   );
+  await db.execute(sql`update notice_work set done_at = now(), outcome = 'set aside by a test', lease_until = null where done_at is null`);
 }
 
 /** The real worker entry (jobs/worker.ts, as `npm run worker` runs it) as a child process, with its JSON log lines. */
@@ -110,6 +112,11 @@ export class WorkerProcess {
 
   get pid(): number {
     return this.child.pid!;
+  }
+
+  /** Whether the process has ended (by itself, or killed). */
+  get hasExited(): boolean {
+    return this.child.exitCode !== null || this.child.signalCode !== null;
   }
 
   /** This process's log records whose message is `msg`. */

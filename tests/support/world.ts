@@ -5,9 +5,16 @@ import { randomUUID } from "node:crypto";
 import { rawSql } from "@/db/client";
 import type { MemberGroup, ProjectRole } from "@/db/schema";
 import { hashToken } from "@/lib/core";
-import { ANONYMOUS, systemPrincipal, userPrincipal, type Permission, type Principal, type Relation } from "@/lib/authz";
+import { ANONYMOUS, systemPrincipal, userPrincipal, type Permission, type Principal } from "@/lib/authz";
 
-export type Side = "own" | "foreign";
+/**
+ * Which targets a case acts on. "own" is the partner P and its customer C (below P's self-managed customer S), "foreign"
+ * the partner P2 and its customer C2. An operation that opens a customer through an Administration area also runs on
+ * the crossed pairs, area / customer: each principal's own area with a foreign customer, and the reverse.
+ */
+export const SIDES = ["own", "foreign"] as const;
+export const AREA_SIDES = ["P/C2", "P2/C", "S/C", "S/C2"] as const;
+export type Side = (typeof SIDES)[number] | (typeof AREA_SIDES)[number];
 
 export const PRINCIPALS = [
   "anonymous",
@@ -29,7 +36,7 @@ export type PrincipalName = (typeof PRINCIPALS)[number];
 
 type AccountKey = "X" | "P" | "S" | "C" | "P2" | "C2";
 
-/** Who belongs where, in which group: the fixture's truth, from which the expected outcomes are derived. */
+/** Who belongs where, in which group: the fixture (the matrix's table of expected outcomes is written against it). */
 const MEMBERSHIPS: Partial<Record<PrincipalName, Partial<Record<AccountKey, MemberGroup>>>> = {
   unrelatedUser: { X: "customer_admin" },
   customerAdmin: { C: "customer_admin" },
@@ -73,9 +80,19 @@ type SideData = {
   deletionId: string;
   /** A shown All must read notice from the partner to the customer's users. */
   noticeId: string;
+  /** The ids of the customer and the partner. */
+  customerId: string;
+  partnerId: string;
+  /** A link confirming a new address for the victim (someone else's, for whoever acts). */
+  victimVerificationToken: string;
 };
 
-export type World = Record<Side, SideData> & { principals: Record<PrincipalName, Principal>; configuredOperatorEmail: string };
+export type World = Record<Side, SideData> & {
+  /** In every identifier and address of this world: `c-<tag>`, `victim-<tag>@matrix.test`. */
+  tag: string;
+  principals: Record<PrincipalName, Principal>;
+  configuredOperatorEmail: string;
+};
 
 const q = (v: string) => `'${v.replace(/'/g, "''")}'`;
 
@@ -123,6 +140,7 @@ export async function createWorld(): Promise<World> {
   const group = { own: id(), foreign: id() };
   const deletion = { own: id(), foreign: id() };
   const notice = { own: id(), foreign: id() };
+  const verification = { own: randomUUID() + "v", foreign: randomUUID() + "w" };
 
   const statements = [
     // Parents first: each row's trigger reads its parent's path.
@@ -145,38 +163,42 @@ export async function createWorld(): Promise<World> {
     ]
       .map(([p, u, r]) => `(${q(p!)}, ${q(u!)}, ${q(r!)})`)
       .join(", ")}`,
-    `insert into invitations (id, customer_id, email, full_name, "group", token_hash, expires_at) values ${(["own", "foreign"] as Side[])
-      .flatMap((s) => {
-        const customer = acc[s === "own" ? "C" : "C2"].id;
-        return [
-          `(${q(inv[s][0])}, ${q(customer)}, ${q(`new-${s}-${tag}@matrix.test`)}, 'New Person', 'customer_employee', ${q(hashToken(tokens[s][0]))}, now() + interval '1 day')`,
-          `(${q(inv[s][1])}, ${q(customer)}, ${q(users.unrelatedUser.email)}, 'Unrelated User', 'customer_employee', ${q(hashToken(tokens[s][1]))}, now() + interval '1 day')`,
-        ];
-      })
-      .join(", ")}`,
-    `insert into outbound_emails (id, template, props, "to", customer_id) values ${(["own", "foreign"] as Side[])
-      .map((s) => `(${q(mail[s])}, 'welcome', '{}', ${q(`mail-${s}-${tag}@matrix.test`)}, ${q(acc[s === "own" ? "C" : "C2"].id)})`)
-      .join(", ")}`,
+    `insert into invitations (id, customer_id, email, full_name, "group", token_hash, expires_at) values ${SIDES.flatMap((s) => {
+      const customer = acc[s === "own" ? "C" : "C2"].id;
+      return [
+        `(${q(inv[s][0])}, ${q(customer)}, ${q(`new-${s}-${tag}@matrix.test`)}, 'New Person', 'customer_employee', ${q(hashToken(tokens[s][0]))}, now() + interval '1 day')`,
+        `(${q(inv[s][1])}, ${q(customer)}, ${q(users.unrelatedUser.email)}, 'Unrelated User', 'customer_employee', ${q(hashToken(tokens[s][1]))}, now() + interval '1 day')`,
+      ];
+    }).join(", ")}`,
+    `insert into outbound_emails (id, template, props, "to", customer_id) values ${SIDES.map(
+      (s) => `(${q(mail[s])}, 'welcome', '{}', ${q(`mail-${s}-${tag}@matrix.test`)}, ${q(acc[s === "own" ? "C" : "C2"].id)})`,
+    ).join(", ")}`,
     `insert into customer_groups (id, partner_id, name) values (${q(group.own)}, ${q(acc.P.id)}, 'Own group'), (${q(group.foreign)}, ${q(acc.P2.id)}, 'Foreign group')`,
     `insert into customer_group_members (group_id, customer_id) values (${q(group.own)}, ${q(acc.C.id)}), (${q(group.foreign)}, ${q(acc.C2.id)})`,
-    `insert into customer_deletions (id, manager_id, requested_by_label, label, undo_until, customers_total, users_total, impact, customer_list) values ${(
-      ["own", "foreign"] as Side[]
-    )
-      .map((s) => `(${q(deletion[s])}, ${q(acc[s === "own" ? "P" : "P2"].id)}, 'Matrix', 'Nothing', now() + interval '1 hour', 0, 0, '{}', '[]')`)
-      .join(", ")}`,
-    `insert into notices (id, partner_id, title, body_md, mode, addressed, sender_name, targets_count, starts_at) values ${(["own", "foreign"] as Side[])
+    `insert into customer_deletions (id, manager_id, requested_by_label, label, undo_until, customers_total, users_total, impact, customer_list) values ${SIDES.map(
+      (s) => `(${q(deletion[s])}, ${q(acc[s === "own" ? "P" : "P2"].id)}, 'Matrix', 'Nothing', now() + interval '1 hour', 0, 0, '{}', '[]')`,
+    ).join(", ")}`,
+    `insert into notices (id, partner_id, title, body_md, mode, addressed, sender_name, targets_count, starts_at) values ${SIDES.map(
+      (s) =>
+        `(${q(notice[s])}, ${q(acc[s === "own" ? "P" : "P2"].id)}, 'Notice', 'Please read.', 'all_must_read', '{"kind":"customers","names":[],"descendants":false}', 'Sender', 1, now() - interval '1 minute')`,
+    ).join(", ")}`,
+    `insert into notice_targets (notice_id, customer_id, live_from) values ${SIDES.map(
+      (s) => `(${q(notice[s])}, ${q(acc[s === "own" ? "C" : "C2"].id)}, now() - interval '1 minute')`,
+    ).join(", ")}`,
+    `insert into email_verifications (user_id, email, token_hash, expires_at) values ${(["own", "foreign"] as const)
       .map(
         (s) =>
-          `(${q(notice[s])}, ${q(acc[s === "own" ? "P" : "P2"].id)}, 'Notice', 'Please read.', 'all_must_read', '{"kind":"customers","names":[],"descendants":false}', 'Sender', 1, now() - interval '1 minute')`,
+          `(${q(users[s === "own" ? "victim" : "victim2"].id)}, ${q(`new-${s}-${tag}@verify.test`)}, ${q(hashToken(verification[s]))}, now() + interval '1 hour')`,
       )
       .join(", ")}`,
-    `insert into notice_targets (notice_id, customer_id, live_from) values ${(["own", "foreign"] as Side[])
-      .map((s) => `(${q(notice[s])}, ${q(acc[s === "own" ? "C" : "C2"].id)}, now() - interval '1 minute')`)
-      .join(", ")}`,
+    // What the send would have recorded for the worker: the publish (no e-mail copies).
+    `insert into notice_work (notice_id, kind, revision, run, not_before) values ${SIDES.map(
+      (s) => `(${q(notice[s])}, 'publish', 1, 'copy-r1', now() - interval '1 minute')`,
+    ).join(", ")}`,
   ];
   await rawSql().unsafe(statements.join(";\n"));
 
-  const side = (s: Side): SideData => {
+  const side = (s: "own" | "foreign"): SideData => {
     const own = s === "own";
     return {
       customer: acc[own ? "C" : "C2"].identifier,
@@ -194,8 +216,13 @@ export async function createWorld(): Promise<World> {
       groupId: group[s],
       deletionId: deletion[s],
       noticeId: notice[s],
+      customerId: acc[own ? "C" : "C2"].id,
+      partnerId: acc[own ? "P" : "P2"].id,
+      victimVerificationToken: verification[s],
     };
   };
+  /** A customer of one side, opened from the Administration area of an account named by its key. */
+  const crossed = (area: AccountKey, child: "own" | "foreign"): SideData => ({ ...side(child), partner: acc[area].identifier });
   const principals = Object.fromEntries(
     PRINCIPALS.map((name) => [
       name,
@@ -208,23 +235,15 @@ export async function createWorld(): Promise<World> {
             : userPrincipal({ ...users[name], isOperator: name === "operator" }),
     ]),
   ) as Record<PrincipalName, Principal>;
-  return { own: side("own"), foreign: side("foreign"), principals, configuredOperatorEmail: users.configured.email };
-}
-
-/** How a principal stands to the target of one side, from the fixture's memberships (not from the database). */
-export function relationOf(name: PrincipalName, side: Side, target: "account" | "partner" | "project"): Relation {
-  if (name === "system") return { system: true };
-  if (name === "operator") return { operator: true };
-  const own = side === "own";
-  const account: AccountKey = target === "partner" ? (own ? "P" : "P2") : own ? "C" : "C2";
-  if (name === "apiKey") return { keyScopes: account === KEY_ACCOUNT ? KEY_SCOPES : null };
-  const groups = MEMBERSHIPS[name] ?? {};
   return {
-    memberGroup: groups[account] ?? null,
-    accountKind: account.startsWith("P") ? "partner" : "customer",
-    managingPartnerGroup: target === "partner" ? null : (groups[own ? "P" : "P2"] ?? null),
-    // S, self-managed, sits above C (not above C2).
-    managingAncestorGroup: target !== "partner" && own ? (groups.S ?? null) : null,
-    projectRole: target === "project" && own && groups.C ? (PROJECT_ROLES[name] ?? null) : null,
+    tag,
+    own: side("own"),
+    foreign: side("foreign"),
+    "P/C2": crossed("P", "foreign"),
+    "P2/C": crossed("P2", "own"),
+    "S/C": crossed("S", "own"),
+    "S/C2": crossed("S", "foreign"),
+    principals,
+    configuredOperatorEmail: users.configured.email,
   };
 }

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { PrevNext, withParams } from "@/app/components/list-controls";
+import { KeysetPager } from "@/app/components/keyset-pager";
 import { firstParams, type SearchParams } from "@/lib/core";
 import { listMyNotices } from "@/lib/notices";
 import { getAccountContext, orNotFound } from "@/lib/web";
@@ -13,14 +13,13 @@ export default async function NoticeCentrePage({
   searchParams,
 }: {
   params: Promise<{ account: string }>;
-  searchParams: Promise<SearchParams<"page">>;
+  searchParams: Promise<SearchParams<"after" | "before">>;
 }) {
   const { account } = await params;
-  const sp = firstParams(await searchParams, ["page"]);
+  const sp = firstParams(await searchParams, ["after", "before"]);
   const ctx = await getAccountContext(account);
   if (!ctx.can("RECEIVE_NOTICES") || !ctx.membership) notFound();
-  const page = Number(sp.page) > 0 ? Number(sp.page) : 1;
-  const list = await orNotFound(listMyNotices(ctx.principal, ctx.customer.identifier, { page }));
+  const list = await orNotFound(listMyNotices(ctx.principal, ctx.customer.identifier, { after: sp.after, before: sp.before }));
   const base = `/${ctx.customer.identifier}/notices`;
   return (
     <div className="space-y-4">
@@ -31,7 +30,7 @@ export default async function NoticeCentrePage({
         </p>
       </div>
       {list.rows.length === 0 ? (
-        <p className="card p-4 text-sm text-slate-600">{page > 1 ? "No more notices." : "No notices for you here."}</p>
+        <p className="card p-4 text-sm text-slate-600">{sp.after || sp.before ? "No more notices." : "No notices for you here."}</p>
       ) : (
         <div className="space-y-3">
           {list.rows.map((n) => (
@@ -39,12 +38,7 @@ export default async function NoticeCentrePage({
           ))}
         </div>
       )}
-      <PrevNext
-        label="Notices"
-        className=""
-        prev={page > 1 ? withParams(base, {}, { page: page - 1 }) : null}
-        next={list.hasMore ? withParams(base, {}, { page: page + 1 }) : null}
-      />
+      <KeysetPager label="Notices" className="" page={list} base={base} current={{}} />
     </div>
   );
 }

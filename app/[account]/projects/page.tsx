@@ -1,10 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Day } from "@/app/components/day";
-import { Pagination, SearchBox, withParams } from "@/app/components/list-controls";
+import { KeysetPager } from "@/app/components/keyset-pager";
+import { SearchBox } from "@/app/components/list-controls";
 import { TableCard } from "@/app/components/list-section";
 import { getAccountContext } from "@/lib/web";
-import { firstParams, pageParams, type SearchParams } from "@/lib/core";
+import { firstParams, searchTerm, type SearchParams } from "@/lib/core";
 import { PROJECT_ROLE_LABELS } from "@/lib/authz";
 import { getQuotaUsage, listProjects } from "@/lib/projects";
 import { QuotaBar } from "@/app/components/quota-bar";
@@ -17,14 +18,14 @@ export default async function ProjectsPage({
   searchParams,
 }: {
   params: Promise<{ account: string }>;
-  searchParams: Promise<SearchParams<"q" | "page" | "deleted">>;
+  searchParams: Promise<SearchParams<"q" | "after" | "before" | "deleted">>;
 }) {
   const { account } = await params;
-  const sp = firstParams(await searchParams, ["q", "page", "deleted"]);
+  const sp = firstParams(await searchParams, ["q", "after", "before", "deleted"]);
   const { principal, customer, can } = await getAccountContext(account);
-  const { q, page, limit, offset } = pageParams(sp);
-  const [{ rows, total, seesAll }, usage] = await Promise.all([
-    listProjects(principal, customer.identifier, { q, limit, offset }),
+  const q = searchTerm(sp.q);
+  const [list, usage] = await Promise.all([
+    listProjects(principal, customer.identifier, { q, after: sp.after, before: sp.before }),
     getQuotaUsage(principal, customer.identifier),
   ]);
   const base = `/${customer.identifier}/projects`;
@@ -34,7 +35,7 @@ export default async function ProjectsPage({
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <h1 className="text-2xl font-semibold">Projects</h1>
-          <p className="text-sm text-slate-600">{seesAll ? "All projects of this account." : "The projects you have access to."}</p>
+          <p className="text-sm text-slate-600">{list.seesAll ? "All projects of this account." : "The projects you have access to."}</p>
         </div>
         <QuotaBar used={usage.used} quota={usage.quota} />
       </div>
@@ -56,10 +57,10 @@ export default async function ProjectsPage({
       <SearchBox q={q} label="Search projects" />
       <TableCard
         columns={["Name", "Identifier", "Members", "Your role", "Created"]}
-        empty={rows.length === 0 && (q ? "No project matches your search." : "No projects yet.")}
-        footer={<Pagination page={page} pageSize={limit} total={total} label="Projects" hrefFor={(p) => withParams(base, { q }, { page: p })} />}
+        empty={list.rows.length === 0 && (q ? "No project matches your search." : "No projects yet.")}
+        footer={<KeysetPager label="Projects" page={list} total={list.total} base={base} current={{ q: q || undefined }} />}
       >
-        {rows.map((p) => (
+        {list.rows.map((p) => (
           <tr key={p.id}>
             <td>
               <Link href={`${base}/${p.identifier}`} className="font-medium text-blue-700 hover:underline">

@@ -13,7 +13,7 @@ const HOME_PAGE_CHOICES = 200;
 export default async function SettingsPage({ params }: { params: Promise<{ account: string }> }) {
   const { account } = await params;
   const { principal, customer, can } = await getAccountContext(account);
-  const projects = await listProjects(principal, customer.identifier, { q: "", limit: HOME_PAGE_CHOICES, offset: 0 });
+  const projects = await listProjects(principal, customer.identifier, { q: "", limit: HOME_PAGE_CHOICES });
   return (
     <div className="max-w-2xl space-y-10">
       <section className="space-y-4">
@@ -28,14 +28,14 @@ export default async function SettingsPage({ params }: { params: Promise<{ accou
           settings={{
             identifier: customer.identifier,
             name: customer.name,
-            taxId: customer.taxId,
-            billingStreet: customer.billingStreet,
-            billingPostalCode: customer.billingPostalCode,
-            billingCity: customer.billingCity,
-            billingCountry: customer.billingCountry,
+            taxId: customer.billing?.taxId ?? null,
+            billingStreet: customer.billing?.billingStreet ?? null,
+            billingPostalCode: customer.billing?.billingPostalCode ?? null,
+            billingCity: customer.billing?.billingCity ?? null,
+            billingCountry: customer.billing?.billingCountry ?? null,
             paymentMethod: customer.paymentMethod,
-            sepaAccountHolder: customer.sepaAccountHolder,
-            sepaIban: customer.sepaIban,
+            sepaAccountHolder: customer.billing?.sepaAccountHolder ?? null,
+            sepaIban: customer.billing?.sepaIban ?? customer.maskedIban,
           }}
         />
       </section>

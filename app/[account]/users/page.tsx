@@ -1,13 +1,14 @@
 import type { Metadata } from "next";
 import { Day } from "@/app/components/day";
-import { Pagination, SearchBox, withParams } from "@/app/components/list-controls";
+import { KeysetPager } from "@/app/components/keyset-pager";
+import { SearchBox } from "@/app/components/list-controls";
 import { LiveRefresh } from "@/app/components/live-refresh";
 import { ACTIONS_COLUMN, ListSection, TableCard } from "@/app/components/list-section";
 import { getAccountContext } from "@/lib/web";
 import { GROUP_DESCRIPTIONS, GROUP_LABELS, groupsFor, isAdminGroup } from "@/lib/authz";
 import { listInvitations } from "@/lib/invitations";
 import { listMembers } from "@/lib/members";
-import { PAGE_SIZE, firstParams, pageParams, type SearchParams } from "@/lib/core";
+import { firstParams, searchTerm, type SearchParams } from "@/lib/core";
 import { InvitationRow } from "./invitation-row";
 import { InviteForm } from "./invite-form";
 import { LeaveAccountForm } from "./leave-form";
@@ -16,19 +17,24 @@ import { ListFeedback } from "./row-feedback";
 
 export const metadata: Metadata = { title: "Users" };
 
+// Each list has its search and its cursors: paging one keeps where the other is.
+const PARAMS = ["q", "after", "before", "iq", "iafter", "ibefore"] as const;
+
 export default async function UsersPage({
   params,
   searchParams,
 }: {
   params: Promise<{ account: string }>;
-  searchParams: Promise<SearchParams<"q" | "page" | "iq" | "ipage">>;
+  searchParams: Promise<SearchParams<(typeof PARAMS)[number]>>;
 }) {
   const { account } = await params;
-  const current = firstParams(await searchParams, ["q", "page", "iq", "ipage"]);
+  const current = firstParams(await searchParams, PARAMS);
   const { principal, customer, can, membership } = await getAccountContext(account);
   const manage = can("MANAGE_USERS");
-  const memberList = pageParams({ q: current.q, page: current.page });
-  const invitationList = pageParams({ q: current.iq, page: current.ipage });
+  const memberList = { q: searchTerm(current.q), after: current.after, before: current.before };
+  const invitationList = { q: searchTerm(current.iq), after: current.iafter, before: current.ibefore };
+  const memberAt = { q: current.q, after: current.after, before: current.before };
+  const invitationAt = { iq: current.iq, iafter: current.iafter, ibefore: current.ibefore };
   const [members, invitations] = await Promise.all([
     listMembers(principal, customer.identifier, memberList),
     manage ? listInvitations(principal, customer.identifier, invitationList) : null,
@@ -49,7 +55,7 @@ export default async function UsersPage({
           id="invitations-heading"
           title="Pending Invitations"
           description="Enter a full name and e-mail address and press + to send an invitation e-mail."
-          tools={<SearchBox q={invitationList.q} label="Search invitations" param="iq" keep={{ q: current.q, page: current.page }} />}
+          tools={<SearchBox q={invitationList.q} label="Search invitations" param="iq" keep={memberAt} />}
         >
           <LiveRefresh active={invitations.rows.some((inv) => inv.deliveryStatus === "queued")} />
           <ListFeedback>
@@ -60,15 +66,7 @@ export default async function UsersPage({
                 <InviteForm account={customer.identifier} groups={groups} defaultGroup={groups.find((g) => !isAdminGroup(g.value))?.value ?? groups[0].value} />
               }
               empty={invitations.rows.length === 0 && (invitationList.q ? "No pending invitation matches your search." : "No pending invitations.")}
-              footer={
-                <Pagination
-                  label="Pending invitations"
-                  page={invitationList.page}
-                  pageSize={PAGE_SIZE}
-                  total={invitations.total}
-                  hrefFor={(p) => withParams(path, current, { ipage: p })}
-                />
-              }
+              footer={<KeysetPager label="Pending invitations" page={invitations} total={invitations.total} base={path} current={memberAt} prefix="i" />}
             >
               {invitations.rows.map((inv) => (
                 <InvitationRow
@@ -101,7 +99,7 @@ export default async function UsersPage({
             ? "Change a group with the select and save it with the disc. Removing someone also removes them from every project."
             : "Only Customer Admins can invite people, change groups and remove members."
         }
-        tools={<SearchBox q={memberList.q} label="Search users" keep={{ iq: current.iq, ipage: current.ipage }} />}
+        tools={<SearchBox q={memberList.q} label="Search users" keep={invitationAt} />}
       >
         <dl
           className="grid gap-x-3 gap-y-1 text-sm text-slate-600 sm:grid-cols-[max-content_1fr]"
@@ -120,15 +118,7 @@ export default async function UsersPage({
             columns={["Name", "E-mail", "Group", "Joined", manage && ACTIONS_COLUMN]}
             tableClassName="whitespace-nowrap"
             empty={members.rows.length === 0 && "No user matches your search."}
-            footer={
-              <Pagination
-                label="Users"
-                page={memberList.page}
-                pageSize={PAGE_SIZE}
-                total={members.total}
-                hrefFor={(p) => withParams(path, current, { page: p })}
-              />
-            }
+            footer={<KeysetPager label="Users" page={members} total={members.total} base={path} current={{ q: current.q, ...invitationAt }} />}
           >
             {members.rows.map((m) => (
               <MemberRow

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { Timestamp } from "@/app/components/day";
+import { KeysetPager } from "@/app/components/keyset-pager";
 import { ACTIONS_COLUMN, TableCard } from "@/app/components/list-section";
 import { firstParams, type SearchParams } from "@/lib/core";
 import { EMAIL_STUCK_AFTER_MINUTES, listUndeliveredEmails } from "@/lib/queues";
@@ -11,11 +11,10 @@ import { RetryEmail } from "./retry-email";
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "E-mails · Operator" };
 
-export default async function UndeliveredEmailsPage({ searchParams }: { searchParams: Promise<SearchParams<"page" | "retried">> }) {
-  const sp = firstParams(await searchParams, ["page", "retried"]);
-  const page = Math.max(1, Math.min(10_000, Number(sp.page) || 1));
+export default async function UndeliveredEmailsPage({ searchParams }: { searchParams: Promise<SearchParams<"after" | "before" | "retried">> }) {
+  const sp = firstParams(await searchParams, ["after", "before", "retried"]);
   const { principal } = await getOperatorContext("/operator/emails");
-  const list = await orNotFound(listUndeliveredEmails(principal, { page }));
+  const list = await orNotFound(listUndeliveredEmails(principal, { after: sp.after, before: sp.before }));
   return (
     <section className="space-y-4">
       <div>
@@ -34,22 +33,7 @@ export default async function UndeliveredEmailsPage({ searchParams }: { searchPa
         columns={["Recipient", "Template", "Status", "Attempts", "Last error", "Queued", ACTIONS_COLUMN]}
         tableClassName="min-w-[56rem]"
         empty={list.rows.length === 0 && "Every e-mail has been delivered or is on its way."}
-        footer={
-          page > 1 || list.more ? (
-            <nav aria-label="E-mail pages" className="flex justify-end gap-2 px-3 py-2">
-              {page > 1 ? (
-                <Link className="btn btn-secondary" href={`?page=${page - 1}`}>
-                  Newer
-                </Link>
-              ) : null}
-              {list.more ? (
-                <Link className="btn btn-secondary" rel="next" href={`?page=${page + 1}`}>
-                  Older
-                </Link>
-              ) : null}
-            </nav>
-          ) : null
-        }
+        footer={<KeysetPager label="E-mails" page={list} base="/operator/emails" current={{}} />}
       >
         {list.rows.map((e) => (
           <tr key={e.id} data-testid="undelivered-email-row">

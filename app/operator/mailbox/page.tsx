@@ -1,6 +1,8 @@
 import Link from "next/link";
 import { Timestamp } from "@/app/components/day";
+import { KeysetPager } from "@/app/components/keyset-pager";
 import { TableCard } from "@/app/components/list-section";
+import { firstParams, type SearchParams } from "@/lib/core";
 import { listMailbox } from "@/lib/mailbox";
 import { orNotFound } from "@/lib/web";
 import { getOperatorContext } from "../operator-context";
@@ -8,10 +10,11 @@ import { getOperatorContext } from "../operator-context";
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Dev mailbox" };
 
-export default async function MailboxPage({ searchParams }: { searchParams: Promise<{ page?: string }> }) {
-  const page = Math.max(1, Math.min(10_000, Number((await searchParams).page) || 1));
+export default async function MailboxPage({ searchParams }: { searchParams: Promise<SearchParams<"after" | "before">> }) {
+  const sp = firstParams(await searchParams, ["after", "before"]);
   const { principal } = await getOperatorContext("/operator/mailbox");
-  const { rows: emails, more } = await orNotFound(listMailbox(principal, { page }));
+  const list = await orNotFound(listMailbox(principal, { after: sp.after, before: sp.before }));
+  const emails = list.rows;
   return (
     <section className="max-w-4xl">
       <h1 className="text-2xl font-semibold">Dev mailbox</h1>
@@ -37,18 +40,7 @@ export default async function MailboxPage({ searchParams }: { searchParams: Prom
           ))}
         </TableCard>
       </div>
-      <div className="mt-4 flex gap-2">
-        {page > 1 ? (
-          <Link className="btn btn-secondary" href={`?page=${page - 1}`}>
-            Newer
-          </Link>
-        ) : null}
-        {more ? (
-          <Link className="btn btn-secondary" href={`?page=${page + 1}`}>
-            Older
-          </Link>
-        ) : null}
-      </div>
+      <KeysetPager label="Mailbox" page={list} base="/operator/mailbox" current={{}} className="mt-4" />
     </section>
   );
 }

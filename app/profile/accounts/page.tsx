@@ -5,7 +5,7 @@ import { PrevNext, SearchBox, withParams } from "@/app/components/list-controls"
 import { TableCard } from "@/app/components/list-section";
 import { listMyAccounts } from "@/lib/accounts";
 import { GROUP_LABELS } from "@/lib/authz";
-import { firstParams, type SearchParams } from "@/lib/core";
+import { firstParams, type SearchParams, searchTerm } from "@/lib/core";
 import { requirePrincipal } from "@/lib/web";
 
 export const metadata: Metadata = { title: "Your accounts" };
@@ -15,7 +15,7 @@ export const dynamic = "force-dynamic";
 export default async function MyAccountsPage({ searchParams }: { searchParams: Promise<SearchParams<"q" | "after">> }) {
   const principal = await requirePrincipal("/profile/accounts");
   const sp = firstParams(await searchParams, ["q", "after"]);
-  const q = (sp.q ?? "").trim().slice(0, 100);
+  const q = searchTerm(sp.q);
   const list = await listMyAccounts(principal, { q, after: sp.after, limit: 50 });
   return (
     <section className="space-y-4">

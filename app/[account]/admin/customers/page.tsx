@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { PrevNext, withParams } from "@/app/components/list-controls";
 import { ListSection, TableCard, type Column } from "@/app/components/list-section";
-import { firstParams, isRefusal, type SearchParams } from "@/lib/core";
+import { firstParams, isRefusal, type SearchParams, searchTerm } from "@/lib/core";
 import { GroupPicker } from "@/app/components/group-picker";
 import { getCustomerGroup } from "@/lib/customer-groups";
 import { QUOTA_STATES, SORTS, getCustomersPage, type QuotaState, type SortKey } from "@/lib/partners";
@@ -30,7 +30,7 @@ export default async function CustomersPage({
   const sp = firstParams(await searchParams, PARAMS);
   const { principal, customer: manager, can } = await getAdminContext(account);
   const isPartner = manager.kind === "partner";
-  const q = (sp.q ?? "").trim().slice(0, 100);
+  const q = searchTerm(sp.q);
   const sort: SortKey = isSortKey(sp.sort) ? sp.sort : "name";
   const dir = sp.dir === "desc" ? "desc" : "asc";
   const quota = isQuotaState(sp.quota) ? sp.quota : undefined;

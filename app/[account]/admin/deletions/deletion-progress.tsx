@@ -5,7 +5,7 @@ export function DeletionProgress({ d, now = new Date() }: { d: DeletionRow; now?
   const total = d.customers_total + d.users_total;
   const done = d.customers_done + d.users_done;
   const pct = d.status === "done" ? 100 : total === 0 ? 0 : Math.min(100, Math.floor((done / total) * 100));
-  const seconds = d.started_at ? Math.max(1, (now.getTime() - new Date(d.started_at).getTime()) / 1000) : 0;
+  const seconds = d.started_at ? Math.max(1, (now.getTime() - d.started_at.getTime()) / 1000) : 0;
   const rate = d.status === "running" && seconds > 0 ? done / seconds : 0;
   const left = rate > 0 ? Math.ceil((total - done) / rate) : null;
   const tone = d.status === "cancelled" ? "bg-slate-400" : d.status === "done" ? "bg-green-600" : "bg-red-600";

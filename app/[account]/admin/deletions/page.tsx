@@ -62,7 +62,7 @@ export default async function DeletionsPage({ params, searchParams }: { params: 
               </td>
               <td className="max-w-[14rem] text-sm break-words">{d.requested_by_label.replace(/ <.*>$/, "")}</td>
               <td className="whitespace-nowrap">
-                <Day at={new Date(d.created_at)} />
+                <Day at={d.created_at} />
               </td>
               <td className="text-sm">{STATUS_LABELS[d.status]}</td>
               <td>

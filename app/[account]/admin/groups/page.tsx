@@ -1,9 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { PrevNext, SearchBox, withParams } from "@/app/components/list-controls";
+import { KeysetPager } from "@/app/components/keyset-pager";
+import { SearchBox } from "@/app/components/list-controls";
 import { ListSection, TableCard } from "@/app/components/list-section";
-import { firstParams, type SearchParams } from "@/lib/core";
+import { firstParams, searchTerm, type SearchParams } from "@/lib/core";
 import { listCustomerGroups } from "@/lib/customer-groups";
 import { getAdminContext } from "../admin-context";
 import { CreateGroupForm, GroupRowTools } from "./group-forms";
@@ -15,14 +16,14 @@ export default async function GroupsPage({
   searchParams,
 }: {
   params: Promise<{ account: string }>;
-  searchParams: Promise<SearchParams<"q" | "after">>;
+  searchParams: Promise<SearchParams<"q" | "after" | "before">>;
 }) {
   const { account } = await params;
-  const sp = firstParams(await searchParams, ["q", "after"]);
+  const sp = firstParams(await searchParams, ["q", "after", "before"]);
   const { principal, customer: partner, can } = await getAdminContext(account);
   if (partner.kind !== "partner") notFound();
-  const q = (sp.q ?? "").trim().slice(0, 100);
-  const list = await listCustomerGroups(principal, partner.identifier, { q, after: sp.after, limit: 50 });
+  const q = searchTerm(sp.q);
+  const list = await listCustomerGroups(principal, partner.identifier, { q, after: sp.after, before: sp.before, limit: 50 });
   const manage = can("MANAGE_CUSTOMER_GROUPS");
   const canDelete = can("DELETE_CUSTOMERS");
   const base = `/${partner.identifier}/admin/groups`;
@@ -63,13 +64,7 @@ export default async function GroupsPage({
               "No groups yet: all your customers are in All."
             ))
           }
-          footer={
-            <PrevNext
-              label="Groups"
-              first={sp.after ? withParams(base, { q: q || undefined }, {}) : null}
-              next={list.next ? withParams(base, { q: q || undefined }, { after: list.next }) : null}
-            />
-          }
+          footer={<KeysetPager label="Groups" page={list} base={base} current={{ q: q || undefined }} />}
         >
           {list.rows.map((g) => (
             <tr key={g.id} data-testid="group-row">

@@ -3,11 +3,12 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Day } from "@/app/components/day";
 import { PlusIcon } from "@/app/components/icons";
-import { PrevNext, SearchBox, withParams } from "@/app/components/list-controls";
+import { KeysetPager } from "@/app/components/keyset-pager";
+import { SearchBox } from "@/app/components/list-controls";
 import { ListSection, TableCard } from "@/app/components/list-section";
 import { NoticeEvents } from "@/app/components/notice-events";
 import { ProgressBar } from "@/app/components/progress-bar";
-import { firstParams, type SearchParams } from "@/lib/core";
+import { firstParams, type SearchParams, searchTerm } from "@/lib/core";
 import { MODE_LABELS, listNotices } from "@/lib/notices";
 import { getAdminContext } from "../admin-context";
 import { STATE_LABELS, addressedText } from "./notice-labels";
@@ -19,15 +20,14 @@ export default async function NoticesPage({
   searchParams,
 }: {
   params: Promise<{ account: string }>;
-  searchParams: Promise<SearchParams<"q" | "page">>;
+  searchParams: Promise<SearchParams<"q" | "after" | "before">>;
 }) {
   const { account } = await params;
-  const sp = firstParams(await searchParams, ["q", "page"]);
+  const sp = firstParams(await searchParams, ["q", "after", "before"]);
   const { principal, customer: partner, can } = await getAdminContext(account);
   if (partner.kind !== "partner" || !can("VIEW_NOTICE_TRACKING")) notFound();
-  const q = (sp.q ?? "").trim().slice(0, 100);
-  const page = Number(sp.page) > 0 ? Math.floor(Number(sp.page)) : 1;
-  const list = await listNotices(principal, partner.identifier, { q, page });
+  const q = searchTerm(sp.q);
+  const list = await listNotices(principal, partner.identifier, { q, after: sp.after, before: sp.before });
   const base = `/${partner.identifier}/admin/notices`;
   const current = { q: q || undefined };
   return (
@@ -65,19 +65,13 @@ export default async function NoticesPage({
                   Clear the search
                 </Link>
               </>
-            ) : page > 1 ? (
+            ) : sp.after || sp.before ? (
               "No more notices."
             ) : (
               "No notices sent yet."
             ))
           }
-          footer={
-            <PrevNext
-              label="Notices"
-              prev={page > 1 ? withParams(base, current, { page: page - 1 }) : null}
-              next={list.hasMore ? withParams(base, current, { page: page + 1 }) : null}
-            />
-          }
+          footer={<KeysetPager label="Notices" page={list} base={base} current={current} />}
         >
           {list.rows.map((n) => (
             <tr key={n.id} data-testid="notice-row">

@@ -1,62 +1,49 @@
 // Server-sent events for the notice panel and the tracking pages: an event whenever a notice that reaches this page
 // changes (sent, started, withdrawn, re-issued) or is acknowledged; the page then re-renders itself from the server.
 import { getNoticeEventScope } from "@/lib/notices";
-import { getPrincipal, subscribeNoticeEvents } from "@/lib/web";
-import { isRefusal } from "@/lib/core";
+import { subscribeNoticeEvents, userRoute } from "@/lib/web";
 
 export const dynamic = "force-dynamic";
 
 /** Proxies and load balancers close a connection that stays silent; a comment line every so often keeps it open. */
 const HEARTBEAT_MS = 25_000;
 
-export async function GET(request: Request, { params }: { params: Promise<{ account: string }> }) {
-  const { account } = await params;
-  const principal = await getPrincipal();
-  if (principal.kind !== "user") return new Response("Sign in first.", { status: 401 });
-  let scope;
-  try {
-    scope = await getNoticeEventScope(principal, decodeURIComponent(account));
-  } catch (err) {
-    if (isRefusal(err)) return new Response("Not found.", { status: 404 });
-    throw err;
-  }
+export const GET = userRoute<{ account: string }>(async (principal, request, { account }) => {
+  const scope = await getNoticeEventScope(principal, account);
   const encoder = new TextEncoder();
-  let cleanup = () => {};
+  let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+  let heartbeat: NodeJS.Timeout | undefined;
+  let unsubscribe = () => {};
+  const cleanup = () => {
+    clearInterval(heartbeat);
+    unsubscribe();
+    try {
+      controller?.close();
+    } catch {
+      // already closed
+    }
+  };
+  const write = (text: string) => {
+    try {
+      controller?.enqueue(encoder.encode(text));
+    } catch {
+      cleanup();
+    }
+  };
+  // Listening starts before the answer does: a database that can't be reached answers 503 (the adapter), not a stream
+  // that opens and ends at once.
+  unsubscribe = await subscribeNoticeEvents(scope, (event) => write(`event: notice\ndata: ${JSON.stringify({ notice: event.n })}\n\n`));
   const stream = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      const write = (text: string) => {
-        try {
-          controller.enqueue(encoder.encode(text));
-        } catch {
-          cleanup();
-        }
-      };
+    start(c) {
+      controller = c;
       // Tell the browser how long to wait before reconnecting, and that the stream is up.
       write("retry: 3000\n: connected\n\n");
-      let unsubscribe: () => void;
-      try {
-        unsubscribe = await subscribeNoticeEvents(scope, (event) => write(`event: notice\ndata: ${JSON.stringify({ notice: event.n })}\n\n`));
-      } catch {
-        controller.close();
-        return;
-      }
-      const heartbeat = setInterval(() => write(": keep-alive\n\n"), HEARTBEAT_MS);
-      cleanup = () => {
-        clearInterval(heartbeat);
-        unsubscribe();
-        try {
-          controller.close();
-        } catch {
-          // already closed
-        }
-      };
-      request.signal.addEventListener("abort", () => cleanup(), { once: true });
+      heartbeat = setInterval(() => write(": keep-alive\n\n"), HEARTBEAT_MS);
+      request.signal.addEventListener("abort", cleanup, { once: true });
     },
-    cancel() {
-      cleanup();
-    },
+    cancel: cleanup,
   });
   return new Response(stream, {
     headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" },
   });
-}
+});

@@ -14,7 +14,7 @@ export default async function DeletionPage({ params }: { params: Promise<{ accou
   const { account, deletion: deletionId } = await params;
   const { principal, customer: manager, can } = await getAdminContext(account);
   const d = await orNotFound(getCustomerDeletion(principal, manager.identifier, deletionId));
-  const undoable = d.status === "pending" && new Date(d.undo_until).getTime() > Date.now() && can("DELETE_CUSTOMERS");
+  const undoable = d.status === "pending" && d.undo_until.getTime() > Date.now() && can("DELETE_CUSTOMERS");
   const active = d.status === "pending" || d.status === "running";
   return (
     <div className="max-w-3xl space-y-6">
@@ -26,7 +26,7 @@ export default async function DeletionPage({ params }: { params: Promise<{ accou
         <p className="text-sm font-medium text-slate-500">Deletion</p>
         <h1 className="text-2xl font-semibold break-words">{d.label}</h1>
         <p className="mt-1 text-sm text-slate-600">
-          Asked by {d.requested_by_label.replace(/ <.*>$/, "")} on <Timestamp at={new Date(d.created_at)} />.{" "}
+          Asked by {d.requested_by_label.replace(/ <.*>$/, "")} on <Timestamp at={d.created_at} />.{" "}
           <span data-testid="deletion-status">Status: {STATUS_LABELS[d.status]}</span>
           {d.cancelled_by ? ` by ${d.cancelled_by.replace(/ <.*>$/, "")}` : ""}.
         </p>
@@ -37,7 +37,7 @@ export default async function DeletionPage({ params }: { params: Promise<{ accou
         </h2>
         <DeletionProgress d={d} />
         {undoable ? (
-          <UndoForm account={manager.identifier} deletionId={d.id} undoUntil={new Date(d.undo_until).toISOString()} />
+          <UndoForm account={manager.identifier} deletionId={d.id} undoUntil={d.undo_until.toISOString()} />
         ) : d.status === "pending" ? (
           <p className="text-sm text-slate-600">Starting: the time to undo it has passed.</p>
         ) : null}
@@ -48,7 +48,7 @@ export default async function DeletionPage({ params }: { params: Promise<{ accou
         ) : null}
         {d.status === "done" && d.finished_at ? (
           <p className="text-sm text-green-800">
-            Finished on <Timestamp at={new Date(d.finished_at)} />. A report went to {d.requested_by_label.replace(/ <.*>$/, "")} by e-mail.
+            Finished on <Timestamp at={d.finished_at} />. A report went to {d.requested_by_label.replace(/ <.*>$/, "")} by e-mail.
           </p>
         ) : null}
       </section>

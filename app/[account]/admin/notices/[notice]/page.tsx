@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { formatUtc } from "@/app/components/day";
-import { PrevNext, withParams } from "@/app/components/list-controls";
+import { KeysetPager } from "@/app/components/keyset-pager";
 import { ListSection, TableCard } from "@/app/components/list-section";
 import { NoticeEvents } from "@/app/components/notice-events";
 import { ProgressBar } from "@/app/components/progress-bar";
@@ -15,25 +15,34 @@ import { TrackingTools } from "./tracking-tools";
 
 export const metadata: Metadata = { title: "Notice · Administration" };
 
+const PARAMS = ["q", "after", "before", "people_after", "people_before"] as const;
+
 export default async function NoticeTrackingPage({
   params,
   searchParams,
 }: {
   params: Promise<{ account: string; notice: string }>;
-  searchParams: Promise<SearchParams<"page" | "people" | "q">>;
+  searchParams: Promise<SearchParams<(typeof PARAMS)[number]>>;
 }) {
   const { account, notice: noticeId } = await params;
-  const sp = firstParams(await searchParams, ["page", "people", "q"]);
+  const sp = firstParams(await searchParams, PARAMS);
   const { principal, customer: partner, can } = await getAdminContext(account);
   if (partner.kind !== "partner" || !can("VIEW_NOTICE_TRACKING")) notFound();
-  const customersPage = Number(sp.page) > 0 ? Math.floor(Number(sp.page)) : 1;
-  const t = await orNotFound(getNoticeTracking(principal, partner.identifier, noticeId, { customersPage, peopleAfter: sp.people, q: sp.q }));
+  const t = await orNotFound(
+    getNoticeTracking(principal, partner.identifier, noticeId, {
+      customers: { after: sp.after, before: sp.before },
+      people: { after: sp.people_after, before: sp.people_before },
+      q: sp.q,
+    }),
+  );
   const n = t.notice;
   const base = `/${partner.identifier}/admin/notices/${n.id}`;
   const single = n.mode === "single_read_only";
   const open = n.progress.expected - n.progress.acknowledged;
   const done = n.progress.expected > 0 && open === 0;
-  const current = { q: sp.q || undefined, page: customersPage > 1 ? String(customersPage) : undefined };
+  // Each list pages on its own: moving through one keeps where the other is.
+  const customersAt = { after: sp.after, before: sp.before };
+  const peopleAt = { people_after: sp.people_after, people_before: sp.people_before };
   return (
     <div className="space-y-6">
       <NoticeEvents account={partner.identifier} />
@@ -90,16 +99,10 @@ export default async function NoticeTrackingPage({
         <TableCard
           columns={["Customer", single ? "Status" : "Acknowledged"]}
           tableClassName="min-w-[32rem]"
-          empty={t.customers.length === 0 && "No customers on this page."}
-          footer={
-            <PrevNext
-              label="Customers"
-              prev={customersPage > 1 ? withParams(base, current, { page: customersPage - 1 }) : null}
-              next={t.customersHasMore ? withParams(base, current, { page: customersPage + 1 }) : null}
-            />
-          }
+          empty={t.customers.rows.length === 0 && "No customers on this page."}
+          footer={<KeysetPager label="Customers" page={t.customers} base={base} current={{ q: sp.q, ...peopleAt }} ends />}
         >
-          {t.customers.map((c) => (
+          {t.customers.rows.map((c) => (
             <tr key={c.id} data-testid="tracking-customer">
               <td className="max-w-[18rem] break-words">
                 <span className="font-medium">{c.name}</span> <span className="font-mono text-xs text-slate-500">{c.identifier}</span>
@@ -132,16 +135,10 @@ export default async function NoticeTrackingPage({
         <TableCard
           columns={["Name", "E-mail", "Customer"]}
           tableClassName="min-w-[32rem]"
-          empty={t.openPeople.length === 0 && (sp.people ? "Nobody further." : "Nobody: all done.")}
-          footer={
-            <PrevNext
-              label="Open people"
-              first={sp.people ? withParams(base, current, {}) : null}
-              next={t.openPeopleNext ? withParams(base, current, { people: t.openPeopleNext }) : null}
-            />
-          }
+          empty={t.openPeople.rows.length === 0 && (sp.people_after || sp.people_before ? "Nobody further." : "Nobody: all done.")}
+          footer={<KeysetPager label="Open people" page={t.openPeople} base={base} current={{ q: sp.q, ...customersAt }} prefix="people_" ends />}
         >
-          {t.openPeople.map((p) => (
+          {t.openPeople.rows.map((p) => (
             <tr key={`${p.user_id}-${p.customer_identifier}`} data-testid="open-person">
               <td className="break-words">{p.name}</td>
               <td className="text-sm break-all">{p.email}</td>

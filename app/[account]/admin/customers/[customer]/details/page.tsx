@@ -13,7 +13,7 @@ const HOME_PAGE_CHOICES = 200;
 export default async function CustomerDetailsPage({ params }: { params: Promise<{ account: string; customer: string }> }) {
   const { account, customer: customerParam } = await params;
   const { principal, customer: manager, managed, canManage } = await getManagedCustomerContext(account, customerParam);
-  const projects = await listCustomerProjects(principal, manager.identifier, managed.identifier, { q: "", limit: HOME_PAGE_CHOICES, offset: 0 });
+  const projects = await listCustomerProjects(principal, manager.identifier, managed.identifier, { limit: HOME_PAGE_CHOICES });
   const choices = projects.home && !projects.rows.some((p) => p.id === projects.home!.id) ? [projects.home, ...projects.rows] : projects.rows;
   return (
     <div className="space-y-6">

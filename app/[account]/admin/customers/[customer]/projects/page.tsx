@@ -1,8 +1,9 @@
 import type { Metadata } from "next";
 import { Day } from "@/app/components/day";
-import { Pagination, SearchBox, withParams } from "@/app/components/list-controls";
+import { KeysetPager } from "@/app/components/keyset-pager";
+import { SearchBox } from "@/app/components/list-controls";
 import { ListSection, TableCard } from "@/app/components/list-section";
-import { PAGE_SIZE, firstParams, pageParams, type SearchParams } from "@/lib/core";
+import { firstParams, searchTerm, type SearchParams } from "@/lib/core";
 import { listCustomerProjects } from "@/lib/projects";
 import { orNotFound } from "@/lib/web";
 import { getManagedCustomerContext } from "../../../admin-context";
@@ -15,12 +16,12 @@ export default async function CustomerProjectsPage({
   searchParams,
 }: {
   params: Promise<{ account: string; customer: string }>;
-  searchParams: Promise<SearchParams<"q" | "page">>;
+  searchParams: Promise<SearchParams<"q" | "after" | "before">>;
 }) {
   const { account, customer: customerParam } = await params;
-  const current = firstParams(await searchParams, ["q", "page"]);
+  const current = firstParams(await searchParams, ["q", "after", "before"]);
   const { principal, customer: manager, managed } = await getManagedCustomerContext(account, customerParam);
-  const list = pageParams({ q: current.q, page: current.page });
+  const list = { q: searchTerm(current.q), after: current.after, before: current.before };
   const projects = await orNotFound(listCustomerProjects(principal, manager.identifier, managed.identifier, list));
   const path = `/${manager.identifier}/admin/customers/${managed.identifier}/projects`;
   return (
@@ -36,9 +37,7 @@ export default async function CustomerProjectsPage({
           columns={["Name", "Identifier", "Users with access", "Created"]}
           tableClassName="min-w-[36rem] whitespace-nowrap"
           empty={projects.rows.length === 0 && (list.q ? "No project matches your search." : `${managed.name} has no projects yet.`)}
-          footer={
-            <Pagination label="Projects" page={list.page} pageSize={PAGE_SIZE} total={projects.total} hrefFor={(p) => withParams(path, current, { page: p })} />
-          }
+          footer={<KeysetPager label="Projects" page={projects} total={projects.total} base={path} current={{ q: current.q }} />}
         >
           {projects.rows.map((p) => (
             <tr key={p.id} data-testid="project-row">

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { Day } from "@/app/components/day";
 import { PrevNext, SearchBox, withParams } from "@/app/components/list-controls";
 import { ListSection, TableCard } from "@/app/components/list-section";
-import { firstParams, type SearchParams } from "@/lib/core";
+import { firstParams, type SearchParams, searchTerm } from "@/lib/core";
 import { getCustomerPath, listSubCustomers } from "@/lib/partners";
 import { orNotFound } from "@/lib/web";
 import { getManagedCustomerContext } from "../../../admin-context";
@@ -23,7 +23,7 @@ export default async function SubCustomersPage({
   const { account, customer: customerParam } = await params;
   const sp = firstParams(await searchParams, ["q", "after", "before"]);
   const { principal, customer: manager, managed, canManage } = await getManagedCustomerContext(account, customerParam);
-  const q = (sp.q ?? "").trim().slice(0, 100);
+  const q = searchTerm(sp.q);
   const [trail, list] = await Promise.all([
     orNotFound(getCustomerPath(principal, manager.identifier, managed.identifier)),
     orNotFound(listSubCustomers(principal, manager.identifier, managed.identifier, { q, after: sp.after, before: sp.before })),

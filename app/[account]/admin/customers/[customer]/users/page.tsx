@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { Day } from "@/app/components/day";
-import { Pagination, SearchBox, withParams } from "@/app/components/list-controls";
+import { KeysetPager } from "@/app/components/keyset-pager";
+import { SearchBox } from "@/app/components/list-controls";
 import { LiveRefresh } from "@/app/components/live-refresh";
 import { ACTIONS_COLUMN, ListSection, TableCard } from "@/app/components/list-section";
 import { InvitationRow } from "@/app/[account]/users/invitation-row";
@@ -9,7 +10,7 @@ import { ListFeedback } from "@/app/[account]/users/row-feedback";
 import { GROUP_DESCRIPTIONS, GROUP_LABELS, groupsFor, isAdminGroup } from "@/lib/authz";
 import { listInvitations } from "@/lib/invitations";
 import { listMembers } from "@/lib/members";
-import { PAGE_SIZE, firstParams, pageParams, type SearchParams } from "@/lib/core";
+import { firstParams, searchTerm, type SearchParams } from "@/lib/core";
 import { orNotFound } from "@/lib/web";
 import { getManagedCustomerContext } from "../../../admin-context";
 import { CustomerHeader } from "../customer-header";
@@ -18,19 +19,24 @@ import { CustomerUserRow } from "./customer-user-row";
 
 export const metadata: Metadata = { title: "Customer Users · Administration" };
 
+// Each list has its search and its cursors: paging one keeps where the other is.
+const PARAMS = ["q", "after", "before", "iq", "iafter", "ibefore"] as const;
+
 export default async function CustomerUsersPage({
   params,
   searchParams,
 }: {
   params: Promise<{ account: string; customer: string }>;
-  searchParams: Promise<SearchParams<"q" | "page" | "iq" | "ipage">>;
+  searchParams: Promise<SearchParams<(typeof PARAMS)[number]>>;
 }) {
   const { account, customer: customerParam } = await params;
-  const current = firstParams(await searchParams, ["q", "page", "iq", "ipage"]);
+  const current = firstParams(await searchParams, PARAMS);
   const { principal, customer: partner, managed, alreadyAdmin, canManage } = await getManagedCustomerContext(account, customerParam);
   const manage = canManage("MANAGE_USERS");
-  const memberList = pageParams({ q: current.q, page: current.page });
-  const invitationList = pageParams({ q: current.iq, page: current.ipage });
+  const memberList = { q: searchTerm(current.q), after: current.after, before: current.before };
+  const invitationList = { q: searchTerm(current.iq), after: current.iafter, before: current.ibefore };
+  const memberAt = { q: current.q, after: current.after, before: current.before };
+  const invitationAt = { iq: current.iq, iafter: current.iafter, ibefore: current.ibefore };
   const [members, invitations] = await Promise.all([
     orNotFound(listMembers(principal, managed.identifier, memberList)),
     orNotFound(listInvitations(principal, managed.identifier, invitationList)),
@@ -62,7 +68,7 @@ export default async function CustomerUsersPage({
             "Sent, not yet accepted."
           )
         }
-        tools={<SearchBox q={invitationList.q} label="Search invitations" param="iq" keep={{ q: current.q, page: current.page }} />}
+        tools={<SearchBox q={invitationList.q} label="Search invitations" param="iq" keep={memberAt} />}
       >
         <LiveRefresh active={manage && invitations.rows.some((inv) => inv.deliveryStatus === "queued")} />
         <ListFeedback>
@@ -75,15 +81,7 @@ export default async function CustomerUsersPage({
               ) : null
             }
             empty={invitations.rows.length === 0 && (invitationList.q ? "No pending invitation matches your search." : "No pending invitations.")}
-            footer={
-              <Pagination
-                label="Pending invitations"
-                page={invitationList.page}
-                pageSize={PAGE_SIZE}
-                total={invitations.total}
-                hrefFor={(p) => withParams(path, current, { ipage: p })}
-              />
-            }
+            footer={<KeysetPager label="Pending invitations" page={invitations} total={invitations.total} base={path} current={memberAt} prefix="i" />}
           >
             {invitations.rows.map((inv) =>
               manage ? (
@@ -136,7 +134,7 @@ export default async function CustomerUsersPage({
             <>Who can use {managed.name}. Only Partner Admins can invite them and change their names and groups.</>
           )
         }
-        tools={<SearchBox q={memberList.q} label="Search users" keep={{ iq: current.iq, ipage: current.ipage }} />}
+        tools={<SearchBox q={memberList.q} label="Search users" keep={invitationAt} />}
       >
         <dl className="grid gap-x-3 gap-y-1 text-sm text-slate-600 sm:grid-cols-[max-content_1fr]" aria-label="What each group may do">
           {groups.map((g) => (
@@ -154,15 +152,7 @@ export default async function CustomerUsersPage({
               members.rows.length === 0 &&
               (memberList.q ? "No user matches your search." : manage ? "No users yet. Invite the first ones above." : "No users yet.")
             }
-            footer={
-              <Pagination
-                label="Users"
-                page={memberList.page}
-                pageSize={PAGE_SIZE}
-                total={members.total}
-                hrefFor={(p) => withParams(path, current, { page: p })}
-              />
-            }
+            footer={<KeysetPager label="Users" page={members} total={members.total} base={path} current={{ q: current.q, ...invitationAt }} />}
           >
             {members.rows.map((m) => (
               <CustomerUserRow

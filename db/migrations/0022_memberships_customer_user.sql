@@ -1,0 +1,1 @@
+CREATE INDEX "memberships_customer_user_idx" ON "memberships" USING btree ("customer_id","user_id");
