@@ -1,6 +1,6 @@
 // How queues and workers reach their backend: Redis (REDIS_URL) or, where no Redis exists, BullMQ's PostgreSQL backend.
 import { Redis, type RedisOptions } from "ioredis";
-import { Queue, createPostgresBackend, setDefaultBackendFactory, type ConnectionOptions, type Worker } from "bullmq";
+import { Queue, RedisQueueBackend, createPostgresBackend, setDefaultBackendFactory, type ConnectionOptions, type Worker } from "bullmq";
 import { getEnv, withTimeout } from "@/lib/core";
 
 let postgresSelected = false;
@@ -37,10 +37,10 @@ function releaseConnection(connection: ConnectionOptions | undefined): void {
  * backend, null when they never connected (BullMQ hands them out only once they have).
  */
 async function redisClientsOf(worker: Worker): Promise<Redis[] | null> {
-  const backend = worker.backend as unknown as { client?: Promise<unknown>; blockingClient?: Promise<unknown> };
-  const pending = [backend.client, backend.blockingClient].filter((c) => c !== undefined);
-  const clients = await withTimeout(Promise.all(pending), 100).catch(() => null);
-  return clients && clients.filter((c): c is Redis => c instanceof Redis);
+  const backend: unknown = worker.backend;
+  if (!(backend instanceof RedisQueueBackend)) return [];
+  const clients: unknown[] | null = await withTimeout(Promise.all([backend.client, backend.blockingClient]), 100).catch(() => null);
+  return clients && clients.filter((c) => c instanceof Redis);
 }
 
 /**

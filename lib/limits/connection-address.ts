@@ -8,22 +8,22 @@ import { trustedProxies } from "./client-ip";
 
 const INSTALLED = Symbol.for("tenancy.connection-address");
 
-type Emitter = { emit: (event: string | symbol, ...args: unknown[]) => boolean; [INSTALLED]?: true };
-
 /**
  * Call once at the start of the web process (instrumentation.ts), before it answers anything; with TRUST_PROXY above 0
  * it does nothing, and the proxies' X-Forwarded-For counts.
  */
 export function trustOnlyConnectionAddress(env?: Record<string, string | undefined>): boolean {
   if (trustedProxies(env) > 0) return false;
-  for (const proto of [http.Server.prototype, https.Server.prototype] as unknown as Emitter[]) {
-    if (proto[INSTALLED]) continue;
+  const prototypes: NodeJS.EventEmitter[] = [http.Server.prototype, https.Server.prototype];
+  for (const proto of prototypes) {
+    // A flag on the prototype, not a module variable: the web process may load this module more than once.
+    if (Reflect.get(proto, INSTALLED)) continue;
     const emit = proto.emit;
     proto.emit = function (this: unknown, event: string | symbol, ...args: unknown[]) {
       if (event === "request") withConnectionAddress(args[0] as http.IncomingMessage);
       return emit.call(this, event, ...args);
     };
-    proto[INSTALLED] = true;
+    Reflect.set(proto, INSTALLED, true);
   }
   return true;
 }
