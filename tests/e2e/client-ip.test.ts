@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DESKTOP, useBrowser } from "../support/browser";
-import { freePort } from "../support/redis-server";
+import { freePort } from "../support/ports";
 
 const browser = useBrowser();
 const servers: ChildProcess[] = [];

@@ -7,37 +7,24 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
-import os from "node:os";
-import path from "node:path";
 import type { APIRequestContext } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { EmbeddedCluster, postmasterPid } from "@/db/embedded";
-import { runMigrations } from "@/db/migrate";
 import { DESKTOP, screenshot, useBrowser } from "../support/browser";
 import { signUpViaUi } from "../support/e2e";
+import { startOwnDatabase } from "../support/database";
+import { freePort } from "../support/ports";
 
 const browser = useBrowser();
 const UNAVAILABLE = "Nothing was changed";
 const LIMIT_MS = 3000;
 
-let root = "";
+let own: Awaited<ReturnType<typeof startOwnDatabase>> | undefined;
 let cluster: EmbeddedCluster;
 let web: ChildProcess | undefined;
 let worker: ChildProcess | undefined;
 let baseUrl = "";
 let workerLog = "";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function until<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs: number, label: string): Promise<T> {
   const started = Date.now();
@@ -56,20 +43,9 @@ async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number 
 }
 
 beforeAll(async () => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), "tenancy-outage-"));
-  // Run as root, postgres runs as the `postgres` user, which must reach its data directory inside this one.
-  fs.chmodSync(root, 0o755);
-  cluster = new EmbeddedCluster({
-    dir: path.join(root, "data"),
-    port: await freePort(),
-    logFile: path.join(root, "postgres.log"),
-    initdbFlags: ["--no-sync"],
-    postgresFlags: ["-c", "fsync=off"],
-  });
-  await cluster.start();
-  await cluster.ensureDatabase("tenancy");
-  const databaseUrl = cluster.url("tenancy");
-  await runMigrations(databaseUrl);
+  own = await startOwnDatabase("tenancy-outage-");
+  cluster = own.cluster;
+  const { databaseUrl } = own;
 
   const port = await freePort();
   baseUrl = `http://127.0.0.1:${port}`;
@@ -102,8 +78,7 @@ afterAll(async () => {
   await Promise.race([Promise.all([exited(web), exited(worker)]), new Promise((r) => setTimeout(r, 10_000))]);
   web?.kill("SIGKILL");
   worker?.kill("SIGKILL");
-  await cluster?.stop();
-  if (root) fs.rmSync(root, { recursive: true, force: true });
+  await own?.remove();
 }, 60_000);
 
 async function readiness(request: APIRequestContext) {

@@ -14,7 +14,7 @@ import { createCustomerGroup } from "@/lib/customer-groups";
 import { createManagedCustomer } from "@/lib/partners";
 import { sendNotice } from "@/lib/notices";
 import { as, newAccount, SYSTEM, unique } from "../support/factories";
-import { freePort } from "../support/redis-server";
+import { freePort } from "../support/ports";
 
 const SECRET = "route-handlers-secret";
 

@@ -22,7 +22,8 @@ import {
   tryConsume,
   type Limit,
 } from "@/lib/limits";
-import { RedisServer, freePort } from "../support/redis-server";
+import { freePort } from "../support/ports";
+import { RedisServer } from "../support/redis-server";
 import { PASSWORD, as, newAccount, newUser, unique } from "../support/factories";
 
 const TRY: Limit = { name: "TEST_TRY", points: 2, windowSeconds: 1, blockSeconds: 0, refusal: "Too many tries." };

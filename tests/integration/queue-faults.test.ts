@@ -3,14 +3,10 @@
 // effect must happen exactly once (each e-mail delivered once, each copy of a notice once, each customer deleted with
 // nothing left behind), and nothing is restarted by hand but the process that was killed. The file runs on a
 // PostgreSQL and a Redis of its own, so it can stop them, with real worker processes (`jobs/worker.ts`).
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, db } from "@/db/client";
 import { EmbeddedCluster } from "@/db/embedded";
-import { runMigrations } from "@/db/migrate";
 import { noticeWork, outboundEmails } from "@/db/schema";
 import { getCustomerDeletion, requestCustomerDeletion } from "@/lib/deletions";
 import { inviteMember } from "@/lib/invitations";
@@ -18,31 +14,21 @@ import { sendNotice } from "@/lib/notices";
 import { createManagedCustomer, setAccountKind } from "@/lib/partners";
 import { FakeResend } from "../support/fake-resend";
 import { addMember, as, newAccount, newUser, SYSTEM, unique } from "../support/factories";
-import { RedisServer, freePort } from "../support/redis-server";
+import { startOwnDatabase } from "../support/database";
+import { RedisServer } from "../support/redis-server";
 import { WorkerProcess, useUniqueQueuePrefix, waitFor } from "../support/worker";
 
 const resend = new FakeResend();
-let root = "";
+let own: Awaited<ReturnType<typeof startOwnDatabase>> | undefined;
 let cluster: EmbeddedCluster;
 let redis: RedisServer;
 let env: Record<string, string>;
 let running: WorkerProcess[] = [];
 
 beforeAll(async () => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), "tenancy-faults-"));
-  // Run as root, postgres runs as the `postgres` user, which must reach its data directory inside this one.
-  fs.chmodSync(root, 0o755);
-  cluster = new EmbeddedCluster({
-    dir: path.join(root, "data"),
-    port: await freePort(),
-    logFile: path.join(root, "postgres.log"),
-    initdbFlags: ["--no-sync"],
-    postgresFlags: ["-c", "fsync=off"],
-  });
-  await cluster.start();
-  await cluster.ensureDatabase("tenancy");
-  const databaseUrl = cluster.url("tenancy");
-  await runMigrations(databaseUrl);
+  own = await startOwnDatabase("tenancy-faults-");
+  cluster = own.cluster;
+  const { databaseUrl } = own;
   redis = await RedisServer.start();
   // This process's own pool opens on first use, against this file's database.
   process.env.DATABASE_URL = databaseUrl;
@@ -76,8 +62,7 @@ afterAll(async () => {
   await resend.stop();
   await closeDb();
   await redis?.kill();
-  await cluster?.stop();
-  if (root) fs.rmSync(root, { recursive: true, force: true });
+  await own?.remove();
 }, 60_000);
 
 async function startWorker(): Promise<WorkerProcess> {

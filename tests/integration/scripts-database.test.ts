@@ -2,7 +2,6 @@
 // whether it runs (npm start is up) or not (started for the command and stopped after it).
 import { execFile } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -10,23 +9,13 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clusterDir, EMBEDDED_DATABASE, EmbeddedCluster, postmasterPid } from "@/db/embedded";
 import { runMigrations } from "@/db/migrate";
+import { freePort } from "../support/ports";
 
 const run = promisify(execFile);
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "tenancy-data-"));
 // Run as root, postgres runs as the `postgres` user, which must reach its directory inside this one.
 fs.chmodSync(root, 0o755);
 let cluster: EmbeddedCluster;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** `npm run admin` as an operator runs it beside `npm start`: no DATABASE_URL, the data directory given. */
 async function admin(dataDir: string, ...args: string[]) {

@@ -10,6 +10,7 @@ import path from "node:path";
 import postgres from "postgres";
 import { EmbeddedCluster, postmasterPid } from "../../db/embedded";
 import { runMigrations } from "../../db/migrate";
+import { freePort } from "./ports";
 
 type Embedded = { cluster: EmbeddedCluster; root: string; users: number; adminUrl: string };
 type Shared = { admin?: Promise<{ url: string; embedded?: Embedded }> };
@@ -75,18 +76,43 @@ async function chooseServer(): Promise<{ url: string; embedded?: Embedded }> {
   return { url: embedded.adminUrl, embedded };
 }
 
-async function startEmbedded(): Promise<Embedded> {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "tenancy-test-pg-"));
+/** A cluster in a new temporary directory (not started), for throwaway data: nothing needs to survive a crash. */
+async function throwawayCluster(prefix: string, postgresFlags: string[] = []): Promise<{ cluster: EmbeddedCluster; root: string }> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   // Run as root, postgres runs as the `postgres` user, which must reach its data directory inside this one.
   fs.chmodSync(root, 0o755);
   const cluster = new EmbeddedCluster({
     dir: path.join(root, "data"),
     port: await freePort(),
     logFile: path.join(root, "postgres.log"),
-    // Throwaway data: no need to survive a crash.
     initdbFlags: ["--no-sync"],
-    postgresFlags: ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"],
+    postgresFlags: ["-c", "fsync=off", ...postgresFlags],
   });
+  return { cluster, root };
+}
+
+/**
+ * A PostgreSQL of a test file's own, to stop and start under the processes it serves, with a migrated `tenancy`
+ * database; `remove` stops it and deletes its files.
+ */
+export async function startOwnDatabase(prefix: string): Promise<{ cluster: EmbeddedCluster; databaseUrl: string; remove: () => Promise<void> }> {
+  const { cluster, root } = await throwawayCluster(prefix);
+  await cluster.start();
+  await cluster.ensureDatabase("tenancy");
+  const databaseUrl = cluster.url("tenancy");
+  await runMigrations(databaseUrl);
+  return {
+    cluster,
+    databaseUrl,
+    remove: async () => {
+      await cluster.stop();
+      fs.rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+async function startEmbedded(): Promise<Embedded> {
+  const { cluster, root } = await throwawayCluster("tenancy-test-pg-", ["-c", "synchronous_commit=off", "-c", "full_page_writes=off"]);
   // If the run ends without the teardowns (a failed setup, Ctrl-C), still stop postgres and remove its files.
   process.once("exit", () => {
     const pid = postmasterPid(cluster.dir);
@@ -111,16 +137,5 @@ function answers(host: string, port: number, timeoutMs = 1000): Promise<boolean>
     socket.setTimeout(timeoutMs, () => finish(false));
     socket.once("error", () => finish(false));
     socket.once("connect", () => finish(true));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
   });
 }

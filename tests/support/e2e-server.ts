@@ -1,27 +1,16 @@
 // For browser tests: a production build of the app served by `next start`, plus the worker, on a database of their own.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import type { TestProject } from "vitest/node";
 import { createTestDatabase } from "./database";
 import { preflight } from "./preflight";
+import { freePort } from "./ports";
 
 declare module "vitest" {
   export interface ProvidedContext {
     baseUrl: string;
     e2eDatabaseUrl: string;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
 }
 
 async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number) {

@@ -1,17 +1,7 @@
 // A throwaway redis-server child on a port of its own, for tests that stop and restart Redis under a running worker.
 import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from "./ports";
 
 /** True when something on `port` answers PING with +PONG. */
 async function answersPing(port: number): Promise<boolean> {
