@@ -11,7 +11,7 @@ import type { RunningWorker } from "@/jobs/worker";
 import { inviteMember, resendInvitation } from "@/lib/invitations";
 import { newAccount, unique, as } from "../support/factories";
 import { FakeResend } from "../support/fake-resend";
-import { RedisServer } from "../support/redis-server";
+import { useOwnRedis } from "../support/redis-server";
 import { quietOutbox, startTestWorker, useUniqueQueuePrefix, waitFor } from "../support/worker";
 
 const EMAIL_ATTEMPTS = 4;
@@ -80,19 +80,7 @@ async function invite(account: Awaited<ReturnType<typeof newAccount>>) {
 const invitationSent = (id: string) => waitFor(async () => ((await invitationOf(id)).deliveryStatus === "sent" ? true : null), 20_000, "delivery_status sent");
 
 describe("Redis stopped during an invite", () => {
-  let redis: RedisServer;
-  let sharedRedisUrl: string | undefined;
-
-  beforeAll(async () => {
-    redis = await RedisServer.start();
-    sharedRedisUrl = process.env.REDIS_URL;
-    process.env.REDIS_URL = redis.url;
-  });
-
-  afterAll(async () => {
-    await redis?.kill();
-    process.env.REDIS_URL = sharedRedisUrl;
-  });
+  const redis = useOwnRedis();
 
   /** Kills Redis, invites, checks the invite is committed and nothing leaves, restarts Redis, expects one delivery. */
   async function inviteWhileRedisIsDown(worker: RunningWorker, account: Awaited<ReturnType<typeof newAccount>>, opts: { relayConnected: boolean }) {
@@ -160,43 +148,15 @@ describe("Redis stopped during an invite", () => {
 });
 
 describe("shutting the worker down", () => {
+  const redis = useOwnRedis();
+
   it("releases every Redis connection the worker and its relay opened", async () => {
-    const redis = await RedisServer.start();
-    const sharedRedisUrl = process.env.REDIS_URL;
-    process.env.REDIS_URL = redis.url;
-    const probe = new Redis(redis.url, { maxRetriesPerRequest: null });
-    const clients = async () =>
-      String(await probe.client("LIST"))
-        .trim()
-        .split("\n").length;
-    try {
-      const worker = await startTestWorker();
-      // One delivery, so the relay has opened its queue connection as well.
-      await quietAccount();
-      expect(await clients()).toBeGreaterThan(1);
-      await worker.close();
-      await waitFor(async () => (await clients()) === 1, 5_000, "only the probe to stay connected");
-    } finally {
-      probe.disconnect();
-      await redis.kill();
-      process.env.REDIS_URL = sharedRedisUrl;
-    }
-  });
-});
-
-describe("shutting down while Redis comes and goes", () => {
-  let redis: RedisServer;
-  let sharedRedisUrl: string | undefined;
-
-  beforeAll(async () => {
-    redis = await RedisServer.start();
-    sharedRedisUrl = process.env.REDIS_URL;
-    process.env.REDIS_URL = redis.url;
-  });
-
-  afterAll(async () => {
-    await redis?.kill();
-    process.env.REDIS_URL = sharedRedisUrl;
+    const worker = await startTestWorker();
+    // One delivery, so the relay has opened its queue connection as well.
+    await quietAccount();
+    expect(await redis.clients()).toBeGreaterThan(0);
+    await worker.close();
+    await waitFor(async () => (await redis.clients()) === 0, 5_000, "no client to stay connected");
   });
 
   /** A worker serving, Redis killed for long enough that every connection waits seconds between reconnects. */
@@ -217,20 +177,7 @@ describe("shutting down while Redis comes and goes", () => {
     await worker.close();
     // Bounded by the reconnect wait (5 s), not by the test's timeout.
     expect(Date.now() - started).toBeLessThan(15_000);
-    // Nothing of the worker stays connected.
-    const probe = new Redis(redis.url, { maxRetriesPerRequest: null });
-    try {
-      await waitFor(
-        async () =>
-          String(await probe.client("LIST"))
-            .trim()
-            .split("\n").length === 1,
-        5_000,
-        "only the probe to stay connected",
-      );
-    } finally {
-      probe.disconnect();
-    }
+    await waitFor(async () => (await redis.clients()) === 0, 5_000, "no client of the worker to stay connected");
   });
 
   it("closes by force when Redis stays away", async () => {

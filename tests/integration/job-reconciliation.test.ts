@@ -11,7 +11,7 @@ import { idempotencyKeyOf, queueEmail } from "@/lib/email";
 import { inviteMember } from "@/lib/invitations";
 import { as, newAccount, unique } from "../support/factories";
 import { FakeResend } from "../support/fake-resend";
-import { RedisServer } from "../support/redis-server";
+import { useOwnRedis } from "../support/redis-server";
 import { WorkerProcess, capturedLogs, quietOutbox, startTestWorker, useUniqueQueuePrefix, waitFor } from "../support/worker";
 
 const resend = new FakeResend();
@@ -80,11 +80,10 @@ function expectDeliveredOnce(keys: string[]) {
 }
 
 describe("Redis restarted without its data while jobs wait", () => {
+  const redis = useOwnRedis();
+
   it("the sweep finds every pending e-mail again: each delivered exactly once", async () => {
-    const redis = await RedisServer.start();
-    const sharedRedisUrl = process.env.REDIS_URL;
     const sharedBackoff = process.env.EMAIL_BACKOFF_MS;
-    process.env.REDIS_URL = redis.url;
     // After the provider's first 503 every job waits 1.5–3 s in BullMQ's delayed set.
     process.env.EMAIL_BACKOFF_MS = "3000";
     const worker = await startTestWorker({ sweepIntervalMs: 1000 });
@@ -118,8 +117,6 @@ describe("Redis restarted without its data while jobs wait", () => {
     } finally {
       if (!redis.running) await redis.restart();
       await worker.close();
-      await redis.kill();
-      process.env.REDIS_URL = sharedRedisUrl;
       process.env.EMAIL_BACKOFF_MS = sharedBackoff;
     }
   });

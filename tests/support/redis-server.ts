@@ -1,6 +1,8 @@
 // A throwaway redis-server child on a port of its own, for tests that stop and restart Redis under a running worker.
 import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll } from "vitest";
 import { freePort } from "./ports";
 
 /** True when something on `port` answers PING with +PONG. */
@@ -27,7 +29,8 @@ async function answersPing(port: number): Promise<boolean> {
 
 export class RedisServer {
   private child: ChildProcess | null = null;
-  private constructor(readonly port: number) {}
+  /** Chosen when it first starts, then kept: a restart comes back where its clients reconnect. */
+  port = 0;
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
@@ -35,7 +38,7 @@ export class RedisServer {
 
   /** Starts redis-server on a free port (no persistence) and waits until it answers. */
   static async start(): Promise<RedisServer> {
-    const server = new RedisServer(await freePort());
+    const server = new RedisServer();
     await server.restart();
     return server;
   }
@@ -43,6 +46,7 @@ export class RedisServer {
   /** Starts it again on the same port, empty, as after a crash without persistence. */
   async restart(): Promise<void> {
     if (this.child) throw new Error("redis-server is already running");
+    this.port ||= await freePort();
     const child = spawn("redis-server", ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
       stdio: "ignore",
     });
@@ -73,4 +77,34 @@ export class RedisServer {
   get running(): boolean {
     return this.child !== null;
   }
+
+  /** How many clients are connected to it, not counting the one that asks. */
+  async clients(): Promise<number> {
+    const probe = new Redis(this.url, { maxRetriesPerRequest: 1 });
+    try {
+      return (
+        String(await probe.client("LIST"))
+          .trim()
+          .split("\n").length - 1
+      );
+    } finally {
+      probe.disconnect();
+    }
+  }
+}
+
+/** A Redis of the enclosing describe block's own, as REDIS_URL while its tests run; the shared one is back after. */
+export function useOwnRedis(): RedisServer {
+  const server = new RedisServer();
+  let shared: string | undefined;
+  beforeAll(async () => {
+    await server.restart();
+    shared = process.env.REDIS_URL;
+    process.env.REDIS_URL = server.url;
+  });
+  afterAll(async () => {
+    await server.kill();
+    process.env.REDIS_URL = shared;
+  });
+  return server;
 }
