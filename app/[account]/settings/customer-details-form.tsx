@@ -3,22 +3,25 @@
 // (Administration › Customers › Details), posting to the same action.
 import { Field, FieldError, FormMessage, SubmitButton } from "@/app/components/form";
 import { useActionForm } from "@/app/components/use-action-form";
+import type { CustomerView } from "@/lib/accounts";
 import { updateCustomerDetailsAction } from "./actions";
 
-export type CustomerDetails = {
-  identifier: string;
-  name: string;
-  description: string | null;
-  contactEmail: string | null;
-  contactPhone: string | null;
-  country: string | null;
-  state: string | null;
-  city: string | null;
-  postalCode: string | null;
-  addressLine1: string | null;
-  addressLine2: string | null;
-  homeProjectId: string | null;
-};
+/** The details a form edits, and no more of the customer: a client component's props reach the browser. */
+export type CustomerDetails = Pick<
+  CustomerView,
+  | "identifier"
+  | "name"
+  | "description"
+  | "contactEmail"
+  | "contactPhone"
+  | "country"
+  | "state"
+  | "city"
+  | "postalCode"
+  | "addressLine1"
+  | "addressLine2"
+  | "homeProjectId"
+>;
 
 export type HomePageChoice = { id: string; name: string; identifier: string };
 
