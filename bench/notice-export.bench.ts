@@ -10,6 +10,7 @@ import { rawSql } from "@/db/client";
 import { userPrincipal } from "@/lib/authz";
 import { sendNotice } from "@/lib/notices";
 import type { Benchmark } from "./harness";
+import { seedPartnerWithPeople } from "./seed-people";
 
 const PER_CUSTOMER = 100;
 const PEOPLE = Number(process.env.NOTICE_EXPORT_PEOPLE ?? 1_000_000);
@@ -32,19 +33,8 @@ const bench: Benchmark = {
     const tag = randomBytes(3).toString("hex");
     const customers = Math.ceil(PEOPLE / PER_CUSTOMER);
     const seedStarted = Date.now();
-    const { partner, admin } = await sql.begin(async (tx) => {
-      const [partner] = await tx`insert into customers (identifier, name, kind) values (${`ne-${tag}`}, 'Export partner', 'partner') returning id, identifier`;
-      await tx`insert into customers (identifier, name, parent_id) select ${`ne${tag}-`} || g, 'Customer ' || g, ${partner.id} from generate_series(1, ${customers}) g`;
-      await tx`insert into users (email, name) select ${`ne${tag}-`} || g || '@bench.test', 'Person ' || g from generate_series(1, ${customers * PER_CUSTOMER}) g`;
-      await tx`
-        insert into memberships (user_id, customer_id, "group")
-        select u.id, c.id, case when u.n % ${PER_CUSTOMER} = 0 then 'customer_admin'::member_group else 'customer_employee'::member_group end
-        from (select id, row_number() over (order by id) - 1 as n from users where email like ${`ne${tag}-%`}) u
-        join (select id, row_number() over (order by id) - 1 as n from customers where parent_id = ${partner.id}) c on c.n = u.n / ${PER_CUSTOMER}`;
-      const [admin] = await tx`insert into users (email, name) values (${`admin-${tag}@bench.test`}, 'Bench Admin') returning id, email, name`;
-      await tx`insert into memberships (user_id, customer_id, "group") values (${admin.id}, ${partner.id}, 'partner_admin')`;
-      return { partner: partner as { id: string; identifier: string }, admin: admin as { id: string; email: string; name: string } };
-    });
+    const partner = await seedPartnerWithPeople(sql, { key: `ne-${tag}`, name: "Export partner", customers, perCustomer: PER_CUSTOMER });
+    const { admin } = partner;
     await sql`analyze`;
     const principal = userPrincipal({ ...admin, isOperator: false });
     const { id: noticeId } = await sendNotice(principal, partner.identifier, { title: "Export", body: "Everyone.", mode: "all_must_read", to: "all" });

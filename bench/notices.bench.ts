@@ -14,6 +14,7 @@ import { LAST_PAGE } from "@/lib/core";
 import { acknowledgeNotice, getNoticeTracking, listOpenNotices, sendNotice } from "@/lib/notices";
 import { FakeResend } from "../tests/support/fake-resend";
 import { medianMs, timeIt, type Benchmark, type BenchRow } from "./harness";
+import { seedPartnerWithPeople } from "./seed-people";
 
 const PER_CUSTOMER = 100;
 const RUNS = 15;
@@ -22,26 +23,10 @@ const ACK_ROUNDS = 6;
 const PAST_NOTICES = 10_000;
 const EMAILS = 3000;
 
-/** A partner with `customers` customers of PER_CUSTOMER members each, set-based; returns its id and identifier. */
+/** A partner with `customers` customers of PER_CUSTOMER members each, and its admin as the principal who sends. */
 async function seedPartner(sql: Sql, tag: string, customers: number) {
-  const identifier = `np-${tag}`;
-  return sql.begin(async (tx) => {
-    const [partner] = await tx`insert into customers (identifier, name, kind) values (${identifier}, ${`Notice partner ${tag}`}, 'partner') returning id`;
-    await tx`insert into customers (identifier, name, parent_id) select ${`n${tag}-`} || g, 'Customer ' || g, ${partner.id} from generate_series(1, ${customers}) g`;
-    await tx`insert into users (email, name) select ${`n${tag}-`} || g || '@bench.test', 'Person ' || g from generate_series(1, ${customers * PER_CUSTOMER}) g`;
-    await tx`
-      insert into memberships (user_id, customer_id, "group")
-      select u.id, c.id, case when u.n % ${PER_CUSTOMER} = 0 then 'customer_admin'::member_group else 'customer_employee'::member_group end
-      from (select id, row_number() over (order by id) - 1 as n from users where email like ${`n${tag}-%`}) u
-      join (select id, row_number() over (order by id) - 1 as n from customers where parent_id = ${partner.id}) c on c.n = u.n / ${PER_CUSTOMER}`;
-    const [admin] = await tx`insert into users (email, name) values (${`admin-${tag}@bench.test`}, 'Bench Admin') returning id, email, name`;
-    await tx`insert into memberships (user_id, customer_id, "group") values (${admin.id}, ${partner.id}, 'partner_admin')`;
-    return {
-      id: partner.id as string,
-      identifier,
-      admin: userPrincipal({ id: admin.id, email: admin.email, name: admin.name, isOperator: false }),
-    };
-  });
+  const seeded = await seedPartnerWithPeople(sql, { key: `np-${tag}`, name: `Notice partner ${tag}`, customers, perCustomer: PER_CUSTOMER });
+  return { ...seeded, admin: userPrincipal({ ...seeded.admin, isOperator: false }) };
 }
 
 function percentile(sorted: number[], p: number) {
