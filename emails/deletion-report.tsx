@@ -1,6 +1,7 @@
 // Sent to whoever asked for a deletion of customers once the worker has finished it.
 import { Button, Text } from "@react-email/components";
 import { EmailLayout, button, paragraph } from "./layout";
+import { counted } from "@/lib/core";
 
 export type DeletionReportEmailProps = {
   name: string;
@@ -17,7 +18,7 @@ export type DeletionReportEmailProps = {
 };
 
 export function deletionReportSubject(p: DeletionReportEmailProps) {
-  return `Deleted: ${p.label} (${p.customers} customer${p.customers === 1 ? "" : "s"})`;
+  return `Deleted: ${p.label} (${counted.customers(p.customers)})`;
 }
 
 export default function DeletionReportEmail({
@@ -36,9 +37,8 @@ export default function DeletionReportEmail({
     <EmailLayout preview={`${label}: deleted`}>
       <Text style={paragraph}>Hello {name},</Text>
       <Text style={paragraph}>
-        the deletion you asked for — {label} — is finished. {customers} customer{customers === 1 ? "" : "s"}, {users} user{users === 1 ? "" : "s"} and{" "}
-        {projects} project{projects === 1 ? "" : "s"} were deleted in {seconds} s.
-        {usersKept > 0 ? ` ${usersKept} people who also belong to other customers keep those memberships.` : ""}
+        the deletion you asked for — {label} — is finished. {counted.customers(customers)}, {counted.users(users)} and {counted.projects(projects)} were deleted
+        in {counted.seconds(seconds)}.{usersKept > 0 ? ` ${counted.peopleKeepMemberships(usersKept)}.` : ""}
       </Text>
       <Text style={paragraph}>Their identifiers stay reserved for a while, so nobody else can take them.</Text>
       <Button href={deletionUrl} style={button}>

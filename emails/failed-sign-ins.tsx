@@ -1,6 +1,7 @@
 // Sent to an address's owner after several failed sign-ins in a short time (at most one an hour).
 import { Button, Text } from "@react-email/components";
 import { EmailLayout, button, paragraph } from "./layout";
+import { counted } from "@/lib/core";
 
 export type FailedSignInsEmailProps = {
   name: string;
@@ -23,8 +24,8 @@ export default function FailedSignInsEmail({ name, attempts, windowMinutes, last
     <EmailLayout preview={`${attempts} failed sign-in attempts on your account`}>
       <Text style={paragraph}>Hello {name},</Text>
       <Text style={paragraph}>
-        someone tried to sign in to your Tenancy account with a wrong password {attempts} times within{" "}
-        {windowMinutes === 1 ? "1 minute" : `${windowMinutes} minutes`}. The last attempt was on {when}
+        someone tried to sign in to your Tenancy account with a wrong password {attempts} times within {counted.minutes(windowMinutes)}. The last attempt was on{" "}
+        {when}
         {ipAddress ? ` from the network address ${ipAddress}` : ""}.
       </Text>
       <Text style={paragraph}>

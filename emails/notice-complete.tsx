@@ -1,6 +1,7 @@
 // To the sender of a notice once every recipient has acknowledged it (Single read only: every customer closed it).
 import { Button, Text } from "@react-email/components";
 import { EmailLayout, button, paragraph } from "./layout";
+import { counted } from "@/lib/core";
 
 export type NoticeCompleteEmailProps = { name: string; title: string; single: boolean; count: number; trackingUrl: string };
 
@@ -13,8 +14,7 @@ export default function NoticeCompleteEmail({ name, title, single, count, tracki
     <EmailLayout preview={`Your notice ${title} is acknowledged`}>
       <Text style={paragraph}>Hello {name},</Text>
       <Text style={paragraph}>
-        your notice <strong>{title}</strong> is done:{" "}
-        {single ? `each of its ${count} customers has closed it.` : `all ${count} recipients have acknowledged it.`}
+        your notice <strong>{title}</strong> is done: {single ? counted.customersClosed(count) : counted.recipientsAcknowledged(count)}.
       </Text>
       <Button href={trackingUrl} style={button}>
         See who and when

@@ -61,7 +61,7 @@ export async function startWorker(
     return w;
   });
   const operators = await syncConfiguredOperators(systemPrincipal("worker"));
-  if (operators) log.info({ operators }, "user(s) made operator from OPERATOR_EMAILS");
+  if (operators) log.info({ operators }, "users made operator from OPERATOR_EMAILS");
   const relay = new OutboxRelay({ log: logger.child({ name: "relay" }), pollMs: opts.pollMs, queues: producers });
   await relay.start();
   const sweeper = new Sweeper({ queues: producers, intervalMs: opts.sweepIntervalMs ?? env.JOB_SWEEP_INTERVAL_MS, log: logger.child({ name: "sweep" }) });

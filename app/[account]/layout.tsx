@@ -8,6 +8,7 @@ import { listMyAccounts } from "@/lib/accounts";
 import { listOpenNotices } from "@/lib/notices";
 import { getAccountContext } from "@/lib/web";
 import { NoticeCard } from "./notices/notice-card";
+import { counted } from "@/lib/core";
 
 /** Accounts the switcher lists; someone in more gets its search and the Accounts page. */
 const SWITCHER_ACCOUNTS = 20;
@@ -79,7 +80,7 @@ export default async function AccountLayout({ children, params }: { children: Re
           <section aria-labelledby="open-notices-heading" className="mb-6 rounded-lg border-2 border-amber-300 bg-amber-50 p-4" data-testid="notice-panel">
             <div className="mb-3 flex flex-wrap items-baseline justify-between gap-2">
               <h2 id="open-notices-heading" className="text-lg font-semibold text-amber-950">
-                {openNotices.length === 1 ? "A notice for you" : `${openNotices.length} notices for you`}
+                {counted.noticesForYou(openNotices.length)}
               </h2>
               <Link href={`${base}/notices`} className="text-sm text-blue-800 hover:underline">
                 All notices

@@ -10,6 +10,7 @@ import { listCustomerDeletions } from "@/lib/deletions";
 import { countUndeliveredInvitations, getPartnerOverview } from "@/lib/partners";
 import { getQuotaUsage, listProjects } from "@/lib/projects";
 import { getAccountContext } from "@/lib/web";
+import { counted } from "@/lib/core";
 
 const SHOWN_PROJECTS = 5;
 
@@ -117,14 +118,14 @@ export default async function AccountHome({ params }: { params: Promise<{ accoun
                 {overview.at_quota > 0 ? (
                   <li>
                     <Link href={`${base}/admin/customers?quota=at`} className="underline">
-                      {overview.at_quota === 1 ? "1 customer is" : `${overview.at_quota.toLocaleString("en")} customers are`} at quota
+                      {counted.customersAre(overview.at_quota)} at quota
                     </Link>
                   </li>
                 ) : null}
                 {overview.near_quota > 0 ? (
                   <li>
                     <Link href={`${base}/admin/customers?quota=near`} className="underline">
-                      {overview.near_quota === 1 ? "1 customer is" : `${overview.near_quota.toLocaleString("en")} customers are`} near quota
+                      {counted.customersAre(overview.near_quota)} near quota
                     </Link>
                   </li>
                 ) : null}
@@ -179,7 +180,7 @@ export default async function AccountHome({ params }: { params: Promise<{ accoun
         )}
         {projects.total > SHOWN_PROJECTS ? (
           <Link href={`${base}/projects`} className="text-sm text-blue-800 hover:underline">
-            All {projects.total} projects
+            All {counted.projects(projects.total)}
           </Link>
         ) : null}
       </section>

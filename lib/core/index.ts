@@ -10,3 +10,4 @@ export * from "./tokens";
 export * from "./log";
 export * from "./rows";
 export * from "./timeout";
+export * from "./words";

@@ -24,6 +24,8 @@ import {
   parseRow,
   parseRows,
   timestampColumn,
+  counted,
+  plural,
 } from "@/lib/core";
 import { queueEmail } from "@/lib/email";
 import { defineJob, enqueue, type PendingWork } from "@/lib/outbox";
@@ -233,14 +235,14 @@ export async function requestCustomerDeletion(
               and c.partner_id is not distinct from ${manager.kind === "partner" ? manager.id : manager.partnerId} limit 3`),
           )
         : [];
-      if (busy.length > 0) throw new ConflictError(`${busy.map((b) => b.identifier).join(", ")} ${busy.length === 1 ? "is" : "are"} already being deleted.`);
+      if (busy.length > 0) throw new ConflictError(`${busy.map((b) => b.identifier).join(", ")} ${plural(busy.length, "is", "are")} already being deleted.`);
       throw new NotFoundError("None of these customers can be deleted from here (any more).");
     }
     const expected = selectedCount === 1 ? chosen[0].identifier : String(selectedCount);
     if (confirmation.toLowerCase() !== expected)
       throw fieldError(
         "confirmation",
-        selectedCount === 1 ? `Type ${chosen[0].identifier} to confirm.` : `Type ${selectedCount} (the number of customers selected) to confirm.`,
+        selectedCount === 1 ? `Type ${chosen[0].identifier} to confirm.` : `Type ${selectedCount} (the number of customers to delete) to confirm.`,
       );
     // A customer with a sub-customer already being deleted (by another request) can't be deleted now: its deletion
     // would have to wait for the other one, and an undo there would leave a child without a parent.
@@ -259,7 +261,7 @@ export async function requestCustomerDeletion(
       await tx.execute(sql`
       insert into customer_deletions (manager_id, requested_by, requested_by_label, label, undo_until, customers_total, users_total, impact, customer_list)
       values (${manager.id}, ${principal.kind === "user" ? principal.userId : null}, ${principal.kind === "user" ? `${principal.name} <${principal.email}>` : "Tenancy"},
-        ${label || (selectedCount === 1 ? `${chosen[0].name} (${chosen[0].identifier})` : `${selectedCount} customers`)},
+        ${label || (selectedCount === 1 ? `${chosen[0].name} (${chosen[0].identifier})` : counted.customers(selectedCount))},
         now() + make_interval(secs => ${env.DELETION_UNDO_MINUTES * 60}), ${impact.customers}, ${impact.users}, ${JSON.stringify(impact)}::jsonb,
         (select coalesce(json_agg(json_build_object('identifier', identifier, 'name', name) order by lower(name)), '[]') from customers where id = any(${sql.param(ids.map((r) => r.id))}::uuid[])))
       returning id, label, undo_until`),

@@ -2,7 +2,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash } from "node:crypto";
 import { RateLimiterRes } from "rate-limiter-flexible";
-import { RateLimitedError } from "@/lib/core";
+import { RateLimitedError, counted } from "@/lib/core";
 import { configured, type Limit } from "./definitions";
 import { limiterFor } from "./store";
 
@@ -17,11 +17,10 @@ function storeKey(key: string): string {
 /** "14 minutes", "1 hour", "30 seconds": rounded up, so trying again then works. */
 export function inWords(ms: number): string {
   const seconds = Math.max(1, Math.ceil(ms / 1000));
-  if (seconds < 60) return seconds === 1 ? "1 second" : `${seconds} seconds`;
+  if (seconds < 60) return counted.seconds(seconds);
   const minutes = Math.ceil(seconds / 60);
-  if (minutes < 60) return minutes === 1 ? "1 minute" : `${minutes} minutes`;
-  const hours = Math.ceil(minutes / 60);
-  return hours === 1 ? "1 hour" : `${hours} hours`;
+  if (minutes < 60) return counted.minutes(minutes);
+  return counted.hours(Math.ceil(minutes / 60));
 }
 
 export function refusalFor(limit: Limit, msBeforeNext: number): RateLimitedError {

@@ -39,6 +39,7 @@ import {
   parseRow,
   parseRows,
   timestampColumn,
+  counted,
 } from "@/lib/core";
 
 /** A customer as those who manage it see it (no billing: that is its own admins' business), from one Administration area. */
@@ -157,7 +158,7 @@ export async function setCustomerQuota(principal: Principal, customerIdentifier:
     if (q < used)
       throw fieldError(
         "quota",
-        `${locked.name} already has ${used} projects, so its quota can't be lowered to ${q}. Remove projects first, or choose ${used} or more.`,
+        `${locked.name} already has ${counted.projects(used)}, so its quota can't be lowered to ${q}. Remove projects first, or choose ${used} or more.`,
       );
     if (q === locked.projectQuota) return customerView(locked);
     const [updated] = await tx.update(customers).set({ projectQuota: q, updatedAt: new Date() }).where(eq(customers.id, customer.id)).returning();
@@ -419,7 +420,7 @@ export async function setAccountKind(principal: Principal, identifier: string, k
     if (customer.kind === kind) return customerRef(customer);
     if (kind === "customer") {
       const managed = countIn(await tx.execute(sql`select count(*)::int as n from customers where id in ${managedCustomerIds(customer.id)}`));
-      if (managed > 0) throw new ConflictError(`${customer.identifier} still manages ${managed} customers; move or delete them first.`);
+      if (managed > 0) throw new ConflictError(`${customer.identifier} still manages ${counted.customers(managed)}; move or delete them first.`);
     }
     const [updated] = await tx.update(customers).set({ kind, updatedAt: new Date() }).where(eq(customers.id, customer.id)).returning();
     const regroup = kind === "partner" ? TO_PARTNER : TO_CUSTOMER;

@@ -21,6 +21,7 @@ import {
   keysetPage,
   searchTerm,
   type PageRequest,
+  counted,
 } from "@/lib/core";
 
 /**
@@ -53,7 +54,7 @@ export async function createProject(principal: Principal, identifier: string, in
         .where(eq(projects.customerId, customer.id));
       if (used >= locked.quota) {
         const advice = await quotaAdvice(tx, customer, access.can("MANAGE_PROJECTS"));
-        throw new ConflictError(`This account has reached its project quota of ${locked.quota} ${locked.quota === 1 ? "project" : "projects"}. ${advice}`);
+        throw new ConflictError(`This account has reached its project quota of ${counted.projects(locked.quota)}. ${advice}`);
       }
       const [project] = await tx.insert(projects).values({ customerId: customer.id, identifier: parsed.identifier, name: parsed.name }).returning();
       // The creator can use what they created.

@@ -57,7 +57,7 @@ it("deletes a group's customers with progress, and undoes another deletion in ti
   const confirm = page.getByRole("form", { name: "Confirm the deletion" });
   await confirm.getByLabel("Type 3 to confirm").fill("2");
   await confirm.getByRole("button", { name: "Delete 3 customers and 1 sub-customer" }).click();
-  await expect.poll(() => confirm.locator('[data-field-error="confirmation"]').textContent()).toBe("Type 3 (the number of customers selected) to confirm.");
+  await expect.poll(() => confirm.locator('[data-field-error="confirmation"]').textContent()).toBe("Type 3 (the number of customers to delete) to confirm.");
   await confirm.getByLabel("Type 3 to confirm").fill("3");
   await confirm.getByRole("button", { name: "Delete 3 customers and 1 sub-customer" }).click();
   await page.waitForURL((url) => /\/admin\/deletions\/[0-9a-f-]{36}$/.test(url.pathname));

@@ -10,6 +10,7 @@ import { PROJECT_ROLE_LABELS } from "@/lib/authz";
 import { getQuotaUsage, listProjects } from "@/lib/projects";
 import { QuotaBar } from "@/app/components/quota-bar";
 import { CreateProjectForm } from "./create-project-form";
+import { counted } from "@/lib/core";
 
 export const metadata: Metadata = { title: "Projects" };
 
@@ -48,7 +49,7 @@ export default async function ProjectsPage({
         <>
           {full ? (
             <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
-              The account has reached its quota of {usage.quota} {usage.quota === 1 ? "project" : "projects"}. {usage.advice}
+              The account has reached its quota of {counted.projects(usage.quota)}. {usage.advice}
             </p>
           ) : null}
           <CreateProjectForm account={customer.identifier} full={full} />

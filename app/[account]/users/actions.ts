@@ -7,6 +7,7 @@ import { GROUP_LABELS } from "@/lib/authz";
 import { inviteMember, inviteSchema, resendInvitation, revokeInvitation } from "@/lib/invitations";
 import { changeMemberGroup, leaveAccount, memberGroupSchema, removeMember } from "@/lib/members";
 import { identifierSchema } from "@/lib/core";
+import { counted } from "@/lib/core";
 
 const invitationSchema = z.object({ account: identifierSchema, invitationId: z.uuid("That invitation no longer exists.") });
 const memberSchema = z.object({ account: identifierSchema, userId: z.uuid("That person is not a member of this account.") });
@@ -40,8 +41,7 @@ export const removeMemberAction = userAction(memberSchema, async ({ account, use
   revalidatePath(`/${account}`, "layout");
   // Someone who removed themselves has nothing left to see here.
   if (userId === principal.userId) redirect("/");
-  const projects = projectsLeft === 1 ? "1 project" : `${projectsLeft} projects`;
-  return { ok: true, message: `Member removed, together with their access to ${projects}.` };
+  return { ok: true, message: `Member removed, together with their access to ${counted.projects(projectsLeft)}.` };
 });
 
 export const leaveAccountAction = userAction(z.object({ account: identifierSchema }), async ({ account }, principal) => {

@@ -4,6 +4,7 @@ import { identifierSchema } from "@/lib/core";
 import { setCustomerGroupMembership } from "@/lib/customer-groups";
 import { createManagedCustomer, createManagedCustomerSchema } from "@/lib/partners";
 import { userAction } from "@/lib/web";
+import { counted } from "@/lib/core";
 
 // `account` is the manager's identifier (a partner, or a self-managed customer); the domain function authorizes against it.
 const manager = z.object({ account: identifierSchema });
@@ -25,10 +26,9 @@ const membership = manager.extend({ groupId: z.uuid("Pick a group."), change: z.
 export const changeGroupMembershipAction = userAction(membership, async ({ account, groupId, change }, principal, formData) => {
   const result = await setCustomerGroupMembership(principal, account, { groupId, customers: repeated(formData, "customers"), member: change === "add" });
   const n = result.changed;
-  const customers = (k: number) => `${k} customer${k === 1 ? "" : "s"}`;
   const message =
     change === "add"
-      ? `${customers(n)} added to ${result.group.name}${result.unchanged ? ` (${result.unchanged} already in it)` : ""}.`
-      : `${customers(n)} taken out of ${result.group.name}${result.unchanged ? ` (${result.unchanged} weren't in it)` : ""}.`;
+      ? `${counted.customers(n)} added to ${result.group.name}${result.unchanged ? ` (${counted.alreadyIn(result.unchanged)})` : ""}.`
+      : `${counted.customers(n)} taken out of ${result.group.name}${result.unchanged ? ` (${counted.notIn(result.unchanged)})` : ""}.`;
   return { ok: true, message };
 });

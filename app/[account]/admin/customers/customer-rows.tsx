@@ -8,6 +8,7 @@ import { withParams } from "@/app/components/list-controls";
 import { QuotaMeter } from "./quota-meter";
 import { SELECTION_FORM } from "./selection-bar";
 import { STICKY_END } from "./sticky";
+import { counted } from "@/lib/core";
 
 export type CustomerRow = {
   id: string;
@@ -60,7 +61,7 @@ export function CustomerRows({
             {c.selfManaged ? <span className="ml-2 rounded bg-violet-50 px-1.5 py-0.5 text-xs font-normal text-violet-800">self-managed</span> : null}
             {c.children > 0 ? (
               <Link href={withParams(base, {}, { parent: c.identifier })} className="block text-xs font-normal text-blue-700 hover:underline">
-                {c.children} sub-customer{c.children === 1 ? "" : "s"} ›
+                {counted.subCustomers(c.children)} ›
               </Link>
             ) : null}
           </td>

@@ -1,4 +1,5 @@
 import type { DeletionRow } from "@/lib/deletions";
+import { counted } from "@/lib/core";
 
 /** How far a deletion is: customers and users done of their totals, with a bar, the rate and the time left. */
 export function DeletionProgress({ d, now = new Date() }: { d: DeletionRow; now?: Date }) {
@@ -23,7 +24,7 @@ export function DeletionProgress({ d, now = new Date() }: { d: DeletionRow; now?
         <div className={`h-2 rounded ${tone}`} style={{ width: `${pct}%` }} />
       </div>
       <p className="text-xs text-slate-600 tabular-nums">
-        {d.customers_done} of {d.customers_total} customers, {d.users_done} of {d.users_total} users
+        {d.customers_done.toLocaleString("en")} of {counted.customers(d.customers_total)}, {d.users_done.toLocaleString("en")} of {counted.users(d.users_total)}
         {rate > 0 ? ` · ${rate >= 10 ? Math.round(rate) : rate.toFixed(1)} rows/s` : ""}
         {left !== null ? ` · about ${left < 60 ? `${left} s` : `${Math.ceil(left / 60)} min`} left` : ""}
       </p>

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { identifierSchema } from "@/lib/core";
 import { createCustomerGroup, customerGroupSchema, deleteCustomerGroup, updateCustomerGroup } from "@/lib/customer-groups";
 import { userAction } from "@/lib/web";
+import { counted } from "@/lib/core";
 
 // `account` is the partner's identifier; the domain functions authorize against it.
 const partner = z.object({ account: identifierSchema });
@@ -20,5 +21,5 @@ export const updateGroupAction = userAction(oneGroup.and(customerGroupSchema), a
 
 export const deleteGroupAction = userAction(oneGroup, async ({ account, groupId }, principal) => {
   const group = await deleteCustomerGroup(principal, account, groupId);
-  return { ok: true, message: `Group ${group.name} deleted; its ${group.customers} customers stay in All.` };
+  return { ok: true, message: `Group ${group.name} deleted; ${counted.groupCustomersStay(group.customers)} in All.` };
 });

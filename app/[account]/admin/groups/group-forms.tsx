@@ -4,6 +4,7 @@ import { Field, FormMessage, SubmitButton } from "@/app/components/form";
 import { TrashIcon } from "@/app/components/icons";
 import { useActionForm } from "@/app/components/use-action-form";
 import { createGroupAction, deleteGroupAction, updateGroupAction } from "./actions";
+import { counted } from "@/lib/core";
 
 export function CreateGroupForm({ account }: { account: string }) {
   const { state, pending, formProps } = useActionForm(createGroupAction, { resetOnSuccess: true });
@@ -58,11 +59,7 @@ export function GroupRowTools({ account, group }: { account: string; group: { id
           <ConfirmButton
             ariaLabel={`Delete ${group.name}`}
             title={`Delete the group ${group.name}?`}
-            message={
-              <>
-                The group goes; its {group.customers} customer{group.customers === 1 ? "" : "s"} stay, in All and in their other groups. Nothing else changes.
-              </>
-            }
+            message={<>The group goes; {counted.groupCustomersStay(group.customers)}, in All and in their other groups. Nothing else changes.</>}
             confirmLabel="Delete group"
             disabled={remove.pending}
           >

@@ -1,4 +1,5 @@
 import type { NoticeState } from "@/lib/notices";
+import { counted, plural } from "@/lib/core";
 
 export const STATE_LABELS: Record<NoticeState, { label: string; className: string }> = {
   shown: { label: "Shown", className: "bg-green-50 text-green-800" },
@@ -12,6 +13,6 @@ export function addressedText(addressed: { kind: "customers" | "groups" | "all";
   const subs = addressed.descendants ? " and their sub-customers" : "";
   if (addressed.kind === "all") return `All customers${subs} (${customers})`;
   const names = addressed.names.slice(0, 3).join(", ") + (addressed.names.length > 3 ? "…" : "");
-  if (addressed.kind === "groups") return `Group${addressed.names.length === 1 ? "" : "s"} ${names}${subs} (${customers} customers)`;
-  return `${names}${subs}${customers > 1 ? ` (${customers} customers)` : ""}`;
+  if (addressed.kind === "groups") return `${plural(addressed.names.length, "Group", "Groups")} ${names}${subs} (${counted.customers(customers)})`;
+  return `${names}${subs}${customers > 1 ? ` (${counted.customers(customers)})` : ""}`;
 }

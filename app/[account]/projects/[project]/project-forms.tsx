@@ -4,6 +4,7 @@ import { ConfirmButton } from "@/app/components/confirm-button";
 import { Field, FormMessage, SubmitButton } from "@/app/components/form";
 import { useActionForm } from "@/app/components/use-action-form";
 import { deleteProjectAction, renameProjectAction } from "../actions";
+import { counted } from "@/lib/core";
 
 type Ref = { account: string; project: string };
 
@@ -67,7 +68,7 @@ export function DeleteProjectForm({
             ) : (
               <>
                 <p>
-                  {total === 1 ? "One person loses" : `${total} people lose`} access to it{total === 1 ? ":" : ", among them:"}
+                  {counted.peopleLose(total)} access to it{total === 1 ? ":" : ", among them:"}
                 </p>
                 <ul className="list-disc pl-5" data-testid="losing-access">
                   {people.map((p) => (

@@ -7,6 +7,7 @@ import { orNotFound } from "@/lib/web";
 import { getAdminContext } from "../../admin-context";
 import { DeletionProgress, STATUS_LABELS } from "../deletion-progress";
 import { UndoForm } from "./undo-form";
+import { counted } from "@/lib/core";
 
 export const metadata: Metadata = { title: "Deletion · Administration" };
 
@@ -57,12 +58,9 @@ export default async function DeletionPage({ params }: { params: Promise<{ accou
           Customers ({d.customers_total})
         </h2>
         <p className="text-sm text-slate-600">
-          {d.impact.users ?? 0} users who belonged nowhere else, {d.impact.projects ?? 0} projects, {d.impact.pendingInvitations ?? 0} pending invitations and{" "}
-          {d.impact.openNotices ?? 0} open notices
-          {d.impact.usersKept
-            ? `; ${d.impact.usersKept === 1 ? "1 person who also belongs elsewhere stays" : `${d.impact.usersKept} people who also belong elsewhere stay`}`
-            : ""}
-          .
+          {counted.usersGone(d.impact.users ?? 0)}, {counted.projects(d.impact.projects ?? 0)}, {counted.pendingInvitations(d.impact.pendingInvitations ?? 0)}{" "}
+          and {counted.openNotices(d.impact.openNotices ?? 0)}
+          {d.impact.usersKept ? `; ${counted.peopleKept(d.impact.usersKept)}` : ""}.
         </p>
         <ul className="max-h-64 list-disc overflow-y-auto pl-5 text-sm">
           {d.customer_list.slice(0, 500).map((c) => (

@@ -3,7 +3,7 @@ import { Field, FormMessage, SubmitButton } from "@/app/components/form";
 import { useActionForm } from "@/app/components/use-action-form";
 import { requestDeletionAction } from "../actions";
 
-/** Type-to-confirm: the identifier of the one customer, or the number of customers selected. */
+/** Type-to-confirm: the identifier of the one customer, or the number of customers it deletes. */
 export function ConfirmDeletionForm({
   account,
   customers,
@@ -43,7 +43,7 @@ export function ConfirmDeletionForm({
         autoComplete="off"
         spellCheck={false}
         required
-        hint={/^\d+$/.test(expected) ? "The number of customers selected, as shown above." : "The customer's identifier."}
+        hint={/^\d+$/.test(expected) ? "The number of customers to delete, as shown in the heading." : "The customer's identifier."}
       />
       <SubmitButton pending={pending} pendingLabel="Deleting…" className="btn btn-danger">
         {buttonLabel}

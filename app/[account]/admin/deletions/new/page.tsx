@@ -6,6 +6,7 @@ import { previewCustomerDeletion, type DeletionSelection } from "@/lib/deletions
 import { orNotFound } from "@/lib/web";
 import { getAdminContext } from "../../admin-context";
 import { ConfirmDeletionForm } from "./confirm-deletion-form";
+import { counted } from "@/lib/core";
 
 export const metadata: Metadata = { title: "Delete customers · Administration" };
 
@@ -42,7 +43,7 @@ export default async function NewDeletionPage({
   const group = sp.group ? await getCustomerGroup(principal, manager.identifier, sp.group).catch((e) => (isRefusal(e) ? null : Promise.reject(e))) : null;
   const { impact } = preview;
   const one = impact.selected === 1 && impact.sample[0];
-  const label = group ? `the customers of the group ${group.name}` : all ? `${impact.selected} customers matching a filter` : undefined;
+  const label = group ? `the customers of the group ${group.name}` : all ? `${counted.customers(impact.selected)} matching a filter` : undefined;
   return (
     <div className="max-w-2xl space-y-6">
       <Link href={back} className="text-sm text-blue-700 hover:underline">
@@ -50,7 +51,7 @@ export default async function NewDeletionPage({
       </Link>
       <div>
         <h1 className="text-2xl font-semibold break-words">
-          {impact.selected === 0 ? "Nothing to delete" : one ? `Delete ${impact.sample[0].name}?` : `Delete ${impact.selected} customers?`}
+          {impact.selected === 0 ? "Nothing to delete" : one ? `Delete ${impact.sample[0].name}?` : `Delete ${counted.customers(impact.selected)}?`}
         </h1>
         <p className="mt-1 text-sm text-slate-600">
           {group
@@ -80,7 +81,7 @@ export default async function NewDeletionPage({
             </dl>
             <p className="text-sm text-slate-600">
               {impact.sample.map((c) => c.name).join(", ")}
-              {impact.customers > impact.sample.length ? ` and ${impact.customers - impact.sample.length} more` : ""}.
+              {impact.customers > impact.sample.length ? ` and ${counted.more(impact.customers - impact.sample.length)}` : ""}.
             </p>
             <p className="text-sm text-slate-600">Their identifiers stay reserved afterwards, so nobody can take them again for a while.</p>
           </section>
@@ -94,7 +95,7 @@ export default async function NewDeletionPage({
             buttonLabel={
               one
                 ? `Delete ${one.name}`
-                : `Delete ${impact.selected} customers${impact.subCustomers > 0 ? ` and ${impact.subCustomers} sub-customer${impact.subCustomers === 1 ? "" : "s"}` : ""}`
+                : `Delete ${counted.customers(impact.selected)}${impact.subCustomers > 0 ? ` and ${counted.subCustomers(impact.subCustomers)}` : ""}`
             }
           />
         </>

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { identifierSchema } from "@/lib/core";
 import { previewNotice, sendNotice, type NoticeInput } from "@/lib/notices";
 import { userAction } from "@/lib/web";
+import { counted } from "@/lib/core";
 
 // `account` is the partner's identifier; the domain functions authorize against it and parse the notice itself.
 const compose = z.object({ account: identifierSchema, intent: z.enum(["preview", "send"], "Choose Preview or Send.") });
@@ -42,7 +43,7 @@ export const composeNoticeAction = userAction(compose, async ({ account, intent 
     const preview = await previewNotice(principal, account, input);
     return {
       ok: true,
-      message: `It will reach ${preview.customers} customer${preview.customers === 1 ? "" : "s"} and ${preview.people} ${preview.people === 1 ? "person" : "people"} now.`,
+      message: `It will reach ${counted.customers(preview.customers)} and ${counted.people(preview.people)} now.`,
       data: { title: preview.title, html: preview.bodyHtml, customers: preview.customers, people: preview.people },
     };
   }

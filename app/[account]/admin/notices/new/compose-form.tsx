@@ -3,8 +3,7 @@ import { Field, FieldError, FormMessage, SubmitButton } from "@/app/components/f
 import { GroupPicker, type GroupChoices } from "@/app/components/group-picker";
 import { useActionForm } from "@/app/components/use-action-form";
 import { composeNoticeAction } from "./actions";
-
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+import { counted } from "@/lib/core";
 
 function Choice({ name, value, label, hint, checked }: { name: string; value: string; label: string; hint?: string; checked: boolean }) {
   return (
@@ -172,7 +171,7 @@ export function ComposeNoticeForm({
         {preview ? (
           <section aria-labelledby="preview-heading" className="card p-4" data-testid="notice-preview">
             <h2 id="preview-heading" className="text-xs font-semibold tracking-wide text-slate-500 uppercase">
-              Preview · {plural(Number(preview.customers), "customer", "customers")}, {plural(Number(preview.people), "person", "people")}
+              Preview · {counted.customers(Number(preview.customers))}, {counted.people(Number(preview.people))}
             </h2>
             <h3 className="mt-2 font-semibold break-words">{String(preview.title)}</h3>
             {/* Rendered from Markdown and sanitised on the server. */}

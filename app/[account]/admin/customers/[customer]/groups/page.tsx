@@ -5,6 +5,7 @@ import { listGroupsOfCustomer } from "@/lib/customer-groups";
 import { getManagedCustomerContext } from "../../../admin-context";
 import { CustomerHeader } from "../customer-header";
 import { GroupToggle } from "./group-toggle";
+import { counted } from "@/lib/core";
 
 export const metadata: Metadata = { title: "Customer Groups · Administration" };
 
@@ -22,7 +23,7 @@ export default async function CustomerGroupsPage({ params }: { params: Promise<{
             Groups
           </h2>
           <p className="text-sm text-slate-600" data-testid="groups-summary">
-            {managed.name} is in All{inGroups > 0 ? ` and in ${inGroups} of your group${inGroups === 1 ? "" : "s"}` : " only"}.{" "}
+            {managed.name} is in All{inGroups > 0 ? ` and ${counted.inYourGroups(inGroups)}` : " only"}.{" "}
             <Link href={`/${manager.identifier}/admin/groups`} className="text-blue-700 hover:underline">
               Manage groups
             </Link>

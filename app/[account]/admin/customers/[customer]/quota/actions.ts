@@ -3,6 +3,7 @@ import { z } from "zod";
 import { userAction } from "@/lib/web";
 import { quotaSchema, setCustomerQuota } from "@/lib/partners";
 import { identifierSchema } from "@/lib/core";
+import { counted } from "@/lib/core";
 
 // An empty field would coerce to 0: treat it as missing, which quotaSchema answers with "Enter a number of projects."
 const quotaInput = z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), quotaSchema);
@@ -13,5 +14,5 @@ const quotaFormSchema = z.object({ account: identifierSchema, customer: identifi
 
 export const setQuotaAction = userAction(quotaFormSchema, async ({ customer, quota }, principal) => {
   const updated = await setCustomerQuota(principal, customer, quota);
-  return { ok: true, message: `The project quota of ${updated.name} is now ${updated.projectQuota} ${updated.projectQuota === 1 ? "project" : "projects"}.` };
+  return { ok: true, message: `The project quota of ${updated.name} is now ${counted.projects(updated.projectQuota)}.` };
 });

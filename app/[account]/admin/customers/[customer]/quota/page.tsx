@@ -17,7 +17,7 @@ export default async function CustomerQuotaPage({ params }: { params: Promise<{ 
       <section aria-labelledby="quota-heading" className="card max-w-2xl space-y-5 p-5">
         <div>
           <h2 id="quota-heading" className="text-lg font-semibold">
-            Projects
+            Project quota
           </h2>
           <p className="text-sm text-slate-600">The quota limits how many projects {managed.name} can create.</p>
         </div>

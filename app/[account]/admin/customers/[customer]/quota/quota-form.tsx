@@ -3,6 +3,7 @@ import { FieldError, FormMessage, SubmitButton } from "@/app/components/form";
 import { DiscIcon } from "@/app/components/icons";
 import { useActionForm } from "@/app/components/use-action-form";
 import { setQuotaAction } from "./actions";
+import { counted } from "@/lib/core";
 
 export function QuotaForm({ account, customer, quota, used }: { account: string; customer: string; quota: number; used: number }) {
   const { state, pending, formProps } = useActionForm(setQuotaAction);
@@ -34,7 +35,7 @@ export function QuotaForm({ account, customer, quota, used }: { account: string;
           </SubmitButton>
         </div>
         <p id="field-quota-hint" className="mt-1 text-xs text-slate-500">
-          The most projects the customer may have. {used} {used === 1 ? "is" : "are"} in use, so it can&apos;t go below {used}.
+          The most projects the customer may have. {counted.inUse(used)}, so it can&apos;t go below {used}.
         </p>
         <div id="field-quota-error">
           <FieldError name="quota" state={state} />

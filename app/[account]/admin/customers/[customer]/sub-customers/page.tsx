@@ -10,6 +10,7 @@ import { getManagedCustomerContext } from "../../../admin-context";
 import { CreateCustomerForm } from "../../create-customer-form";
 import { CustomerHeader } from "../customer-header";
 import { SelfManagedForm } from "./self-managed-form";
+import { counted } from "@/lib/core";
 
 export const metadata: Metadata = { title: "Sub-customers · Administration" };
 
@@ -125,7 +126,7 @@ export default async function SubCustomersPage({
                 <Link
                   href={`${customers}/${c.identifier}/sub-customers`}
                   className="text-blue-700 hover:underline"
-                  aria-label={`${c.children} ${c.children === 1 ? "sub-customer" : "sub-customers"} of ${c.name}`}
+                  aria-label={`${counted.subCustomers(c.children)} of ${c.name}`}
                 >
                   {c.children}
                 </Link>
