@@ -27,7 +27,9 @@ export function useActionForm(action: (prev: ActionState, formData: FormData) =>
     const form = ref.current;
     if (!form || state === NONE) return;
     if (state.ok && opts.resetOnSuccess) form.reset();
-    const target = form.querySelector<HTMLElement>('[aria-invalid="true"]') ?? form.querySelector<HTMLElement>('[role="alert"], [role="status"]');
+    // form.elements includes the fields outside the form that name it (a table row's cells share one form).
+    const invalid = Array.from(form.elements).find((el): el is HTMLElement => el instanceof HTMLElement && el.getAttribute("aria-invalid") === "true");
+    const target = invalid ?? form.querySelector<HTMLElement>('[role="alert"], [role="status"]');
     if (target && !target.matches("input, select, textarea, button")) target.tabIndex = -1;
     target?.focus({ preventScroll: false });
   }, [state, opts.resetOnSuccess]);

@@ -8,8 +8,8 @@ import { ADMIN_GROUPS, GROUP_LABELS, authorizeAccount, authorizeProject, groupsF
 import {
   ConflictError,
   ForbiddenError,
-  InvalidInputError,
   NotFoundError,
+  fieldError,
   fullNameSchema,
   parseInput,
   searchAny,
@@ -45,6 +45,8 @@ async function authorizeAdminChange(tx: Tx, principal: Principal, identifier: st
   return { customer, admins };
 }
 
+type Target = Awaited<ReturnType<typeof targetMembership>>;
+
 async function targetMembership(tx: Tx, customer: Customer, userId: string) {
   const [row] = await tx
     .select({ membership: memberships, name: users.name, email: users.email })
@@ -64,63 +66,69 @@ export type MemberView = { userId: string; name: string; email: string; group: M
 export async function changeMemberGroup(principal: Principal, identifier: string, userId: string, group: MemberGroup): Promise<MemberView> {
   return db.transaction(async (tx) => {
     const { customer, admins } = await authorizeAdminChange(tx, principal, identifier);
-    if (!groupsFor(customer.kind).includes(group)) throw new InvalidInputError("That group doesn't exist in this kind of account.");
     const target = await targetMembership(tx, customer, userId);
-    const view: MemberView = { userId, name: target.name, email: target.email, group };
-    if (target.membership.group === group) return view;
-    if (isAdminGroup(target.membership.group) && !isAdminGroup(group) && admins.length <= 1) throw LAST_ADMIN(GROUP_LABELS[target.membership.group]);
-    await tx.update(memberships).set({ group }).where(eq(memberships.id, target.membership.id));
-    await recordAudit(tx, principal, {
-      customerId: customer.id,
-      action: "member.group_changed",
-      targetType: "member",
-      targetId: userId,
-      targetLabel: `${target.name} <${target.email}>`,
-      details: { from: target.membership.group, to: group },
-    });
-    return view;
+    await regroup(tx, principal, customer, admins, target, group);
+    return { userId, name: target.name, email: target.email, group };
   });
 }
 
-export const memberNameSchema = z.object({ name: fullNameSchema });
+async function regroup(tx: Tx, principal: Principal, customer: Customer, admins: string[], target: Target, group: MemberGroup): Promise<boolean> {
+  if (!groupsFor(customer.kind).includes(group)) throw fieldError("group", "That group doesn't exist in this kind of account.");
+  if (target.membership.group === group) return false;
+  if (isAdminGroup(target.membership.group) && !isAdminGroup(group) && admins.length <= 1) throw LAST_ADMIN(GROUP_LABELS[target.membership.group]);
+  await tx.update(memberships).set({ group }).where(eq(memberships.id, target.membership.id));
+  await recordAudit(tx, principal, {
+    customerId: customer.id,
+    action: "member.group_changed",
+    targetType: "member",
+    targetId: target.membership.userId,
+    targetLabel: `${target.name} <${target.email}>`,
+    details: { from: target.membership.group, to: group },
+  });
+  return true;
+}
+
+export const memberUpdateSchema = z.object({ name: fullNameSchema.optional(), group: memberGroupSchema.optional() });
+
+/** What an update changed, so the answer can name it ("Name changed to …; group changed to …"). */
+export type MemberUpdate = { member: MemberView; changed: { name?: { from: string; to: string }; group?: { from: MemberGroup; to: MemberGroup } } };
 
 /**
- * Renames a member, as ThingsBoard lets a tenant administrator edit a customer user. A person's name is theirs across
- * every account they belong to, so only someone who belongs to this account alone may be renamed from it; anyone else
- * changes their own name on their profile.
+ * Changes a member's name and group together, as ThingsBoard lets a tenant administrator edit a customer user: both or
+ * neither are written. A person's name is theirs across every account they belong to, so only someone who belongs to
+ * this account alone may be renamed from it; anyone else changes their own name on their profile.
  */
-export async function renameMember(
-  principal: Principal,
-  identifier: string,
-  userId: string,
-  input: z.input<typeof memberNameSchema>,
-): Promise<Omit<MemberView, "group">> {
-  const { name } = parseInput(memberNameSchema, input);
+export async function updateMember(principal: Principal, identifier: string, userId: string, input: z.input<typeof memberUpdateSchema>): Promise<MemberUpdate> {
+  const { name, group } = parseInput(memberUpdateSchema, input);
   return db.transaction(async (tx) => {
-    const { customer } = await authorizeAccount(tx, principal, identifier, "MANAGE_USERS");
+    const { customer, admins } = await authorizeAdminChange(tx, principal, identifier);
     const target = await targetMembership(tx, customer, userId);
-    const [user] = await tx
-      .select({ id: users.id, name: users.name, email: users.email })
-      .from(users)
-      .where(eq(users.id, target.membership.userId))
-      .for("update");
-    if (user.name === name) return { userId: user.id, name, email: user.email };
-    const elsewhere = await tx
-      .select({ id: memberships.id })
-      .from(memberships)
-      .where(and(eq(memberships.userId, user.id), sql`${memberships.customerId} <> ${customer.id}`))
-      .limit(1);
-    if (elsewhere.length > 0) throw new ConflictError(`${user.name} also belongs to other accounts, so only they can change their name, on their profile.`);
-    await tx.update(users).set({ name, updatedAt: new Date() }).where(eq(users.id, user.id));
-    await recordAudit(tx, principal, {
-      customerId: customer.id,
-      action: "member.renamed",
-      targetType: "member",
-      targetId: user.id,
-      targetLabel: `${name} <${user.email}>`,
-      details: { from: user.name, to: name },
-    });
-    return { userId: user.id, name, email: user.email };
+    const changed: MemberUpdate["changed"] = {};
+    // The name read under a lock of the user's row, so two renames in a row both see what the other wrote.
+    const [{ name: current }] = await tx.select({ name: users.name }).from(users).where(eq(users.id, target.membership.userId)).for("update");
+    target.name = current;
+    if (name !== undefined && name !== target.name) {
+      const elsewhere = await tx
+        .select({ id: memberships.id })
+        .from(memberships)
+        .where(and(eq(memberships.userId, target.membership.userId), sql`${memberships.customerId} <> ${customer.id}`))
+        .limit(1);
+      if (elsewhere.length > 0)
+        throw fieldError("name", `${target.name} also belongs to other accounts, so only they can change their name, on their profile.`);
+      await tx.update(users).set({ name, updatedAt: new Date() }).where(eq(users.id, target.membership.userId));
+      await recordAudit(tx, principal, {
+        customerId: customer.id,
+        action: "member.renamed",
+        targetType: "member",
+        targetId: target.membership.userId,
+        targetLabel: `${name} <${target.email}>`,
+        details: { from: target.name, to: name },
+      });
+      changed.name = { from: target.name, to: name };
+    }
+    if (group !== undefined && (await regroup(tx, principal, customer, admins, { ...target, name: name ?? target.name }, group)))
+      changed.group = { from: target.membership.group, to: group };
+    return { member: { userId, name: name ?? target.name, email: target.email, group: group ?? target.membership.group }, changed };
   });
 }
 

@@ -5,7 +5,7 @@ import { and, eq } from "drizzle-orm";
 import type { Page } from "playwright-core";
 import { afterAll, expect, inject, it } from "vitest";
 import { closeDb, db } from "@/db/client";
-import { auditEvents, customers, invitations, users } from "@/db/schema";
+import { auditEvents, customers, invitations, memberships, users } from "@/db/schema";
 import { setAccountKind } from "@/lib/partners";
 import { createProject } from "@/lib/projects";
 import { DESKTOP, screenshot, useBrowser } from "../support/browser";
@@ -154,15 +154,34 @@ it("edits a customer from its details page, invites its first user, and that use
   await invitee.waitForURL(`${baseUrl}/${customerId}/projects/web-shop`);
   await inviteeContext.close();
 
-  // The partner renames them from the Users tab.
+  // The partner renames them and changes their group from the Users tab: one save per row takes both, and the
+  // message names each change.
   await openTab(page, newName, "Users", `${base}/users`);
+  // Hank is the customer's only admin: the partner adds themself first, so Hank may leave the admin group.
+  await page.getByRole("button", { name: "Add Myself" }).click();
+  await expect.poll(() => page.getByRole("status").filter({ hasText: "You are now" }).count()).toBe(1);
   const nameField = page.getByLabel(`Name of ${inviteeEmail}`, { exact: true });
   expect(await nameField.inputValue()).toBe("Hank Scorpio");
+  expect(await page.getByRole("button", { name: `Save changes to ${inviteeEmail}` }).count()).toBe(1);
+  await page.getByLabel(`Group of ${inviteeEmail}`, { exact: true }).selectOption("customer_reader");
   await nameField.fill("Hank Scorpio Jr.");
-  await page.getByRole("button", { name: `Save name of ${inviteeEmail}` }).click();
-  await expect.poll(() => page.getByRole("status").filter({ hasText: "Name changed" }).textContent()).toBe("Name changed to Hank Scorpio Jr..");
+  await page.getByRole("button", { name: `Save changes to ${inviteeEmail}` }).click();
+  await expect
+    .poll(() => page.getByRole("status").filter({ hasText: "Saved" }).textContent())
+    .toBe(`Saved ${inviteeEmail}: name changed to “Hank Scorpio Jr.” and group changed from Customer Admin to Customer Reader.`);
   const [hank] = await db.select().from(users).where(eq(users.email, inviteeEmail));
   expect(hank.name).toBe("Hank Scorpio Jr.");
+  const [hankIn] = await db.select().from(memberships).where(eq(memberships.userId, hank.id));
+  expect(hankIn.group).toBe("customer_reader");
+  await screenshot(page, "customer-user-row-saved");
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.getByLabel(`Group of ${inviteeEmail}`, { exact: true }).selectOption("customer_admin");
+  await page.getByRole("button", { name: `Save changes to ${inviteeEmail}` }).click();
+  await expect
+    .poll(() => page.getByRole("status").filter({ hasText: "Saved" }).textContent())
+    .toBe(`Saved ${inviteeEmail}: group changed from Customer Reader to Customer Admin.`);
+  await screenshot(page, "customer-user-row-phone");
+  await page.setViewportSize(DESKTOP.viewport);
   const renamed = await db
     .select()
     .from(auditEvents)

@@ -4,12 +4,12 @@
 import { and, desc, eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { closeDb, db } from "@/db/client";
-import { auditEvents, customers, invitations, users } from "@/db/schema";
+import { auditEvents, customers, invitations, memberships, users } from "@/db/schema";
 import { findHomePage, updateCustomerDetails, type CustomerView } from "@/lib/accounts";
 import { listAuditEvents } from "@/lib/audit";
-import { AppError, ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "@/lib/core";
+import { AppError, ForbiddenError, InvalidInputError, NotFoundError } from "@/lib/core";
 import { inviteMember } from "@/lib/invitations";
-import { changeMemberGroup, renameMember } from "@/lib/members";
+import { changeMemberGroup, updateMember } from "@/lib/members";
 import { createManagedCustomer, setAccountKind } from "@/lib/partners";
 import { createProject, listCustomerProjects, setProjectAccess } from "@/lib/projects";
 import { addMember, as, newAccount, newUser, unique, SYSTEM } from "../support/factories";
@@ -241,8 +241,12 @@ describe("a customer's users, from Administration", () => {
     await addMember(bob.id, customer.id, "customer_employee");
 
     // Each answers with a named shape for the caller, not the user's or membership's row (no password hash, no ids of rows).
-    const renamed = await renameMember(as(admin), customer.identifier, bob.id, { name: "Bob Builder" });
-    expect(renamed).toEqual({ userId: bob.id, name: "Bob Builder", email: bob.email });
+    const renamed = await updateMember(as(admin), customer.identifier, bob.id, { name: "Bob Builder", group: "customer_employee" });
+    // It names what changed: the name only, since the group was already that.
+    expect(renamed).toEqual({
+      member: { userId: bob.id, name: "Bob Builder", email: bob.email, group: "customer_employee" },
+      changed: { name: { from: "Bob", to: "Bob Builder" } },
+    });
     const [event] = await auditsOf(customer.id, "member.renamed");
     expect([event.actorId, event.details]).toEqual([admin.id, { from: "Bob", to: "Bob Builder" }]);
     expect(await changeMemberGroup(as(admin), customer.identifier, bob.id, "customer_reader")).toEqual({
@@ -251,20 +255,36 @@ describe("a customer's users, from Administration", () => {
       email: bob.email,
       group: "customer_reader",
     });
+    // Name and group in one update: both changed, both named, both audited.
+    expect(await updateMember(as(admin), customer.identifier, bob.id, { name: "Robert Builder", group: "customer_admin" })).toEqual({
+      member: { userId: bob.id, name: "Robert Builder", email: bob.email, group: "customer_admin" },
+      changed: { name: { from: "Bob Builder", to: "Robert Builder" }, group: { from: "customer_reader", to: "customer_admin" } },
+    });
+    expect((await auditsOf(customer.id, "member.group_changed"))[0].details).toEqual({ from: "customer_reader", to: "customer_admin" });
+    // Nothing changed: nothing said, nothing audited.
+    expect((await updateMember(as(admin), customer.identifier, bob.id, { name: "Robert Builder", group: "customer_admin" })).changed).toEqual({});
 
     const employee = await newUser("Emil Employee");
     await addMember(employee.id, partner.id, "partner_employee");
-    expect(await refusal(renameMember(as(employee), customer.identifier, bob.id, { name: "Nope" }))).toBeInstanceOf(ForbiddenError);
-    expect(await refusal(renameMember(as(admin), customer.identifier, bob.id, { name: " " }))).toBeInstanceOf(InvalidInputError);
-    // Someone who also belongs to another account keeps their name: it is theirs everywhere.
+    expect(await refusal(updateMember(as(employee), customer.identifier, bob.id, { name: "Nope" }))).toBeInstanceOf(ForbiddenError);
+    expect(await refusal(updateMember(as(admin), customer.identifier, bob.id, { name: " " }))).toBeInstanceOf(InvalidInputError);
+    // Someone who also belongs to another account keeps their name: it is theirs everywhere. Said on the name field,
+    // and the group change sent with it is not written either.
     const elsewhere = await newAccount({ fullName: "Nina Elsewhere" });
     await addMember(elsewhere.user.id, customer.id, "customer_employee");
-    expect(await refusal(renameMember(as(admin), customer.identifier, elsewhere.user.id, { name: "Renamed" }))).toBeInstanceOf(ConflictError);
+    const kept = await refusal(updateMember(as(admin), customer.identifier, elsewhere.user.id, { name: "Renamed", group: "customer_reader" }));
+    expect(kept).toBeInstanceOf(InvalidInputError);
+    expect(Object.keys((kept as InvalidInputError).fieldErrors)).toEqual(["name"]);
+    const [nina] = await db
+      .select({ group: memberships.group })
+      .from(memberships)
+      .where(and(eq(memberships.userId, elsewhere.user.id), eq(memberships.customerId, customer.id)));
+    expect(nina.group).toBe("customer_employee");
     // Nor can a user of another customer be reached through this one.
     const stranger = await newUser("Stan Stranger");
-    expect(await refusal(renameMember(as(admin), customer.identifier, stranger.id, { name: "Renamed" }))).toBeInstanceOf(NotFoundError);
+    expect(await refusal(updateMember(as(admin), customer.identifier, stranger.id, { name: "Renamed" }))).toBeInstanceOf(NotFoundError);
     const names = await db.select({ id: users.id, name: users.name }).from(users).where(eq(users.id, elsewhere.user.id));
     expect(names[0].name).toBe("Nina Elsewhere");
-    expect((await db.select().from(users).where(eq(users.id, bob.id)))[0].name).toBe("Bob Builder");
+    expect((await db.select().from(users).where(eq(users.id, bob.id)))[0].name).toBe("Robert Builder");
   });
 });

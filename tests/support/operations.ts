@@ -260,12 +260,12 @@ export const OPERATIONS: Operation[] = [
   },
   // The victim belongs to the customer alone, so renaming them is allowed to whoever may manage its users.
   {
-    name: "members.renameMember",
-    fn: members.renameMember,
+    name: "members.updateMember",
+    fn: members.updateMember,
     reachedBy: ["app/[account]/admin/customers/[customer]/users/actions.ts"],
     target: "account",
     permission: "MANAGE_USERS",
-    run: (w, p, s) => members.renameMember(p, w[s].customer, w[s].victimId, { name: "Renamed Victim" }),
+    run: (w, p, s) => members.updateMember(p, w[s].customer, w[s].victimId, { name: "Renamed Victim", group: "customer_admin" }),
   },
   // invitations
   {

@@ -33,7 +33,10 @@ export function useRowOutcome() {
   return { outcome, track };
 }
 
-export function RowMessage({ outcome, colSpan }: { outcome: ActionState; colSpan: number }) {
+export function RowMessage({ outcome: answer, colSpan }: { outcome: ActionState; colSpan: number }) {
+  // A row's fields have no room for their own messages: a field's error is said under the row (the field is marked).
+  const fieldSaid = Object.values(answer.fieldErrors ?? {}).join(" ");
+  const outcome = !answer.error && !answer.message && fieldSaid ? { ...answer, error: fieldSaid } : answer;
   if (!outcome.error && !outcome.message) return null;
   return (
     <tr>

@@ -1,13 +1,12 @@
 "use client";
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { ConfirmButton } from "@/app/components/confirm-button";
 import { DiscIcon, TrashIcon } from "@/app/components/icons";
 import { useActionForm } from "@/app/components/use-action-form";
 import type { MemberGroup } from "@/lib/authz";
-import { changeMemberGroupAction } from "@/app/[account]/users/actions";
 import type { GroupOption } from "@/app/[account]/users/invite-form";
 import { RowMessage, useRowOutcome } from "@/app/[account]/users/row-feedback";
-import { deleteCustomerUserAction, renameCustomerUserAction } from "./actions";
+import { deleteCustomerUserAction, updateCustomerUserAction } from "./actions";
 
 export type CustomerUserRowData = {
   userId: string;
@@ -19,7 +18,7 @@ export type CustomerUserRowData = {
   isYou: boolean;
 };
 
-/** A customer's user as its managers see it; `manage` lets them rename the person and change their group in place. */
+/** A customer's user as its managers see it; `manage` lets them change the person's name and group in place, saved together. */
 export function CustomerUserRow({
   member: m,
   manage,
@@ -34,23 +33,34 @@ export function CustomerUserRow({
   groups: GroupOption[];
 }) {
   const { outcome, track } = useRowOutcome();
-  const rename = useActionForm(track(renameCustomerUserAction));
-  const group = useActionForm(track(changeMemberGroupAction));
+  const [dirty, setDirty] = useState(false);
+  const update = useActionForm(
+    track(async (prev, formData) => {
+      const answer = await updateCustomerUserAction(prev, formData);
+      if (answer.ok) setDirty(false);
+      return answer;
+    }),
+  );
   const remove = useActionForm(track(deleteCustomerUserAction));
+  // The row's cells are fields of one form (by its id), so name and group are saved together by one button.
+  const formId = `member-${m.userId}`;
+  const nameError = update.state.fieldErrors?.name;
   return (
     <>
       <tr data-testid="member-row">
         <td className="font-medium">
           {manage ? (
-            <form {...rename.formProps} className="grid grid-cols-[12rem_auto] items-center gap-1">
-              <input type="hidden" name="account" value={account} />
-              <input type="hidden" name="customer" value={customer} />
-              <input type="hidden" name="userId" value={m.userId} />
-              <input name="name" defaultValue={m.name} maxLength={120} required className="input" aria-label={`Name of ${m.email}`} />
-              <button type="submit" className="btn-icon" aria-label={`Save name of ${m.email}`} title="Save name" disabled={rename.pending}>
-                <DiscIcon />
-              </button>
-            </form>
+            <input
+              form={formId}
+              name="name"
+              defaultValue={m.name}
+              maxLength={120}
+              required
+              className="input min-w-[10rem]"
+              aria-label={`Name of ${m.email}`}
+              aria-invalid={nameError ? true : undefined}
+              onChange={() => setDirty(true)}
+            />
           ) : (
             m.name
           )}
@@ -59,29 +69,42 @@ export function CustomerUserRow({
         <td>{m.email}</td>
         <td>
           {manage ? (
-            <form {...group.formProps} className="grid grid-cols-[12.5rem_auto] items-center gap-1">
-              {/* The group change authorizes against the customer itself, as on the customer's own Users page. */}
-              <input type="hidden" name="account" value={customer} />
-              <input type="hidden" name="userId" value={m.userId} />
-              <select name="group" defaultValue={m.group} className="input" aria-label={`Group of ${m.email}`}>
-                {groups.map((g) => (
-                  <option key={g.value} value={g.value}>
-                    {g.label}
-                  </option>
-                ))}
-              </select>
-              <button type="submit" className="btn-icon" aria-label={`Save group of ${m.email}`} title="Save group" disabled={group.pending}>
-                <DiscIcon />
-              </button>
-            </form>
+            <select
+              form={formId}
+              name="group"
+              defaultValue={m.group}
+              className="input min-w-[11.5rem]"
+              aria-label={`Group of ${m.email}`}
+              onChange={() => setDirty(true)}
+            >
+              {groups.map((g) => (
+                <option key={g.value} value={g.value}>
+                  {g.label}
+                </option>
+              ))}
+            </select>
           ) : (
             m.groupLabel
           )}
         </td>
         <td>{m.joined}</td>
         {manage ? (
-          <td className="text-right">
-            <form {...remove.formProps} aria-label={`Delete user ${m.email}`}>
+          <td className="whitespace-nowrap text-right">
+            <form {...update.formProps} id={formId} aria-label={`Save ${m.email}`} className="inline-block">
+              <input type="hidden" name="account" value={account} />
+              <input type="hidden" name="customer" value={customer} />
+              <input type="hidden" name="userId" value={m.userId} />
+              <button
+                type="submit"
+                className={dirty ? "btn btn-primary px-3 py-1.5" : "btn-icon"}
+                aria-label={`Save changes to ${m.email}`}
+                title={dirty ? "Save the changes of this row" : "Save"}
+                disabled={update.pending}
+              >
+                {dirty ? "Save" : <DiscIcon />}
+              </button>
+            </form>
+            <form {...remove.formProps} aria-label={`Delete user ${m.email}`} className="inline-block">
               <input type="hidden" name="account" value={account} />
               <input type="hidden" name="customer" value={customer} />
               <input type="hidden" name="userId" value={m.userId} />

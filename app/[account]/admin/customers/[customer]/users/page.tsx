@@ -129,7 +129,7 @@ export default async function CustomerUsersPage({
         title="Users"
         description={
           manage ? (
-            <>Who can use {managed.name}. Change a name or a group and save it with the disc beside it.</>
+            <>Who can use {managed.name}. Change a name or a group (or both), then save the row with its disc: the message under the row says what changed.</>
           ) : (
             <>Who can use {managed.name}. Only Partner Admins can invite them and change their names and groups.</>
           )
