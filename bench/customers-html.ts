@@ -7,7 +7,16 @@ import http from "node:http";
 import { gzipSync } from "node:zlib";
 import { jwtDecrypt } from "jose";
 import type { Sql } from "postgres";
-import { bareAuthorize, bareCustomerPage, bareOverview, type BareCustomerRow, type BareOverview, type BarePageOptions } from "./customers-sql";
+import {
+  bareAuthorize,
+  bareCustomerPage,
+  bareMatchingOverview,
+  bareOverview,
+  isFiltered,
+  type BareCustomerRow,
+  type BareOverview,
+  type BarePageOptions,
+} from "./customers-sql";
 import { listen } from "./web";
 
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
@@ -92,12 +101,17 @@ export async function startBareHtmlRoute(
     if (!user) return null;
     const opts = scenarios[Number(new URL(req.url ?? "/", "http://x").searchParams.get("scenario"))];
     const partnerId = await bareAuthorize(sql, user.id, partner.identifier);
-    const [overview, rows] = await Promise.all([bareOverview(sql, partnerId), bareCustomerPage(sql, partnerId, 0, opts)]);
+    const [overview, matching, rows] = await Promise.all([
+      bareOverview(sql, partnerId),
+      isFiltered(opts) ? bareMatchingOverview(sql, partnerId, opts) : null,
+      bareCustomerPage(sql, partnerId, 0, opts),
+    ]);
     return renderCustomersHtml({
       partner: partner.identifier,
       partnerName: partner.name,
       userName: user.name,
-      overview,
+      // The cards count what the filter matches, as the page's do.
+      overview: matching ?? overview,
       rows: rows.slice(0, 25) as Row[],
       more: rows.length > 25,
     });

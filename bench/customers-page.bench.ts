@@ -14,7 +14,7 @@ import { rawSql } from "@/db/client";
 import { userPrincipal } from "@/lib/authz";
 import { getCustomersPage, type CustomerListOptions } from "@/lib/partners";
 import { startBareHtmlRoute } from "./customers-html";
-import { bareAuthorize, bareCustomerPage, bareOverview, openBarePool, sameRows, type BarePageOptions } from "./customers-sql";
+import { bareAuthorize, bareCustomerPage, bareMatchingOverview, bareOverview, isFiltered, openBarePool, sameRows, type BarePageOptions } from "./customers-sql";
 import { latencies, type Benchmark, type BenchRow, type Latencies } from "./harness";
 import { ensureBuild, get, listen, signIn, startWeb } from "./web";
 import { ADMIN_PASSWORD, COMMON_TERM, CUSTOMERS, describeSeed, seedCustomers, type SeededCustomers } from "./seed-customers";
@@ -57,7 +57,11 @@ function scenarios(s: SeededCustomers, deep: { v: string; id: string }): Scenari
 /** The page's statements bare: the membership check, then the overview and the list at once. */
 async function bareData(sql: Sql, s: SeededCustomers, sc: Scenario) {
   const partnerId = await bareAuthorize(sql, s.admin.id, s.partnerIdentifier);
-  return Promise.all([bareOverview(sql, partnerId), bareCustomerPage(sql, partnerId, 0, sc.bare)]);
+  return Promise.all([
+    bareOverview(sql, partnerId),
+    isFiltered(sc.bare) ? bareMatchingOverview(sql, partnerId, sc.bare) : null,
+    bareCustomerPage(sql, partnerId, 0, sc.bare),
+  ]);
 }
 
 /** The bare route: the same statements as the page's data, answered as JSON by a plain Node server. */
@@ -65,9 +69,9 @@ async function startBareRoute(sql: Sql, s: SeededCustomers, all: Scenario[]): Pr
   const server = http.createServer((req, res) => {
     const i = Number(new URL(req.url ?? "/", "http://x").searchParams.get("scenario"));
     bareData(sql, s, all[i]).then(
-      ([overview, rows]) => {
+      ([overview, matching, rows]) => {
         res.writeHead(200, { "content-type": "application/json" });
-        res.end(JSON.stringify({ overview, rows: rows.slice(0, 25), more: rows.length > 25 }));
+        res.end(JSON.stringify({ overview, matching, rows: rows.slice(0, 25), more: rows.length > 25 }));
       },
       (err: unknown) => {
         res.writeHead(500);
@@ -109,17 +113,19 @@ const bench: Benchmark = {
 
     // The page's data as the page asks for it, and the same statements bare; both must give the same rows.
     const ourData = async (sc: Scenario) => {
-      const { overview, list } = await getCustomersPage(principal, s.partnerIdentifier, sc.ours);
-      return [overview, list] as const;
+      const { overview, matching, list } = await getCustomersPage(principal, s.partnerIdentifier, sc.ours);
+      return [overview, matching, list] as const;
     };
     const sql = openBarePool();
     const expected: { identifiers: string[]; overview: Record<string, number> }[] = [];
     for (const sc of all) {
-      const [[overview, page], [bareOv, bareRows]] = await Promise.all([ourData(sc), bareData(sql, s, sc)]);
+      const [[overview, matching, page], [bareOv, bareMatching, bareRows]] = await Promise.all([ourData(sc), bareData(sql, s, sc)]);
       if (page.rows.length === 0 || !sameRows(page.rows, bareRows.slice(0, 25)) || Boolean(page.next) !== bareRows.length > 25)
         throw new Error(`${sc.name}: getCustomersPage and the bare statement disagree`);
       if (JSON.stringify(overview) !== JSON.stringify(bareOv)) throw new Error(`${sc.name}: getCustomersPage's overview and partner_stats disagree`);
-      expected.push({ identifiers: page.rows.map((r) => r.identifier), overview: bareOv });
+      if (JSON.stringify(matching) !== JSON.stringify(bareMatching)) throw new Error(`${sc.name}: the overviews of what the filter matches disagree`);
+      // The cards show what the filter matches when there is a filter.
+      expected.push({ identifiers: page.rows.map((r) => r.identifier), overview: bareMatching ?? bareOv });
     }
 
     const rows: BenchRow[] = [];

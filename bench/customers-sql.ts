@@ -46,10 +46,9 @@ export type BareOverview = { customers: number; users: number; pending_invitatio
  * The same plans ours chooses, written bare: a term that matches many e-mails filters while walking the sort index
  * instead of collecting every match first, and a subtree's root is looked up before the list.
  */
-export async function bareCustomerPage(sql: Sql, partnerId: string, managerDepth: number, opts: BarePageOptions, limit = 25) {
+/** The filter's conditions on `c` (search, group, subtree), as the page's customerFilter builds them. */
+async function bareFilter(sql: Sql, partnerId: string, opts: BarePageOptions) {
   const scope = (alias: string) => sql`(${sql(alias)}.partner_id = ${partnerId} and ${sql(alias)}.deleting_at is null)`;
-  const key = opts.sort === "projects" ? sql`c.projects_count` : sql`lower(c.name)`;
-  const desc = opts.dir === "desc";
   const conditions = [scope("c")];
   if (opts.q) {
     const p = containsPattern(opts.q.toLowerCase());
@@ -72,6 +71,29 @@ export async function bareCustomerPage(sql: Sql, partnerId: string, managerDepth
     const [root] = await sql<{ id: string }[]>`select p.id from customers p where p.identifier = ${opts.parent} and (p.id = ${partnerId} or ${scope("p")})`;
     conditions.push(sql`c.path @> array[${root?.id ?? null}]::uuid[]`);
   }
+  return conditions;
+}
+
+export const isFiltered = (opts: BarePageOptions) => Boolean(opts.q || opts.group || opts.parent);
+
+/** A filtered page's second overview: what the filter matches, people counted once each (the seeded matches are small). */
+export async function bareMatchingOverview(sql: Sql, partnerId: string, opts: BarePageOptions): Promise<BareOverview & { users_exact: boolean }> {
+  const where = (await bareFilter(sql, partnerId, opts)).reduce((all, c) => sql`${all} and ${c}`);
+  const [row] = await sql<(BareOverview & { users_exact: boolean })[]>`
+    with matched as materialized (select c.id, c.members_count, c.pending_invitations_count, c.quota_state from customers c where ${where})
+    select count(*)::int as customers, count(*) <= 20000 as users_exact,
+      case when count(*) <= 20000 then (select count(distinct m.user_id)::int from memberships m where m.customer_id in (select id from matched))
+        else coalesce(sum(members_count), 0)::int end as users,
+      coalesce(sum(pending_invitations_count), 0)::int as pending_invitations,
+      count(*) filter (where quota_state = 'at')::int as at_quota, count(*) filter (where quota_state = 'near')::int as near_quota
+    from matched`;
+  return row;
+}
+
+export async function bareCustomerPage(sql: Sql, partnerId: string, managerDepth: number, opts: BarePageOptions, limit = 25) {
+  const key = opts.sort === "projects" ? sql`c.projects_count` : sql`lower(c.name)`;
+  const desc = opts.dir === "desc";
+  const conditions = await bareFilter(sql, partnerId, opts);
   if (opts.after) {
     const cast = opts.sort === "projects" ? sql`::int` : sql``;
     conditions.push(

@@ -40,6 +40,7 @@ import {
   parseRows,
   timestampColumn,
   counted,
+  plural,
 } from "@/lib/core";
 
 /** A customer as those who manage it see it (no billing: that is its own admins' business), from one Administration area. */
@@ -337,10 +338,50 @@ async function managedCustomerPage(ex: Executor, manager: Manager & Pick<Custome
  */
 export async function getCustomersPage(principal: Principal, managerIdentifier: string, opts: CustomerListOptions = {}) {
   // A read that partners repeat all day: no transaction (nothing is written, and numbers a moment apart from the rows
-  // mislead no one), so after the authorization the overview and the list run at once on two connections.
+  // mislead no one), so after the authorization the overview and the list run at once on two connections. A filtered
+  // list also gets the overview of what it matches, so the numbers above it count what it shows.
   const { customer: manager } = await authorizeAccount(db, principal, managerIdentifier, "VIEW_ADMINISTRATION");
-  const [overview, list] = await Promise.all([overviewOf(db, manager), managedCustomerPage(db, manager, opts)]);
-  return { overview, list };
+  const filtered = Boolean(searchTerm(opts.q) || opts.group || opts.parent || opts.quota);
+  const [overview, matching, list] = await Promise.all([
+    overviewOf(db, manager),
+    filtered ? matchingOverviewOf(db, manager, opts) : null,
+    managedCustomerPage(db, manager, opts),
+  ]);
+  return { overview, matching, list };
+}
+
+/** People are counted once each up to this many matching customers; past it their memberships are summed instead. */
+export const EXACT_PEOPLE_UP_TO = 20_000;
+
+const matchingOverviewRow = z.object({
+  customers: countColumn,
+  users: countColumn,
+  users_exact: z.boolean(),
+  pending_invitations: countColumn,
+  at_quota: countColumn,
+  near_quota: countColumn,
+});
+/** The overview of the customers a filter matches; `users_exact` false when `users` sums memberships (a big match). */
+export type MatchingOverview = z.output<typeof matchingOverviewRow>;
+
+async function matchingOverviewOf(ex: Executor, manager: Manager, filter: CustomerFilter): Promise<MatchingOverview> {
+  // The distinct count of people runs only when the match is small enough (a CASE evaluates its subquery on demand):
+  // counting a million memberships for a filter that matches nearly everything would cost every such page a second.
+  return parseRow(
+    matchingOverviewRow,
+    await ex.execute(sql`
+      with matched as materialized (
+        select c.id, c.members_count, c.pending_invitations_count, c.quota_state from customers c where ${await customerFilter(ex, manager, filter)})
+      select count(*)::int as customers,
+        count(*) <= ${EXACT_PEOPLE_UP_TO} as users_exact,
+        case when count(*) <= ${EXACT_PEOPLE_UP_TO}
+          then (select count(distinct m.user_id)::int from memberships m where m.customer_id in (select id from matched))
+          else coalesce(sum(members_count), 0)::int end as users,
+        coalesce(sum(pending_invitations_count), 0)::int as pending_invitations,
+        count(*) filter (where quota_state = 'at')::int as at_quota,
+        count(*) filter (where quota_state = 'near')::int as near_quota
+      from matched`),
+  )!;
 }
 
 const partnerOverviewRow = z.object({
@@ -420,7 +461,8 @@ export async function setAccountKind(principal: Principal, identifier: string, k
     if (customer.kind === kind) return customerRef(customer);
     if (kind === "customer") {
       const managed = countIn(await tx.execute(sql`select count(*)::int as n from customers where id in ${managedCustomerIds(customer.id)}`));
-      if (managed > 0) throw new ConflictError(`${customer.identifier} still manages ${counted.customers(managed)}; move or delete them first.`);
+      if (managed > 0)
+        throw new ConflictError(`${customer.identifier} still manages ${counted.customers(managed)}; move or delete ${plural(managed, "it", "them")} first.`);
     }
     const [updated] = await tx.update(customers).set({ kind, updatedAt: new Date() }).where(eq(customers.id, customer.id)).returning();
     const regroup = kind === "partner" ? TO_PARTNER : TO_CUSTOMER;

@@ -6,6 +6,7 @@ import { auditEvents, customers, invitations, memberships, users } from "@/db/sc
 import { listMyAccounts } from "@/lib/accounts";
 import { authorizeAccount, findAccountAccess } from "@/lib/authz";
 import { encodeCursor, ForbiddenError, NotFoundError } from "@/lib/core";
+import { createCustomerGroup, setCustomerGroupMembership } from "@/lib/customer-groups";
 import { inviteMember } from "@/lib/invitations";
 
 import {
@@ -63,7 +64,7 @@ describe("becoming a partner", () => {
   it("refuses to turn a partner back while it still manages customers", async () => {
     const { admin, partner } = await newPartner();
     await createManagedCustomer(as(admin), partner.identifier, { name: "Kept", identifier: unique("kept") });
-    await expect(setAccountKind(SYSTEM, partner.identifier, "customer")).rejects.toThrow(/still manages 1 customers/);
+    await expect(setAccountKind(SYSTEM, partner.identifier, "customer")).rejects.toThrow(/still manages 1 customer; move or delete it first/);
   });
 
   it("gives only partner accounts an Administration area", async () => {
@@ -171,7 +172,7 @@ describe("managed customers", () => {
     const { admin, partner } = await newPartner();
     const a = await createManagedCustomer(as(admin), partner.identifier, { name: "A", identifier: unique("ov") });
     const b = await createManagedCustomer(as(admin), partner.identifier, { name: "B", identifier: unique("ov") });
-    await createManagedCustomer(as(admin), partner.identifier, { name: "C", identifier: unique("ov") });
+    const c = await createManagedCustomer(as(admin), partner.identifier, { name: "C", identifier: unique("ov") });
     await addMyself(as(admin), partner.identifier, a.identifier);
     await addMyself(as(admin), partner.identifier, b.identifier);
     await setCustomerQuota(as(admin), a.identifier, 1);
@@ -180,6 +181,23 @@ describe("managed customers", () => {
     for (let i = 0; i < 4; i++) await createProject(as(admin), b.identifier, { name: `P${i}`, identifier: `p-${i}x` });
     await inviteMember(as(admin), a.identifier, { fullName: "X", email: `${unique("ov")}@example.test`, group: "customer_employee" });
     expect(await getPartnerOverview(as(admin), partner.identifier)).toEqual({ customers: 3, users: 1, pending_invitations: 1, at_quota: 1, near_quota: 1 });
+
+    // Filtered, the page also counts what the filter matches (the totals stay as they are); unfiltered, nothing more.
+    expect((await getCustomersPage(as(admin), partner.identifier)).matching).toBeNull();
+    const atQuota = await getCustomersPage(as(admin), partner.identifier, { quota: "at" });
+    expect(atQuota.overview.customers).toBe(3);
+    expect(atQuota.matching).toEqual({ customers: 1, users: 1, users_exact: true, pending_invitations: 1, at_quota: 1, near_quota: 0 });
+    const group = await createCustomerGroup(as(admin), partner.identifier, { name: unique("Two") });
+    await setCustomerGroupMembership(as(admin), partner.identifier, { groupId: group.id, customers: [b.identifier, c.identifier], member: true });
+    expect((await getCustomersPage(as(admin), partner.identifier, { group: group.id })).matching).toEqual({
+      customers: 2,
+      users: 1,
+      users_exact: true,
+      pending_invitations: 0,
+      at_quota: 0,
+      near_quota: 1,
+    });
+    expect((await getCustomersPage(as(admin), partner.identifier, { q: "no such customer" })).matching).toMatchObject({ customers: 0, users: 0 });
   });
 });
 

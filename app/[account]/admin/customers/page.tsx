@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { PrevNext, withParams } from "@/app/components/list-controls";
 import { ListSection, TableCard, type Column } from "@/app/components/list-section";
-import { firstParams, isRefusal, type SearchParams, searchTerm } from "@/lib/core";
+import { counted, firstParams, isRefusal, type SearchParams, searchTerm } from "@/lib/core";
 import { GroupPicker } from "@/app/components/group-picker";
 import { getCustomerGroup } from "@/lib/customer-groups";
 import { QUOTA_STATES, SORTS, getCustomersPage, type QuotaState, type SortKey } from "@/lib/partners";
@@ -37,7 +37,7 @@ export default async function CustomersPage({
   const group = isPartner && sp.group ? sp.group : undefined;
   const parent = sp.parent?.trim().toLowerCase() || undefined;
   const { after, before } = sp;
-  const [{ overview, list }, groups, currentGroup] = await Promise.all([
+  const [{ overview, matching, list }, groups, currentGroup] = await Promise.all([
     getCustomersPage(principal, manager.identifier, { q, sort, dir, after, before, group, parent, quota }),
     isPartner ? getGroupChoices(principal, manager.identifier) : null,
     // A group deleted since the link was made shows an empty list under its own heading, not an error page.
@@ -61,6 +61,8 @@ export default async function CustomersPage({
     quota,
   };
   const filtered = Boolean(q || group || parent || quota);
+  // A filtered list's cards count what it shows; the totals stay in the caption.
+  const shown = matching ?? overview;
   const paged = Boolean(after || before);
   const sortHeader = (key: SortKey, label: string = SORTS[key].label): Column => {
     const active = sort === key;
@@ -95,24 +97,42 @@ export default async function CustomersPage({
         </p>
       </div>
 
-      <section aria-label="Overview" className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-5">
-        <OverviewCard label="Customers" value={overview.customers} hint={isPartner ? "managed by you" : "below this account"} href={base} />
-        <OverviewCard label="Users" value={overview.users} hint="in these customers" />
-        <OverviewCard label="Pending invitations" value={overview.pending_invitations} />
-        <OverviewCard
-          label="At quota"
-          value={overview.at_quota}
-          hint="can't create projects"
-          tone={overview.at_quota > 0 ? "red" : undefined}
-          href={withParams(base, {}, { quota: "at" })}
-        />
-        <OverviewCard
-          label="Near quota"
-          value={overview.near_quota}
-          hint="80 % or more used"
-          tone={overview.near_quota > 0 ? "amber" : undefined}
-          href={withParams(base, {}, { quota: "near" })}
-        />
+      <section aria-labelledby="overview-caption" className="space-y-2">
+        <p id="overview-caption" className="text-sm text-slate-600" data-testid="overview-caption">
+          {matching
+            ? `These numbers count the ${counted.customers(matching.customers)} the list below shows, of ${overview.customers.toLocaleString("en")} in all.`
+            : isPartner
+              ? "Every customer you manage, with its sub-customers."
+              : "Every sub-customer below this account."}
+        </p>
+        <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-5">
+          <OverviewCard
+            label="Customers"
+            value={shown.customers}
+            hint={matching ? `of ${overview.customers.toLocaleString("en")} in all` : isPartner ? "managed by you" : "below this account"}
+            href={base}
+          />
+          <OverviewCard
+            label="Users"
+            value={shown.users}
+            hint={matching && !matching.users_exact ? "memberships: someone in two counts twice" : matching ? "in the customers shown" : "in these customers"}
+          />
+          <OverviewCard label="Pending invitations" value={shown.pending_invitations} />
+          <OverviewCard
+            label="At quota"
+            value={shown.at_quota}
+            hint="can't create projects"
+            tone={shown.at_quota > 0 ? "red" : undefined}
+            href={withParams(base, { ...listParams, quota: undefined }, { quota: "at" })}
+          />
+          <OverviewCard
+            label="Near quota"
+            value={shown.near_quota}
+            hint="80 % or more used"
+            tone={shown.near_quota > 0 ? "amber" : undefined}
+            href={withParams(base, { ...listParams, quota: undefined }, { quota: "near" })}
+          />
+        </div>
       </section>
 
       <ListSection
@@ -262,7 +282,7 @@ function OverviewCard({ label, value, hint, tone, href }: { label: string; value
     <>
       <div className="text-sm font-medium text-slate-600">{label}</div>
       <div className={`mt-1 text-2xl font-semibold tabular-nums ${color}`} data-testid="overview-value">
-        {value}
+        {value.toLocaleString("en")}
       </div>
       {hint ? <div className="text-xs text-slate-500">{hint}</div> : null}
     </>
