@@ -59,3 +59,55 @@ it("counts what a filtered list shows in its cards, and says the totals beside t
     await page.context().close();
   }
 });
+
+it("shows every column at 1280 px, and folds the less important ones into the row on a phone", async () => {
+  const { partner, admin, owner, customers } = await partnerWith(3);
+  const group = await createCustomerGroup(admin, partner, { name: "Enterprise customers in the north" });
+  await setCustomerGroupMembership(admin, partner, { groupId: group.id, customers: [customers[0].identifier], member: true });
+  const child = await createManagedCustomer(admin, partner, {
+    name: `A rather long customer name for the hierarchy ${customers[0].identifier}`,
+    identifier: `kid-${customers[0].identifier}`,
+    parent: customers[0].identifier,
+  });
+
+  const laptop = await signedIn(owner.user.email, DESKTOP);
+  await laptop.goto(`${baseUrl}/${partner}/admin/customers`);
+  // Every heading is in the viewport, whole, and the page doesn't scroll sideways.
+  const headers = laptop.locator("table thead th");
+  const labels = ["Name", "Parent", "Groups", "Users", "Pending", "Projects", "Created"];
+  for (const label of labels) {
+    const th = headers.filter({ hasText: new RegExp(`^${label}`, "i") });
+    const box = await th.boundingBox();
+    expect(box, label).not.toBeNull();
+    expect(box!.x + box!.width, label).toBeLessThanOrEqual(1280);
+    // Not cut: the heading's text fits its cell.
+    expect(await th.evaluate((el) => el.scrollWidth <= el.clientWidth + 1), label).toBe(true);
+  }
+  const scroller = laptop.locator("table").locator("xpath=..");
+  expect(await scroller.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+  expect(await laptop.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+  const kidRow = laptop.getByTestId("customer-row").filter({ hasText: child.identifier });
+  expect(await kidRow.getByTestId("customer-quota").textContent()).toBe("0 / 5");
+  expect(await kidRow.getByTestId("folded").isVisible()).toBe(false);
+  await screenshot(laptop, "customers-columns-1280");
+
+  // On a phone: no sideways scroll; the folded columns are said in the row.
+  const phone = await signedIn(owner.user.email, PHONE);
+  await phone.goto(`${baseUrl}/${partner}/admin/customers`);
+  expect(
+    await phone
+      .locator("table")
+      .locator("xpath=..")
+      .evaluate((el) => el.scrollWidth <= el.clientWidth),
+  ).toBe(true);
+  expect(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+  const folded = phone.getByTestId("customer-row").filter({ hasText: child.identifier }).getByTestId("folded");
+  expect(await folded.isVisible()).toBe(true);
+  expect(await folded.textContent()).toMatch(new RegExp(`under ${customers[0].name}.*0 users.*0 of 5 projects.*0 pending.*created \\d{4}-\\d{2}-\\d{2}`));
+  const grouped = phone
+    .getByTestId("customer-row")
+    .filter({ has: phone.getByTestId("customer-identifier").getByText(customers[0].identifier, { exact: true }) })
+    .getByTestId("folded");
+  expect(await grouped.textContent()).toContain("Enterprise customers in the north");
+  await screenshot(phone, "customers-columns-390");
+});

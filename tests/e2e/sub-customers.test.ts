@@ -134,7 +134,7 @@ it("a self-managed customer's admin manages its sub-customers from their own Adm
   // The quota is the partner's to set.
   await carla.goto(`${baseUrl}/${globex.identifier}/admin/customers/${initech.identifier}/quota`);
   expect(await carla.getByText("Only Partner Admins can change it.").count()).toBe(1);
-  expect(await carla.getByLabel("Project quota").count()).toBe(0);
+  expect(await carla.getByRole("spinbutton", { name: "Project quota" }).count()).toBe(0);
 
   // A user into Initech: Add Myself there, then invite from Initech's own Users page.
   await carla.goto(`${baseUrl}/${globex.identifier}/admin/customers/${initech.identifier}/users`);

@@ -3,11 +3,10 @@
 // data instead of its whole markup (the HTML is rendered on the server all the same): the rows were most of the payload.
 import Link from "next/link";
 import { Day } from "@/app/components/day";
-import { EnvelopeIcon, GaugeIcon, InfoIcon, TrashIcon, UsersIcon } from "@/app/components/icons";
+import { EnvelopeIcon, TrashIcon } from "@/app/components/icons";
 import { withParams } from "@/app/components/list-controls";
 import { QuotaMeter } from "./quota-meter";
 import { SELECTION_FORM } from "./selection-bar";
-import { STICKY_END } from "./sticky";
 import { counted } from "@/lib/core";
 
 export type CustomerRow = {
@@ -54,19 +53,44 @@ export function CustomerRows({
               <input type="checkbox" name="customers" value={c.identifier} form={SELECTION_FORM} aria-label={`Select ${c.name}`} className="h-4 w-4" />
             </td>
           ) : null}
-          <td className="max-w-[16rem] min-w-[11rem] font-medium break-words">
-            <Link href={`${base}/${c.identifier}`} className="line-clamp-2 text-blue-800 [overflow-wrap:anywhere] hover:underline" title={c.name}>
+          <td className="max-w-[18rem] min-w-[10rem] font-medium break-words">
+            <Link
+              href={`${base}/${c.identifier}`}
+              className="line-clamp-2 text-blue-800 [overflow-wrap:anywhere] hover:underline"
+              title={`Details of ${c.name}`}
+              data-testid="customer-name"
+            >
               {c.name}
             </Link>
-            {c.selfManaged ? <span className="ml-2 rounded bg-violet-50 px-1.5 py-0.5 text-xs font-normal text-violet-800">self-managed</span> : null}
+            <span className="block font-mono text-xs font-normal text-slate-600" data-testid="customer-identifier">
+              {c.identifier}
+            </span>
+            {c.selfManaged ? <span className="rounded bg-violet-50 px-1.5 py-0.5 text-xs font-normal text-violet-800">self-managed</span> : null}
             {c.children > 0 ? (
               <Link href={withParams(base, {}, { parent: c.identifier })} className="block text-xs font-normal text-blue-700 hover:underline">
                 {counted.subCustomers(c.children)} ›
               </Link>
             ) : null}
+            {/* The columns that fold on a narrower screen, said in the row instead (hidden once their column shows). */}
+            <span className="mt-1 block text-xs font-normal text-slate-600 xl:hidden" data-testid="folded">
+              {c.depth > 1 && c.parentIdentifier ? <span className="mr-2 inline-block">under {c.parentName}</span> : null}
+              {isPartner && c.groupNames.length > 0 ? (
+                <span className="mr-2 inline-block">
+                  {c.groupNames.join(", ")}
+                  {c.groupCount > c.groupNames.length ? ` +${c.groupCount - c.groupNames.length}` : ""}
+                </span>
+              ) : null}
+              <span className="mr-2 inline-block sm:hidden">{counted.users(c.users)}</span>
+              <span className="mr-2 inline-block sm:hidden">
+                {c.projects} of {counted.projects(c.projectQuota)}
+              </span>
+              <span className="mr-2 inline-block">{c.pendingInvitations} pending</span>
+              <span className="mr-2 inline-block">
+                created <Day at={c.createdAt} />
+              </span>
+            </span>
           </td>
-          <td className="font-mono text-xs whitespace-nowrap">{c.identifier}</td>
-          <td className="text-sm">
+          <td className="hidden text-sm xl:table-cell">
             {c.depth > 1 && c.parentIdentifier ? (
               <Link href={`${base}/${c.parentIdentifier}`} className="hover:underline" title={`Level ${c.depth} below ${manager.name}`}>
                 {c.parentName}
@@ -76,13 +100,13 @@ export function CustomerRows({
             )}
           </td>
           {isPartner ? (
-            <td className="text-xs">
+            <td className="hidden max-w-[9rem] text-xs xl:table-cell">
               {c.groupNames.length === 0 ? (
                 <span className="text-slate-400">All only</span>
               ) : (
                 <span className="flex flex-wrap gap-1">
                   {c.groupNames.map((g) => (
-                    <span key={g} className="rounded bg-slate-100 px-1.5 py-0.5">
+                    <span key={g} className="rounded bg-slate-100 px-1.5 py-0.5 [overflow-wrap:anywhere]">
                       {g}
                     </span>
                   ))}
@@ -91,27 +115,26 @@ export function CustomerRows({
               )}
             </td>
           ) : null}
-          <td className="tabular-nums">{c.users}</td>
-          <td className="tabular-nums">{c.pendingInvitations}</td>
-          <td>
-            <QuotaMeter used={c.projects} quota={c.projectQuota} label={`Projects of ${c.name} used of quota`} />
+          <td className="hidden tabular-nums sm:table-cell">
+            <Link href={`${base}/${c.identifier}/users`} className="text-blue-800 hover:underline" aria-label={`Users of ${c.name}: ${c.users}`} title="Users">
+              {c.users}
+            </Link>
           </td>
-          <td className="whitespace-nowrap">
+          <td className="hidden tabular-nums xl:table-cell">{c.pendingInvitations}</td>
+          <td className="hidden sm:table-cell">
+            {isPartner ? (
+              <Link href={`${base}/${c.identifier}/quota`} aria-label={`Quota of ${c.name}`} title="Quota" className="block hover:opacity-80">
+                <QuotaMeter used={c.projects} quota={c.projectQuota} label={`Projects of ${c.name} used of quota`} />
+              </Link>
+            ) : (
+              <QuotaMeter used={c.projects} quota={c.projectQuota} label={`Projects of ${c.name} used of quota`} />
+            )}
+          </td>
+          <td className="hidden whitespace-nowrap xl:table-cell">
             <Day at={c.createdAt} />
           </td>
-          <td className={STICKY_END}>
-            <div className="flex justify-end gap-1">
-              <Link href={`${base}/${c.identifier}/users`} className="btn-icon" aria-label={`Users of ${c.name}`} title="Users">
-                <UsersIcon />
-              </Link>
-              {isPartner ? (
-                <Link href={`${base}/${c.identifier}/quota`} className="btn-icon" aria-label={`Quota of ${c.name}`} title="Quota">
-                  <GaugeIcon />
-                </Link>
-              ) : null}
-              <Link href={`${base}/${c.identifier}`} className="btn-icon" aria-label={`Details of ${c.name}`} title="Details">
-                <InfoIcon />
-              </Link>
+          <td>
+            <div className="flex justify-end gap-0.5">
               {canNotify ? (
                 <Link
                   href={`/${manager.identifier}/admin/notices/new?customer=${c.identifier}`}

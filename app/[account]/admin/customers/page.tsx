@@ -11,7 +11,6 @@ import { getGroupChoices } from "../group-choices";
 import { CreateCustomerForm } from "./create-customer-form";
 import { CustomerRows } from "./customer-rows";
 import { SelectPage, SelectionBar } from "./selection-bar";
-import { STICKY_END } from "./sticky";
 
 export const metadata: Metadata = { title: "Customers · Administration" };
 
@@ -64,7 +63,7 @@ export default async function CustomersPage({
   // A filtered list's cards count what it shows; the totals stay in the caption.
   const shown = matching ?? overview;
   const paged = Boolean(after || before);
-  const sortHeader = (key: SortKey, label: string = SORTS[key].label): Column => {
+  const sortHeader = (key: SortKey, label: string = SORTS[key].label): Exclude<Column, string> => {
     const active = sort === key;
     const next = active && dir === "asc" ? "desc" : "asc";
     return {
@@ -195,17 +194,25 @@ export default async function CustomersPage({
         <TableCard
           columns={[
             selectable ? { label: "Select", header: <SelectPage label="Select all customers on this page" />, className: "w-8" } : null,
-            sortHeader("name"),
-            sortHeader("identifier"),
-            "Parent",
-            isPartner ? "Groups" : null,
-            sortHeader("users"),
-            sortHeader("invitations", "Pending"),
-            sortHeader("projects"),
-            sortHeader("created"),
-            { label: "Actions", className: `text-right ${STICKY_END}` },
+            {
+              label: "Customer",
+              header: (
+                <span className="inline-flex gap-3">
+                  {sortHeader("name").header}
+                  {sortHeader("identifier").header}
+                </span>
+              ),
+              sort: sort === "name" || sort === "identifier" ? (dir === "asc" ? "ascending" : "descending") : undefined,
+            },
+            { label: "Parent", className: "hidden xl:table-cell" },
+            isPartner ? { label: "Groups", className: "hidden xl:table-cell" } : null,
+            { ...sortHeader("users"), className: "hidden sm:table-cell" },
+            { ...sortHeader("invitations", "Pending"), className: "hidden xl:table-cell" },
+            { ...sortHeader("projects"), className: "hidden sm:table-cell" },
+            { ...sortHeader("created"), className: "hidden xl:table-cell" },
+            { label: "Actions", hidden: true, className: "text-right" },
           ]}
-          tableClassName="min-w-[64rem]"
+          tableClassName="[&_td]:px-2 [&_th]:px-2"
           top={
             <>
               {manage ? <CreateCustomerForm account={manager.identifier} groups={groups ?? undefined} picked={picked} /> : null}
