@@ -25,6 +25,7 @@ import {
   parseRows,
   timestampColumn,
   counted,
+  csvStream,
   plural,
 } from "@/lib/core";
 import { queueEmail } from "@/lib/email";
@@ -97,7 +98,15 @@ export type DeletionImpact = {
   openNotices: number;
   /** The first few, for the confirmation. */
   sample: { identifier: string; name: string }[];
+  /** The first people (by name) whose users go, and the first who stay because they belong elsewhere too. */
+  usersSample: PersonNamed[];
+  keptSample: PersonNamed[];
 };
+
+export type PersonNamed = { name: string; email: string };
+/** How many people each list of the confirmation names; the download has them all. */
+export const PEOPLE_NAMED = 20;
+const personNamed = z.object({ name: z.string(), email: z.string() });
 
 /** Per partner, how many of its people belong to it only through the customers of a deletion. */
 const hiddenUsers = z.array(z.object({ partner_id: z.uuid(), users: z.number().int() }));
@@ -122,6 +131,8 @@ async function impactOf(ex: Executor, ids: SQL, selectedCount: number): Promise<
       pending_invitations: z.number().int(),
       open_notices: z.number().int(),
       sample: z.array(z.object({ identifier: z.string(), name: z.string() })),
+      users_sample: z.array(personNamed),
+      kept_sample: z.array(personNamed),
       hidden: hiddenUsers,
     }),
     await ex.execute(sql`
@@ -149,6 +160,10 @@ async function impactOf(ex: Executor, ids: SQL, selectedCount: number): Promise<
         where t.customer_id in (select id from doomed) and t.live_until > now() and n.withdrawn_at is null
           and (n.expires_at is null or n.expires_at > now())) as open_notices,
       (select coalesce(json_agg(s), '[]') from (select identifier, name from customers where id in (select id from doomed) order by cardinality(path), lower(name) limit 10) s) as sample,
+      (select coalesce(json_agg(s), '[]') from (select u.name, u.email from people p join users u on u.id = p.user_id
+        where not p.kept and not u.is_operator order by lower(u.name), u.email limit ${PEOPLE_NAMED}) s) as users_sample,
+      (select coalesce(json_agg(s), '[]') from (select u.name, u.email from people p join users u on u.id = p.user_id
+        where p.kept or u.is_operator order by lower(u.name), u.email limit ${PEOPLE_NAMED}) s) as kept_sample,
       (select coalesce(json_agg(h), '[]') from hidden h) as hidden`),
   )!;
   return {
@@ -162,6 +177,8 @@ async function impactOf(ex: Executor, ids: SQL, selectedCount: number): Promise<
       pendingInvitations: row.pending_invitations,
       openNotices: row.open_notices,
       sample: row.sample,
+      usersSample: row.users_sample,
+      keptSample: row.kept_sample,
     },
     hidden: row.hidden,
   };
@@ -193,6 +210,43 @@ export async function previewCustomerDeletion(principal: Principal, managerIdent
     const n = countIn(await tx.execute(sql`select count(*)::int as n from customers c where ${cond}`));
     return { impact: (await impactOf(tx, subtreesOf(manager, cond), n)).impact };
   });
+}
+
+const affectedPerson = z.object({ id: z.uuid(), name: z.string(), email: z.string(), stays: z.boolean() });
+type AffectedPerson = z.output<typeof affectedPerson>;
+const PEOPLE_PAGE = 1000;
+
+/**
+ * Everyone a deletion would touch, as a CSV download beside its confirmation: each person, and whether their user
+ * goes or stays (they belong elsewhere too, or run the installation). Paged by user id, a page read only when the
+ * reader wants it; the first page is read (and the principal authorized) before this returns.
+ */
+export async function exportDeletionPeopleCsv(principal: Principal, managerIdentifier: string, selection: DeletionSelection) {
+  const sel = parseInput(deletionSelectionSchema, selection);
+  const page = (after = "00000000-0000-0000-0000-000000000000") =>
+    db.transaction(async (tx) => {
+      const manager = await managerFor(tx, principal, managerIdentifier, "DELETE_CUSTOMERS");
+      const ids = subtreesOf(manager, await selected(tx, manager, sel));
+      const rows = parseRows(
+        affectedPerson,
+        await tx.execute(sql`
+          with doomed as materialized (select id from customers where id in ${ids}),
+          page as (select distinct m.user_id from memberships m where m.customer_id in (select id from doomed) and m.user_id > ${after}::uuid
+            order by m.user_id limit ${PEOPLE_PAGE})
+          select u.id, u.name, u.email,
+            u.is_operator or exists (select 1 from memberships m where m.user_id = u.id and m.customer_id not in (select id from doomed)) as stays
+          from page p join users u on u.id = p.user_id order by u.id`),
+      );
+      return { rows, next: rows.length === PEOPLE_PAGE ? rows[rows.length - 1].id : null };
+    });
+  const first = await page();
+  const stream = csvStream({
+    header: ["name", "email", "user"],
+    cells: (r: AffectedPerson) => [r.name, r.email, r.stays ? "stays (belongs elsewhere too)" : "deleted"],
+    first,
+    page,
+  });
+  return { filename: "deletion-people.csv", stream };
 }
 
 export const confirmDeletionSchema = z.object({

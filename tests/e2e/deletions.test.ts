@@ -53,7 +53,20 @@ it("deletes a group's customers with progress, and undoes another deletion in ti
   expect(await figure("Sub-customers below them")).toBe("1");
   expect(await figure("Users (who belong nowhere else)")).toBe("4");
   expect(await figure("People who stay (they belong elsewhere too)")).toBe("1");
+  // It names them: whose users go, and who stays because they belong elsewhere too; the full list downloads.
+  const going = await page.getByTestId("people-deleted").locator("li").allTextContents();
+  expect(going.map((t) => t.replace(/ \S+@\S+$/, ""))).toEqual(["Person 0", "Person 1", "Person 2", "Person 3"]);
+  expect(await page.getByTestId("people-kept").locator("li").allTextContents()).toEqual([`Sid Shared ${shared.email}`]);
+  const download = await page.getByRole("link", { name: /Download everyone/ }).getAttribute("href");
+  const csv = await (await page.request.get(`${baseUrl}${download}`)).text();
+  expect(csv.trim().split("\r\n")).toHaveLength(6);
+  expect(csv).toContain(`Sid Shared,${shared.email},stays (belongs elsewhere too)`);
+  expect(download).not.toContain("$ACTION");
   await screenshot(page, "deletion-confirmation");
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.getByTestId("deletion-people").scrollIntoViewIfNeeded();
+  await screenshot(page, "deletion-confirmation-phone");
+  await page.setViewportSize(DESKTOP.viewport);
   const confirm = page.getByRole("form", { name: "Confirm the deletion" });
   await confirm.getByLabel("Type 3 to confirm").fill("2");
   await confirm.getByRole("button", { name: "Delete 3 customers and 1 sub-customer" }).click();

@@ -448,6 +448,10 @@ const EXPECTED: Record<string, Partial<Record<Side, Outcome[]>>> = {
     own: t`    n    n    n    n    n    n    n    a    f    n    n    f    a    n`,
     foreign: t`n    n    n    n    n    n    n    n    n    a    n    f    a    n`,
   },
+  "deletions.exportDeletionPeopleCsv": {
+    own: t`    n    n    n    n    n    n    n    a    f    n    n    f    a    n`,
+    foreign: t`n    n    n    n    n    n    n    n    n    a    n    f    a    n`,
+  },
   "deletions.requestCustomerDeletion": {
     own: t`    n    n    n    n    n    n    n    a    f    n    n    f    a    n`,
     foreign: t`n    n    n    n    n    n    n    n    n    a    n    f    a    n`,

@@ -8,6 +8,7 @@ import { findAccountAccess, type Principal } from "@/lib/authz";
 import { createCustomerGroup, getCustomerGroup, listCustomerGroups, setCustomerGroupMembership } from "@/lib/customer-groups";
 import {
   cancelCustomerDeletion,
+  exportDeletionPeopleCsv,
   getCustomerDeletion,
   listCustomerDeletions,
   previewCustomerDeletion,
@@ -290,6 +291,16 @@ describe("deleting customers", () => {
     const opal = await newUser("Opal Operator");
     await db.execute(sql`update users set is_operator = true where id = ${opal.id}`);
     await addMember(opal.id, two.id, "customer_employee");
+    // The confirmation names them: whose users go (by name), and who stays; the download lists everyone.
+    const { impact } = await previewCustomerDeletion(p.admin, p.partner, { customers: [one.identifier, two.identifier] });
+    expect(impact.usersSample.map((u) => u.name)).toEqual([...Array.from({ length: 9 }, (_, i) => `Other ${i}`), "Xenia Twice"]);
+    expect(impact.keptSample.map((u) => u.name)).toEqual(["Opal Operator"]);
+    const csv = await exportDeletionPeopleCsv(p.admin, p.partner, { customers: [one.identifier, two.identifier] });
+    const lines = (await new Response(csv.stream).text()).trim().split("\r\n");
+    expect(lines[0]).toBe("name,email,user");
+    expect(lines).toHaveLength(12);
+    expect(lines.filter((l) => l.endsWith(",deleted"))).toHaveLength(10);
+    expect(lines.filter((l) => l.startsWith("Opal Operator,"))).toEqual([expect.stringMatching(/,stays \(belongs elsewhere too\)$/)]);
     const d = await requestCustomerDeletion(p.admin, p.partner, { customers: [one.identifier, two.identifier] }, { confirmation: "2" });
     expect(d.impact).toMatchObject({ customers: 2, users: 10, usersKept: 1 });
     process.env.DELETION_CHUNK = "10";

@@ -609,6 +609,14 @@ export const OPERATIONS: Operation[] = [
     run: (w, p, s) => deletions.previewCustomerDeletion(p, w[s].partner, { customers: [w[s].customer] }),
   },
   {
+    name: "deletions.exportDeletionPeopleCsv",
+    fn: deletions.exportDeletionPeopleCsv,
+    reachedBy: ["app/[account]/admin/deletions/new/people/route.ts"],
+    target: "partner",
+    permission: "DELETE_CUSTOMERS",
+    run: (w, p, s) => deletions.exportDeletionPeopleCsv(p, w[s].partner, { customers: [w[s].customer] }),
+  },
+  {
     name: "deletions.requestCustomerDeletion",
     fn: deletions.requestCustomerDeletion,
     reachedBy: ["app/[account]/admin/deletions/actions.ts"],

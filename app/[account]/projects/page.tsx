@@ -5,12 +5,11 @@ import { KeysetPager } from "@/app/components/keyset-pager";
 import { SearchBox } from "@/app/components/list-controls";
 import { TableCard } from "@/app/components/list-section";
 import { getAccountContext } from "@/lib/web";
-import { firstParams, searchTerm, type SearchParams } from "@/lib/core";
+import { firstParams, searchTerm, type SearchParams, counted } from "@/lib/core";
 import { PROJECT_ROLE_LABELS } from "@/lib/authz";
 import { getQuotaUsage, listProjects } from "@/lib/projects";
 import { QuotaBar } from "@/app/components/quota-bar";
 import { CreateProjectForm } from "./create-project-form";
-import { counted } from "@/lib/core";
 
 export const metadata: Metadata = { title: "Projects" };
 

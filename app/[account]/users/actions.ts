@@ -6,8 +6,7 @@ import { userAction } from "@/lib/web";
 import { GROUP_LABELS } from "@/lib/authz";
 import { inviteMember, inviteSchema, resendInvitation, revokeInvitation } from "@/lib/invitations";
 import { changeMemberGroup, leaveAccount, memberGroupSchema, removeMember } from "@/lib/members";
-import { identifierSchema } from "@/lib/core";
-import { counted } from "@/lib/core";
+import { identifierSchema, counted } from "@/lib/core";
 
 const invitationSchema = z.object({ account: identifierSchema, invitationId: z.uuid("That invitation no longer exists.") });
 const memberSchema = z.object({ account: identifierSchema, userId: z.uuid("That person is not a member of this account.") });

@@ -1,10 +1,9 @@
 "use server";
 import { z } from "zod";
-import { identifierSchema } from "@/lib/core";
+import { identifierSchema, counted } from "@/lib/core";
 import { setCustomerGroupMembership } from "@/lib/customer-groups";
 import { createManagedCustomer, createManagedCustomerSchema } from "@/lib/partners";
 import { userAction } from "@/lib/web";
-import { counted } from "@/lib/core";
 
 // `account` is the manager's identifier (a partner, or a self-managed customer); the domain function authorizes against it.
 const manager = z.object({ account: identifierSchema });

@@ -1,9 +1,8 @@
 "use server";
 import { z } from "zod";
-import { identifierSchema } from "@/lib/core";
+import { identifierSchema, counted } from "@/lib/core";
 import { createCustomerGroup, customerGroupSchema, deleteCustomerGroup, updateCustomerGroup } from "@/lib/customer-groups";
 import { userAction } from "@/lib/web";
-import { counted } from "@/lib/core";
 
 // `account` is the partner's identifier; the domain functions authorize against it.
 const partner = z.object({ account: identifierSchema });

@@ -1,47 +1,31 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { firstParams, isRefusal, type SearchParams } from "@/lib/core";
+import { counted, isRefusal } from "@/lib/core";
 import { getCustomerGroup } from "@/lib/customer-groups";
-import { previewCustomerDeletion, type DeletionSelection } from "@/lib/deletions";
+import { previewCustomerDeletion } from "@/lib/deletions";
 import { orNotFound } from "@/lib/web";
 import { getAdminContext } from "../../admin-context";
 import { ConfirmDeletionForm } from "./confirm-deletion-form";
-import { counted } from "@/lib/core";
+import { deletionSelectionOf, type DeletionParams } from "./selection";
 
 export const metadata: Metadata = { title: "Delete customers · Administration" };
 
-const PARAMS = ["customers", "group", "all", "q", "filterGroup", "parent", "quota"] as const;
-
 /**
  * The one confirmation of every deletion: one customer, a selection, a group, or all that a filter matches. It shows
- * the summed impact (sub-customers included) and asks to type the identifier (one) or the number (several).
+ * the summed impact (sub-customers included), names the people whose users go and those who stay, and asks to type the
+ * identifier (one) or the number (several).
  */
-export default async function NewDeletionPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ account: string }>;
-  searchParams: Promise<SearchParams<(typeof PARAMS)[number]>>;
-}) {
+export default async function NewDeletionPage({ params, searchParams }: { params: Promise<{ account: string }>; searchParams: Promise<DeletionParams> }) {
   const { account } = await params;
   const raw = await searchParams;
-  const sp = firstParams(raw, PARAMS);
+  const { sp, customers, all, quota, selection } = deletionSelectionOf(raw);
   const { principal, customer: manager } = await getAdminContext(account);
-  const customers = ([] as string[])
-    .concat(raw.customers ?? [])
-    .filter(Boolean)
-    .slice(0, 1000);
-  const all = sp.all === "1";
-  const quota = (["at", "near", "under"] as const).find((s) => s === sp.quota);
-  const selection: DeletionSelection = {
-    customers: customers.length ? customers : undefined,
-    group: sp.group || undefined,
-    filter: all ? { q: sp.q || undefined, group: sp.filterGroup || undefined, parent: sp.parent || undefined, quota } : undefined,
-  };
   const back = `/${manager.identifier}/admin/customers`;
   const preview = await orNotFound(previewCustomerDeletion(principal, manager.identifier, selection));
   const group = sp.group ? await getCustomerGroup(principal, manager.identifier, sp.group).catch((e) => (isRefusal(e) ? null : Promise.reject(e))) : null;
   const { impact } = preview;
+  const query = new URLSearchParams(Object.entries(raw).flatMap(([k, v]) => ([] as string[]).concat(v ?? []).map((x) => [k, x])));
+  const peopleCsv = `/${manager.identifier}/admin/deletions/new/people?${query}`;
   const one = impact.selected === 1 && impact.sample[0];
   const label = group ? `the customers of the group ${group.name}` : all ? `${counted.customers(impact.selected)} matching a filter` : undefined;
   return (
@@ -85,6 +69,33 @@ export default async function NewDeletionPage({
             </p>
             <p className="text-sm text-slate-600">Their identifiers stay reserved afterwards, so nobody can take them again for a while.</p>
           </section>
+          {impact.users + impact.usersKept > 0 ? (
+            <section aria-labelledby="people-heading" className="card space-y-3 p-5" data-testid="deletion-people">
+              <h2 id="people-heading" className="text-lg font-semibold">
+                People
+              </h2>
+              <div className="grid gap-4 sm:grid-cols-2">
+                <People
+                  testId="people-deleted"
+                  title={`Deleted with them (${impact.users.toLocaleString("en")})`}
+                  hint="They belong nowhere else: their users go."
+                  people={impact.usersSample}
+                  total={impact.users}
+                  tone="red"
+                />
+                <People
+                  testId="people-kept"
+                  title={`Staying (${impact.usersKept.toLocaleString("en")})`}
+                  hint="They belong elsewhere too (or run this installation): only these memberships go."
+                  people={impact.keptSample}
+                  total={impact.usersKept}
+                />
+              </div>
+              <a href={`${peopleCsv}`} className="inline-block text-sm text-blue-700 hover:underline" download>
+                Download everyone, and whether they go or stay (CSV)
+              </a>
+            </section>
+          ) : null}
           <ConfirmDeletionForm
             account={manager.identifier}
             customers={customers}
@@ -109,6 +120,41 @@ function Figure({ label, value, tone }: { label: string; value: number; tone?: "
     <div>
       <dt className="text-slate-600">{label}</dt>
       <dd className={`text-xl font-semibold tabular-nums ${tone === "red" && value > 0 ? "text-red-700" : ""}`}>{value}</dd>
+    </div>
+  );
+}
+
+function People({
+  testId,
+  title,
+  hint,
+  people,
+  total,
+  tone,
+}: {
+  testId: string;
+  title: string;
+  hint: string;
+  people: { name: string; email: string }[];
+  total: number;
+  tone?: "red";
+}) {
+  return (
+    <div data-testid={testId}>
+      <h3 className={`text-sm font-semibold ${tone === "red" && total > 0 ? "text-red-800" : "text-slate-800"}`}>{title}</h3>
+      <p className="text-xs text-slate-500">{hint}</p>
+      {total === 0 ? (
+        <p className="mt-1 text-sm text-slate-500">Nobody.</p>
+      ) : (
+        <ul className="mt-1 space-y-0.5 text-sm">
+          {people.map((p) => (
+            <li key={p.email} className="break-words">
+              {p.name} <span className="text-slate-500">{p.email}</span>
+            </li>
+          ))}
+          {total > people.length ? <li className="text-slate-600">and {counted.more(total - people.length)}</li> : null}
+        </ul>
+      )}
     </div>
   );
 }

@@ -1,10 +1,9 @@
 "use server";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { identifierSchema } from "@/lib/core";
+import { identifierSchema, counted } from "@/lib/core";
 import { previewNotice, sendNotice, type NoticeInput } from "@/lib/notices";
 import { userAction } from "@/lib/web";
-import { counted } from "@/lib/core";
 
 // `account` is the partner's identifier; the domain functions authorize against it and parse the notice itself.
 const compose = z.object({ account: identifierSchema, intent: z.enum(["preview", "send"], "Choose Preview or Send.") });

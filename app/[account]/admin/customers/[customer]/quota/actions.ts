@@ -2,8 +2,7 @@
 import { z } from "zod";
 import { userAction } from "@/lib/web";
 import { quotaSchema, setCustomerQuota } from "@/lib/partners";
-import { identifierSchema } from "@/lib/core";
-import { counted } from "@/lib/core";
+import { identifierSchema, counted } from "@/lib/core";
 
 // An empty field would coerce to 0: treat it as missing, which quotaSchema answers with "Enter a number of projects."
 const quotaInput = z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), quotaSchema);

@@ -3,14 +3,13 @@ import Link from "next/link";
 import { Day } from "@/app/components/day";
 import { PrevNext, SearchBox, withParams } from "@/app/components/list-controls";
 import { ListSection, TableCard } from "@/app/components/list-section";
-import { firstParams, type SearchParams, searchTerm } from "@/lib/core";
+import { firstParams, type SearchParams, searchTerm, counted } from "@/lib/core";
 import { getCustomerPath, listSubCustomers } from "@/lib/partners";
 import { orNotFound } from "@/lib/web";
 import { getManagedCustomerContext } from "../../../admin-context";
 import { CreateCustomerForm } from "../../create-customer-form";
 import { CustomerHeader } from "../customer-header";
 import { SelfManagedForm } from "./self-managed-form";
-import { counted } from "@/lib/core";
 
 export const metadata: Metadata = { title: "Sub-customers · Administration" };
 
