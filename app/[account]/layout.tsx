@@ -6,9 +6,8 @@ import { NoticeEvents } from "@/app/components/notice-events";
 import { SettingsMenu } from "@/app/components/user-menu";
 import { listMyAccounts } from "@/lib/accounts";
 import { listOpenNotices } from "@/lib/notices";
-import { getAccountContext } from "@/lib/web";
-import { NoticeCard } from "./notices/notice-card";
-import { counted } from "@/lib/core";
+import { getAccountContext, getShellState } from "@/lib/web";
+import { NoticePanel } from "./notices/notice-panel";
 
 /** Accounts the switcher lists; someone in more gets its search and the Accounts page. */
 const SWITCHER_ACCOUNTS = 20;
@@ -19,9 +18,10 @@ export default async function AccountLayout({ children, params }: { children: Re
   // A person's open notices come first on every page of the account until they acknowledge them. Only a partner sends
   // notices, to the accounts it manages: an account no partner manages has none to show.
   const receives = ctx.can("RECEIVE_NOTICES") && ctx.membership !== null && ctx.customer.partnerId !== null;
-  const [accounts, openNotices] = await Promise.all([
+  const [accounts, openNotices, shell] = await Promise.all([
     listMyAccounts(ctx.principal, { limit: SWITCHER_ACCOUNTS }),
     receives ? listOpenNotices(ctx.principal, ctx.customer.identifier) : [],
+    getShellState(),
   ]);
   // The switcher's button says where the current account sits, also when it is not among the accounts it lists.
   const current =
@@ -76,23 +76,7 @@ export default async function AccountLayout({ children, params }: { children: Re
       </header>
       <main className="mx-auto max-w-6xl px-4 py-6">
         {receives ? <NoticeEvents account={ctx.customer.identifier} /> : null}
-        {openNotices.length > 0 ? (
-          <section aria-labelledby="open-notices-heading" className="mb-6 rounded-lg border-2 border-amber-300 bg-amber-50 p-4" data-testid="notice-panel">
-            <div className="mb-3 flex flex-wrap items-baseline justify-between gap-2">
-              <h2 id="open-notices-heading" className="text-lg font-semibold text-amber-950">
-                {counted.noticesForYou(openNotices.length)}
-              </h2>
-              <Link href={`${base}/notices`} className="text-sm text-blue-800 hover:underline">
-                All notices
-              </Link>
-            </div>
-            <div className="space-y-3">
-              {openNotices.map((n) => (
-                <NoticeCard key={n.id} account={ctx.customer.identifier} notice={n} />
-              ))}
-            </div>
-          </section>
-        ) : null}
+        <NoticePanel account={ctx.customer.identifier} notices={openNotices} folded={shell.noticePanelFolded} />
         {children}
       </main>
     </div>

@@ -16,6 +16,10 @@ export const users = pgTable(
     emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true }),
     /** The account the person last opened: where they land after signing in. Gone with the account. */
     lastAccountId: uuid("last_account_id").references((): AnyPgColumn => customers.id, { onDelete: "set null" }),
+    /** The person folded the notice panel at the top of every page: it shows one line until they unfold it. */
+    noticePanelFolded: boolean("notice_panel_folded").notNull().default(false),
+    /** When an operator dismissed the note that tells them what being the installation's operator means. */
+    operatorWelcomedAt: timestamp("operator_welcomed_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -143,6 +143,27 @@ export async function updateName(principal: Principal, input: z.infer<typeof upd
   return sessionUser(user);
 }
 
+/** Folds or unfolds the notice panel at the top of the person's pages; kept with them, so every device agrees. */
+export async function setNoticePanelFolded(principal: Principal, folded: boolean): Promise<{ folded: boolean }> {
+  const person = requirePerson(principal);
+  const [row] = await db
+    .update(users)
+    .set({ noticePanelFolded: folded === true })
+    .where(eq(users.id, person.userId))
+    .returning({ folded: users.noticePanelFolded });
+  if (!row) throw new NotFoundError("Your account no longer exists.");
+  return row;
+}
+
+/** An operator has read what being the installation's operator means: the note stops showing. */
+export async function dismissOperatorWelcome(principal: Principal): Promise<void> {
+  const person = requirePerson(principal);
+  await db
+    .update(users)
+    .set({ operatorWelcomedAt: sql`coalesce(${users.operatorWelcomedAt}, now())` })
+    .where(eq(users.id, person.userId));
+}
+
 async function checkCurrentPassword(user: User, password: string) {
   if (!user.passwordHash || !(await verifyPassword(user.passwordHash, password))) throw fieldError("currentPassword", "That is not your current password.");
 }

@@ -14,7 +14,9 @@ import { readSessionClaims, type SessionClaims } from "./session-cookie";
 import { readWithin } from "./unavailable";
 
 /** A request's session: its user, and the id of its record. */
-export type CurrentSession = { user: SessionUser; sessionId: string };
+/** The session's user, with what the signed-in shell shows besides the page (see ShellState). */
+type SessionRow = SessionUser & { emailVerifiedAt: Date | null; noticePanelFolded: boolean; operatorWelcomedAt: Date | null };
+export type CurrentSession = { user: SessionRow; sessionId: string };
 
 /**
  * The session a cookie's claims name, with its user; null when they name nobody, or a session that has ended or was
@@ -41,7 +43,16 @@ const sessionUser = builtOnce((d) => {
   );
   return d
     .with(seen)
-    .select({ id: users.id, email: users.email, name: users.name, isOperator: users.isOperator, lastAccountId: users.lastAccountId })
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      isOperator: users.isOperator,
+      lastAccountId: users.lastAccountId,
+      emailVerifiedAt: users.emailVerifiedAt,
+      noticePanelFolded: users.noticePanelFolded,
+      operatorWelcomedAt: users.operatorWelcomedAt,
+    })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.id, sql.placeholder("sessionId")), eq(sessions.userId, sql.placeholder("userId")), isNull(sessions.endedAt)))
@@ -76,4 +87,20 @@ export async function requirePrincipal(callbackPath?: string): Promise<UserPrinc
     redirect(requested ? `/sign-in?callbackUrl=${encodeURIComponent(requested)}` : "/sign-in");
   }
   return userPrincipal(session.user, session.sessionId);
+}
+
+/**
+ * What the signed-in shell says besides the page: an address still to confirm, the notice panel folded, an operator
+ * not yet told what that means. Read with the session (one statement for both), so it costs no round trip.
+ */
+export type ShellState = { unverifiedEmail: string | null; noticePanelFolded: boolean; welcomeOperator: boolean };
+
+export async function getShellState(): Promise<ShellState> {
+  const user = (await getCurrentSession())?.user;
+  if (!user) return { unverifiedEmail: null, noticePanelFolded: false, welcomeOperator: false };
+  return {
+    unverifiedEmail: user.emailVerifiedAt ? null : user.email,
+    noticePanelFolded: user.noticePanelFolded,
+    welcomeOperator: user.isOperator && !user.operatorWelcomedAt,
+  };
 }

@@ -4,10 +4,11 @@ import type { Page } from "playwright-core";
 import { afterAll, expect, inject, it } from "vitest";
 import { closeDb } from "@/db/client";
 import { createCustomerGroup, setCustomerGroupMembership } from "@/lib/customer-groups";
+import { sendNotice } from "@/lib/notices";
 import { addMyself, createManagedCustomer, setAccountKind } from "@/lib/partners";
 import { DESKTOP, PHONE, screenshot, useBrowser } from "../support/browser";
 import { signInViaUi } from "../support/e2e";
-import { PASSWORD, SYSTEM, as, newAccount, unique } from "../support/factories";
+import { PASSWORD, SYSTEM, addMember, as, newAccount, newUser, unique } from "../support/factories";
 
 const baseUrl = inject("baseUrl");
 const browser = useBrowser();
@@ -110,4 +111,57 @@ it("shows every column at 1280 px, and folds the less important ones into the ro
     .getByTestId("folded");
   expect(await grouped.textContent()).toContain("Enterprise customers in the north");
   await screenshot(phone, "customers-columns-390");
+});
+
+it("keeps the notice panel small: the most pressing three, one line each, opened in place, and folded on the server", async () => {
+  const { partner, admin, customers } = await partnerWith(1);
+  const reader = await newUser("Rita Reader");
+  await addMember(reader.id, customers[0].id, "customer_admin");
+  const to = { to: "customers" as const, customers: [customers[0].identifier], mode: "all_must_read" as const, body: "Please read **this**." };
+  const inDays = (d: number) => new Date(Date.now() + d * 86_400_000);
+  for (const [title, extra] of [
+    ["Newsletter one", {}],
+    ["Newsletter two", {}],
+    ["Price list", {}],
+    ["Rotate keys", { importance: "action_required", dueAt: inDays(9) }],
+    ["Sign the contract", { importance: "action_required", dueAt: inDays(2) }],
+    ["Update billing", { importance: "action_required" }],
+  ] as const)
+    await sendNotice(admin, partner, { ...to, title, ...extra });
+
+  for (const size of [DESKTOP, PHONE]) {
+    const page = await signedIn(reader.email, size);
+    await page.goto(`${baseUrl}/${customers[0].identifier}/projects`);
+    const panel = page.getByTestId("notice-panel");
+    expect(await panel.getByRole("heading", { level: 2 }).textContent()).toBe("6 notices for you");
+    expect(await panel.getByTestId("panel-pressing").textContent()).toBe("3 need action");
+    // Action required first, the soonest due first among them; three lines, then "3 more".
+    expect(await panel.getByRole("heading", { level: 3 }).allTextContents()).toEqual(["Sign the contract", "Rotate keys", "Update billing"]);
+    expect(await panel.getByTestId("panel-more").textContent()).toBe("3 more on the notices page");
+    // One line each: the panel is no taller than a few lines, the bodies closed.
+    const height = (await panel.boundingBox())!.height;
+    expect(height).toBeLessThan(size === DESKTOP ? 260 : 420);
+    expect(await panel.getByText("Please read").first().isVisible()).toBe(false);
+    // Opened in place.
+    await panel.getByRole("heading", { name: "Sign the contract" }).click();
+    await expect.poll(() => panel.getByTestId("notice").first().getByText("Please read").isVisible()).toBe(true);
+    await screenshot(page, `notice-panel-${size.viewport.width}`);
+    await page.context().close();
+  }
+
+  // Folded, it stays folded on another device (the server keeps it), and says what presses in one line.
+  const page = await signedIn(reader.email, DESKTOP);
+  await page.goto(`${baseUrl}/${customers[0].identifier}/projects`);
+  await page.getByTestId("notice-panel").getByRole("button", { name: "Fold" }).click();
+  await expect.poll(() => page.getByTestId("notice-panel").getAttribute("data-folded")).toBe("true");
+  const other = await signedIn(reader.email, PHONE);
+  await other.goto(`${baseUrl}/${customers[0].identifier}/settings`);
+  const folded = other.getByTestId("notice-panel");
+  expect(await folded.getAttribute("data-folded")).toBe("true");
+  expect(await folded.getByTestId("notice").count()).toBe(0);
+  expect(await folded.getByTestId("panel-pressing").textContent()).toBe("3 need action");
+  expect((await folded.boundingBox())!.height).toBeLessThan(110);
+  await screenshot(other, "notice-panel-folded-390");
+  await folded.getByRole("button", { name: "Show" }).click();
+  await expect.poll(() => other.getByTestId("notice-panel").getByTestId("notice").count()).toBe(3);
 });

@@ -612,6 +612,14 @@ const EXPECTED: Record<string, Partial<Record<Side, Outcome[]>>> = {
     own: t`    f    a    a    a    a    a    a    a    a    a    a    a    f    f`,
     foreign: t`f    a    a    a    a    a    a    a    a    a    a    a    f    f`,
   },
+  "profile.setNoticePanelFolded": {
+    own: t`    f    a    a    a    a    a    a    a    a    a    a    a    f    f`,
+    foreign: t`f    a    a    a    a    a    a    a    a    a    a    a    f    f`,
+  },
+  "profile.dismissOperatorWelcome": {
+    own: t`    f    a    a    a    a    a    a    a    a    a    a    a    f    f`,
+    foreign: t`f    a    a    a    a    a    a    a    a    a    a    a    f    f`,
+  },
   "profile.updateName": {
     own: t`    f    a    a    a    a    a    a    a    a    a    a    a    f    f`,
     foreign: t`f    a    a    a    a    a    a    a    a    a    a    a    f    f`,

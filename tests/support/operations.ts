@@ -962,6 +962,22 @@ export const OPERATIONS: Operation[] = [
     run: (_w, p) => profile.getProfile(p),
   },
   {
+    name: "profile.setNoticePanelFolded",
+    fn: profile.setNoticePanelFolded,
+    reachedBy: ["app/[account]/shell-actions.ts"],
+    target: "none",
+    rule: "self",
+    run: (_w, p) => profile.setNoticePanelFolded(p, true),
+  },
+  {
+    name: "profile.dismissOperatorWelcome",
+    fn: profile.dismissOperatorWelcome,
+    reachedBy: ["app/[account]/shell-actions.ts"],
+    target: "none",
+    rule: "self",
+    run: (_w, p) => profile.dismissOperatorWelcome(p),
+  },
+  {
     name: "profile.updateName",
     fn: profile.updateName,
     reachedBy: ["app/profile/actions.ts"],
