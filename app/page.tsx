@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { ShellBanners } from "@/app/components/shell-banners";
 import { SettingsMenu } from "@/app/components/user-menu";
 import { findHomePage } from "@/lib/accounts";
 import { listMyInvitations } from "@/lib/invitations";
@@ -46,6 +47,7 @@ export default async function Home() {
         </div>
       </header>
       <main className="mx-auto max-w-3xl space-y-6 px-4 py-8">
+        <ShellBanners />
         <div>
           <h1 className="text-2xl font-semibold">Welcome, {user.name}</h1>
           <p className="mt-1 text-sm text-slate-600">

@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import { AccountSwitcher } from "@/app/components/account-switcher";
 import { NavLink } from "@/app/components/nav-link";
 import { NoticeEvents } from "@/app/components/notice-events";
+import { ShellBanners } from "@/app/components/shell-banners";
 import { SettingsMenu } from "@/app/components/user-menu";
 import { listMyAccounts } from "@/lib/accounts";
 import { listOpenNotices } from "@/lib/notices";
@@ -75,6 +76,7 @@ export default async function AccountLayout({ children, params }: { children: Re
         </nav>
       </header>
       <main className="mx-auto max-w-6xl px-4 py-6">
+        <ShellBanners />
         {receives ? <NoticeEvents account={ctx.customer.identifier} /> : null}
         <NoticePanel account={ctx.customer.identifier} notices={openNotices} folded={shell.noticePanelFolded} />
         {children}

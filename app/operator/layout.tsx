@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { NavLink } from "@/app/components/nav-link";
+import { ShellBanners } from "@/app/components/shell-banners";
 import { SettingsMenu } from "@/app/components/user-menu";
 import { getOperatorContext } from "./operator-context";
 
@@ -39,7 +40,10 @@ export default async function OperatorLayout({ children }: { children: ReactNode
           ))}
         </nav>
       </header>
-      <main className="mx-auto max-w-6xl px-4 py-6">{children}</main>
+      <main className="mx-auto max-w-6xl px-4 py-6">
+        <ShellBanners inOperatorArea />
+        {children}
+      </main>
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { ShellBanners } from "@/app/components/shell-banners";
 import { SettingsMenu } from "@/app/components/user-menu";
 import { requirePrincipal } from "@/lib/web";
 
@@ -17,7 +18,10 @@ export default async function ProfileLayout({ children }: { children: ReactNode 
           </div>
         </div>
       </header>
-      <main className="mx-auto max-w-3xl px-4 py-6">{children}</main>
+      <main className="mx-auto max-w-3xl px-4 py-6">
+        <ShellBanners />
+        {children}
+      </main>
     </div>
   );
 }

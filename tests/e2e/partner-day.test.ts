@@ -2,12 +2,15 @@
 // folds into the row on a phone), selections span pages and filters, the notice panel stays small.
 import type { Page } from "playwright-core";
 import { afterAll, expect, inject, it } from "vitest";
-import { closeDb } from "@/db/client";
+import { eq } from "drizzle-orm";
+import { closeDb, db } from "@/db/client";
+import { users } from "@/db/schema";
+import { setOperator } from "@/lib/operators";
 import { createCustomerGroup, setCustomerGroupMembership } from "@/lib/customer-groups";
 import { sendNotice } from "@/lib/notices";
 import { addMyself, createManagedCustomer, setAccountKind } from "@/lib/partners";
 import { DESKTOP, PHONE, screenshot, useBrowser } from "../support/browser";
-import { signInViaUi } from "../support/e2e";
+import { signInViaUi, signUpViaUi } from "../support/e2e";
 import { PASSWORD, SYSTEM, addMember, as, newAccount, newUser, unique } from "../support/factories";
 
 const baseUrl = inject("baseUrl");
@@ -164,4 +167,37 @@ it("keeps the notice panel small: the most pressing three, one line each, opened
   await screenshot(other, "notice-panel-folded-390");
   await folded.getByRole("button", { name: "Show" }).click();
   await expect.poll(() => other.getByTestId("notice-panel").getByTestId("notice").count()).toBe(3);
+});
+
+it("explains a first run: the operator told once where their area is, an unconfirmed address said on every page", async () => {
+  for (const size of [DESKTOP, PHONE]) {
+    const page = await (await browser().newContext(size)).newPage();
+    const { identifier, email } = await signUpViaUi(page, baseUrl, { fullName: "Otto First" });
+    // The address is not confirmed yet: every page says so, with a new link a click away.
+    for (const path of [`/${identifier}`, `/${identifier}/settings`, `/${identifier}/users`, "/profile"]) {
+      await page.goto(`${baseUrl}${path}`);
+      expect(await page.getByTestId("unverified-banner").textContent(), path).toContain(email);
+    }
+    await page.goto(`${baseUrl}/${identifier}/settings`);
+    // The home page setting says why only the overview is offered: no projects yet.
+    expect(await page.locator("#field-homeProject-hint").textContent()).toContain("It has no projects yet, so the overview is the only choice");
+    await page.getByTestId("unverified-banner").getByRole("button", { name: "Send a new link" }).click();
+    await expect.poll(() => page.getByTestId("unverified-banner").getByRole("status").textContent()).toBe(`We sent a new confirmation link to ${email}.`);
+
+    // An operator (the first to sign up on a fresh installation; made one here) is told once what that means.
+    await setOperator(SYSTEM, email, true);
+    await page.goto(`${baseUrl}/${identifier}`);
+    const welcome = page.getByTestId("operator-welcome");
+    expect(await welcome.getByRole("heading").textContent()).toBe("You are an operator of this installation");
+    expect(await welcome.getByRole("link", { name: "Open the Operator area" }).getAttribute("href")).toBe("/operator");
+    await screenshot(page, `first-run-banners-${size.viewport.width}`);
+    await welcome.getByRole("button", { name: "Got it" }).click();
+    await expect.poll(() => page.getByTestId("operator-welcome").count()).toBe(0);
+    const [me] = await db.select().from(users).where(eq(users.email, email));
+    expect(me.operatorWelcomedAt).not.toBeNull();
+    await page.goto(`${baseUrl}/${identifier}/settings`);
+    expect(await page.getByTestId("operator-welcome").count()).toBe(0);
+    expect(await page.getByTestId("unverified-banner").count()).toBe(1);
+    await page.context().close();
+  }
 });

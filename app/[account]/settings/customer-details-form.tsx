@@ -44,7 +44,10 @@ export function CustomerDetailsForm({
   const { state, pending, formProps } = useActionForm(updateCustomerDetailsAction);
   const v = (k: keyof CustomerDetails) => details[k] ?? "";
   const homeError = state.fieldErrors?.homeProject;
-  const homeHint = "Where the customer's users land after signing in. Those who may not see the project land on the overview.";
+  const homeHint =
+    projects.length === 0 && !details.homeProjectId
+      ? "Where the customer's users land after signing in. It has no projects yet, so the overview is the only choice: once it has a project, that project can be its home page."
+      : "Where the customer's users land after signing in. Those who may not see the project land on the overview.";
   return (
     <form {...formProps} className="space-y-6" aria-label="Customer details">
       <input type="hidden" name="account" value={details.identifier} />
