@@ -26,6 +26,14 @@ const state: { stopping: boolean; apps: ChildProcess[]; worker?: Supervisor; red
   apps: [],
 };
 
+/**
+ * On a terminal a person reads one line per step, and what web, worker and build print goes to log files under the
+ * data directory (named in the "ready" line). Elsewhere (a service manager, a container, a pipe), or when asked with
+ * `--json` or TENANCY_LOG_FORMAT=json, everything goes to the output as it comes: the worker's JSON lines included.
+ */
+const FOR_A_PERSON = Boolean(process.stdout.isTTY) && !process.argv.includes("--json") && process.env.TENANCY_LOG_FORMAT !== "json";
+const LOGS = () => path.join(DATA_DIR, "logs");
+
 const say = (msg: string) => console.log(`[tenancy] ${msg}`);
 const warn = (msg: string) => console.warn(`[tenancy] ${msg}`);
 const rel = (p: string) => path.relative(ROOT, p) || ".";
@@ -58,12 +66,21 @@ async function main(): Promise<void> {
   if (!DEV) {
     const reason = staleBuildReason(ROOT);
     if (reason) {
-      say(`build: ${reason}, running next build (about 30 s on two cores; its steps follow)`);
+      // The time the last build here took, measured, is the only estimate given.
+      const timing = path.join(DATA_DIR, "build-seconds");
+      const last = fs.existsSync(timing) ? Number(fs.readFileSync(timing, "utf8")) : NaN;
+      const expect = Number.isFinite(last) ? `; the last build here took ${last} s` : "";
+      say(`build: ${reason}, running next build${expect}${FOR_A_PERSON ? ` (details in ${rel(path.join(LOGS(), "build.log"))})` : ""}`);
       // Someone who only runs the product needs no type-check: npm test runs one over the whole project.
       process.env.TENANCY_BUILD_TYPECHECK ??= "off";
-      const code = await runToEnd(bin("next"), ["build"]);
+      const started = Date.now();
+      const code = await runToEnd(bin("next"), ["build"], "build");
       if (state.stopping) return;
-      if (code !== 0) throw new Error(`next build failed (exit code ${code})`);
+      if (code !== 0)
+        throw new Error(`next build failed (exit code ${code})${FOR_A_PERSON ? `; its last lines:\n${tail(path.join(LOGS(), "build.log"), 20)}` : ""}`);
+      const seconds = Math.round((Date.now() - started) / 1000);
+      fs.writeFileSync(timing, `${seconds}\n`);
+      say(`build: done in ${seconds} s`);
     } else {
       say("build: .next is up to date");
     }
@@ -71,12 +88,14 @@ async function main(): Promise<void> {
   if (state.stopping) return;
 
   const portArg = String(port);
+  if (FOR_A_PERSON) fs.mkdirSync(LOGS(), { recursive: true });
   startApp("web", bin("next"), DEV ? ["dev", "-p", portArg] : ["start", "-p", portArg]);
   // The worker is supervised: when it dies, its work waits and it is started again; the web goes on serving meanwhile.
   // tsx watch clears the terminal on every rerun by default, which would wipe the lines above.
   const workerArgs = DEV ? ["watch", "--clear-screen=false", "jobs/worker.ts"] : ["jobs/worker.ts"];
-  state.worker = supervise({ name: "worker", start: () => spawnChild(bin("tsx"), workerArgs), say: warn });
-  if (await waitForWeb(port)) say(`ready on http://localhost:${port}`);
+  state.worker = supervise({ name: "worker", start: () => spawnChild(bin("tsx"), workerArgs, "worker"), say: warn });
+  if (await waitForWeb(port))
+    say(`ready on http://localhost:${port}${FOR_A_PERSON ? ` (logs of web and worker in ${rel(LOGS())}; Ctrl-C stops everything)` : ""}`);
 }
 
 function resolveSecret(): void {
@@ -236,25 +255,35 @@ function resolveTelemetry(): void {
 
 const bin = (name: string) => path.join(ROOT, "node_modules", ".bin", name);
 
-function spawnChild(command: string, args: string[]): ChildProcess {
-  const child = spawn(command, args, { stdio: ["ignore", "inherit", "inherit"], detached: USE_PROCESS_GROUPS });
+/**
+ * A child process; with a `log` name (and a person at the terminal) its output is appended to that log file instead of
+ * the terminal. `next dev` keeps the terminal: its compile errors are what a developer watches for.
+ */
+function spawnChild(command: string, args: string[], log?: string): ChildProcess {
+  const toFile = log && FOR_A_PERSON && !(DEV && log === "web");
+  const out = toFile ? fs.openSync(path.join(LOGS(), `${log}.log`), "a") : "inherit";
+  const child = spawn(command, args, { stdio: ["ignore", out, out], detached: USE_PROCESS_GROUPS });
+  if (typeof out === "number") fs.closeSync(out);
   child.on("error", (err) => console.error(`[tenancy] ${path.basename(command)}: ${err.message}`));
   return child;
 }
 
 /** The web: if it dies while we are not stopping, nothing can be reached, so everything stops. */
 function startApp(name: string, command: string, args: string[]): void {
-  const child = spawnChild(command, args);
+  const child = spawnChild(command, args, name);
   state.apps.push(child);
   const died = (how: string) => {
-    if (!state.stopping) void shutdown(1, `${name} exited unexpectedly (${how})`);
+    if (state.stopping) return;
+    if (FOR_A_PERSON && !DEV) console.error(tail(path.join(LOGS(), `${name}.log`), 20));
+    void shutdown(1, `${name} exited unexpectedly (${how})`);
   };
   child.once("exit", (code, signal) => died(signal ?? `exit code ${code}`));
   child.once("error", (err) => died(err.message));
 }
 
-async function runToEnd(command: string, args: string[]): Promise<number | null> {
-  const child = spawnChild(command, args);
+async function runToEnd(command: string, args: string[], log?: string): Promise<number | null> {
+  if (log && FOR_A_PERSON) fs.mkdirSync(LOGS(), { recursive: true });
+  const child = spawnChild(command, args, log);
   state.apps.push(child);
   await exited(child);
   state.apps = state.apps.filter((c) => c !== child);

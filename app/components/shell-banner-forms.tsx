@@ -20,7 +20,7 @@ export function ResendLinkForm() {
 export function DismissWelcomeForm() {
   const { pending, formProps } = useActionForm(dismissOperatorWelcomeAction);
   return (
-    <form {...formProps}>
+    <form {...formProps} aria-label="Dismiss the operator note">
       <SubmitButton pending={pending} className="btn btn-secondary px-3 py-1.5">
         Got it
       </SubmitButton>

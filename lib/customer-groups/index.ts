@@ -7,6 +7,7 @@ import { db, type Executor } from "@/db/client";
 import { customerGroups, type Customer } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { authorizeAccount, authorizeManagedCustomer, findAccountAccess, isManagedBy, type Principal } from "@/lib/authz";
+import { customerFilter } from "@/lib/partners";
 import {
   NotFoundError,
   containsPattern,
@@ -164,11 +165,23 @@ export async function deleteCustomerGroup(principal: Principal, partnerIdentifie
   });
 }
 
-export const groupMembershipSchema = z.object({
-  groupId: z.uuid("Pick a group."),
-  customers: z.array(identifierRefSchema).min(1, "Select at least one customer.").max(500, "Select at most 500 customers at once."),
-  member: z.boolean(),
+/** The list's filter, as Administration › Customers applies it: every customer it matches. */
+const listFilterSchema = z.object({
+  q: z.string().max(200).optional(),
+  group: z.string().max(100).optional(),
+  parent: z.string().max(100).optional(),
+  quota: z.enum(["at", "near", "under"]).optional(),
 });
+
+export const groupMembershipSchema = z
+  .object({
+    groupId: z.uuid("Pick a group."),
+    customers: z.array(identifierRefSchema).max(1000, "Select at most 1,000 customers at once, or all that match a filter.").optional(),
+    /** Instead of customers: all that this filter matches (the selection "all N that match"). */
+    filter: listFilterSchema.optional(),
+    member: z.boolean(),
+  })
+  .refine((v) => (v.customers?.length ?? 0) > 0 || v.filter !== undefined, { message: "Select at least one customer.", path: ["customers"] });
 
 /**
  * Puts customers into a group or takes them out, one or many at once, in one statement each way. Customers the partner
@@ -176,15 +189,17 @@ export const groupMembershipSchema = z.object({
  */
 export async function setCustomerGroupMembership(principal: Principal, partnerIdentifier: string, input: z.input<typeof groupMembershipSchema>) {
   const parsed = parseInput(groupMembershipSchema, input);
-  const identifiers = [...new Set(parsed.customers)];
+  const identifiers = [...new Set(parsed.customers ?? [])];
   return db.transaction(async (tx) => {
     const partner = await partnerAccount(tx, principal, partnerIdentifier, "MANAGE_CUSTOMER_GROUPS");
     const group = await findGroup(tx, partner, parsed.groupId);
     const found = parseRows(
       z.object({ id: z.uuid(), identifier: z.string() }),
-      await tx.execute(sql`select c.id, c.identifier from customers c where c.identifier in ${identifiers} and ${isManagedBy(sql`c`, partner.id)}`),
+      parsed.filter
+        ? await tx.execute(sql`select c.id, c.identifier from customers c where ${await customerFilter(tx, partner, parsed.filter)}`)
+        : await tx.execute(sql`select c.id, c.identifier from customers c where c.identifier in ${identifiers} and ${isManagedBy(sql`c`, partner.id)}`),
     );
-    if (found.length !== identifiers.length) {
+    if (!parsed.filter && found.length !== identifiers.length) {
       const missing = identifiers.filter((i) => !found.some((f) => f.identifier === i));
       throw new NotFoundError(`${missing.slice(0, 3).join(", ")}${missing.length > 3 ? " and others" : ""}: not among your customers (any more).`);
     }

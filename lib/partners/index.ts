@@ -350,6 +350,23 @@ export async function getCustomersPage(principal: Principal, managerIdentifier: 
   return { overview, matching, list };
 }
 
+/**
+ * The identifiers of the customers a filter matches (by name), at most `limit` of them, and how many match in all: a
+ * selection of "all that match" turned into a list where a list is needed (a notice's recipients).
+ */
+export async function matchingCustomerIdentifiers(principal: Principal, managerIdentifier: string, filter: CustomerFilter, opts: { limit?: number } = {}) {
+  const limit = Math.min(Math.max(opts.limit ?? 1000, 1), 10_000);
+  return db.transaction(async (tx) => {
+    const { customer: manager } = await authorizeAccount(tx, principal, managerIdentifier, "VIEW_ADMINISTRATION");
+    const where = await customerFilter(tx, manager, filter);
+    const rows = parseRows(
+      z.object({ identifier: z.string(), total: countColumn }),
+      await tx.execute(sql`select c.identifier, count(*) over ()::int as total from customers c where ${where} order by lower(c.name), c.id limit ${limit}`),
+    );
+    return { identifiers: rows.map((r) => r.identifier), total: rows[0]?.total ?? 0 };
+  });
+}
+
 /** People are counted once each up to this many matching customers; past it their memberships are summed instead. */
 export const EXACT_PEOPLE_UP_TO = 20_000;
 

@@ -230,7 +230,9 @@ async function formOf(jar: Jar, path: string, selector: string): Promise<{ actio
       if (!form) throw new Error(`no form for ${sel}`);
       const action: [string, string][] = [];
       const fields: string[] = [];
-      for (const e of form.querySelectorAll<HTMLInputElement>("input[name], select[name], textarea[name]")) {
+      // form.elements: also the fields outside the form that name it with form="…" (a table row's cells).
+      for (const e of Array.from(form.elements) as HTMLInputElement[]) {
+        if (!e.name || !["INPUT", "SELECT", "TEXTAREA"].includes(e.tagName)) continue;
         if (e.name.startsWith("$ACTION")) action.push([e.name, e.value]);
         else if (!fields.includes(e.name)) fields.push(e.name);
       }
@@ -1704,25 +1706,63 @@ const specs: Spec[] = [
     },
   },
   {
-    action: "renameCustomerUserAction",
+    action: "updateCustomerUserAction",
     jar: () => jars.partner,
     path: () => `/${w.partner.customer.identifier}/admin/customers/${w.managed[0].identifier}/users`,
-    form: 'form:has(input[name="name"]):has(input[name="userId"])',
+    form: 'form[aria-label^="Save "]:has(input[name="userId"])',
     valid: () => ({
       account: oneOf(w.partner.customer.identifier),
       customer: oneOf(...w.managed.map((m) => m.identifier)),
       userId: fc.oneof({ weight: 3, arbitrary: oneOf(w.managedUsers[0].id, w.managedUsers[1].id) }, oneOf(w.managedUsers[2].id, w.victimEmployee.id)),
       name: aName,
+      group: oneOf("customer_admin", "customer_employee", "customer_reader"),
     }),
-    good: () => ({ account: w.partner.customer.identifier, customer: w.managed[0].identifier, userId: w.managedUsers[0].id, name: "Mia Renamed" }),
+    good: () => ({
+      account: w.partner.customer.identifier,
+      customer: w.managed[0].identifier,
+      userId: w.managedUsers[0].id,
+      name: "Mia Renamed",
+      group: "customer_employee",
+    }),
     allow: (c) =>
       (is(c, "users", "update") && [w.managedUsers[0].id, w.managedUsers[1].id].includes(c.id) && only(c, "name", "updated_at")) ||
+      (is(c, "memberships", "update") && rowOf(c).customer_id === w.managed[0].id && only(c, "group")) ||
       auditedFor(w.managed[0].id)(c),
     consistent: ({ diff }) => {
       const renamed = count(diff, "users", "update");
+      const regrouped = count(diff, "memberships", "update");
       const audits = count(diff, "audit_events", "insert");
-      return renamed <= 1 && audits === renamed ? null : `${renamed} people renamed with ${audits} audit events`;
+      // Name and group together or not at all, each change audited once.
+      return renamed <= 1 && regrouped <= 1 && audits === renamed + regrouped ? null : `${renamed} renamed, ${regrouped} regrouped, ${audits} audit events`;
     },
+  },
+  {
+    action: "foldNoticePanelAction",
+    jar: () => jars.recipient,
+    path: () => `/${w.managed[0].identifier}/notices`,
+    form: 'form:has(input[name="folded"])',
+    prepare: async () => {
+      // An open notice, so the panel (and its fold) is on the page whatever the other specs acknowledged.
+      await sendNotice(as(w.partner.user), w.partner.customer.identifier, {
+        title: "Fold me",
+        body: "Open.",
+        mode: "all_must_read",
+        to: "customers",
+        customers: [w.managed[0].identifier],
+      });
+    },
+    valid: () => ({ folded: oneOf("0", "1") }),
+    allow: (c) => is(c, "users", "update") && c.id === w.recipient.id && only(c, "notice_panel_folded"),
+    consistent: ({ diff }) => (diff.length <= 1 ? null : `${diff.length} rows changed`),
+  },
+  {
+    action: "dismissOperatorWelcomeAction",
+    jar: () => jars.operator,
+    path: () => "/profile",
+    form: 'form[aria-label="Dismiss the operator note"]',
+    valid: () => ({}),
+    allow: (c) => is(c, "users", "update") && c.id === w.operator.id && only(c, "operator_welcomed_at"),
+    consistent: ({ diff }) => (diff.length <= 1 ? null : `${diff.length} rows changed`),
   },
   {
     action: "deleteCustomerUserAction",

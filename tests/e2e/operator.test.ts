@@ -42,7 +42,7 @@ it("lets an operator make an account a partner, set its quota and name another o
   const page = await operatorPage(browser(), baseUrl);
   // An operator who belongs to no account lands on the home page, which leads to the operator area.
   await page.goto(`${baseUrl}/`);
-  await page.getByRole("link", { name: "Operator area" }).click();
+  await page.getByRole("link", { name: "Operator area", exact: true }).click();
   await page.waitForURL(`${baseUrl}/operator`);
 
   await page.getByRole("searchbox", { name: "Search accounts by name or identifier" }).fill(target.customer.identifier);

@@ -2,7 +2,7 @@
 // folds into the row on a phone), selections span pages and filters, the notice panel stays small.
 import type { Page } from "playwright-core";
 import { afterAll, expect, inject, it } from "vitest";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { closeDb, db } from "@/db/client";
 import { users } from "@/db/schema";
 import { setOperator } from "@/lib/operators";
@@ -200,4 +200,93 @@ it("explains a first run: the operator told once where their area is, an unconfi
     expect(await page.getByTestId("unverified-banner").count()).toBe(1);
     await page.context().close();
   }
+});
+
+it("keeps a selection across pages and filters, and deletes exactly all that match", async () => {
+  const { partner, admin, owner, customers, tag } = await partnerWith(30);
+  const others = [];
+  for (const n of ["Zed one", "Zed two"])
+    others.push(await createManagedCustomer(admin, partner, { name: n, identifier: `${n.replace(" ", "-").toLowerCase()}-${tag}` }));
+  const group = await createCustomerGroup(admin, partner, { name: "Eight" });
+  await setCustomerGroupMembership(admin, partner, { groupId: group.id, customers: customers.slice(0, 8).map((c) => c.identifier), member: true });
+  const target = await createCustomerGroup(admin, partner, { name: "Picked" });
+
+  for (const size of [DESKTOP, PHONE]) {
+    const page = await signedIn(owner.user.email, size);
+    const list = `${baseUrl}/${partner}/admin/customers`;
+    await page.goto(list);
+    const count = () => page.getByTestId("selected-count").textContent();
+    for (const c of customers.slice(1, 4)) await page.getByRole("checkbox", { name: `Select ${c.name}` }).check();
+    await expect.poll(count).toBe("3 selected");
+    // Page 2: the selection stays, and grows.
+    await page.getByRole("link", { name: "Next" }).click();
+    await page.waitForURL((u) => u.searchParams.has("after"));
+    await expect.poll(count).toBe("3 selected");
+    await page.getByRole("checkbox", { name: `Select ${customers[27].name}` }).check();
+    await page.getByRole("checkbox", { name: `Select ${others[0].name}` }).check();
+    await expect.poll(count).toBe("5 selected");
+    // Another filter: still five, and those it shows are ticked.
+    await page.goto(`${list}?group=${group.id}`);
+    await expect.poll(count).toBe("5 selected");
+    expect(await page.getByRole("checkbox", { name: `Select ${customers[1].name}` }).isChecked()).toBe(true);
+    expect(await page.getByRole("checkbox", { name: `Select ${customers[5].name}` }).isChecked()).toBe(false);
+    await page.getByTestId("selection-list").locator("summary").click();
+    expect(await page.getByTestId("selection-list").locator("li").count()).toBe(5);
+    await screenshot(page, `selection-across-pages-${size.viewport.width}`);
+    await page.getByTestId("selection-list").locator("summary").click();
+
+    // Into a group: all five, from wherever they were ticked.
+    if (size === DESKTOP) {
+      const bar = page.getByRole("form", { name: "Change the groups of the selected customers" });
+      await bar.getByLabel("Group", { exact: true }).selectOption(target.id);
+      await bar.getByRole("button", { name: "Add to group" }).click();
+      await expect.poll(() => bar.getByRole("status").textContent()).toBe("5 customers added to Picked.");
+    }
+    // The deletion opens on a shareable address naming them, without a server action's fields.
+    await page.getByRole("link", { name: "Delete selected…" }).click();
+    await page.waitForURL((u) => u.pathname.endsWith("/admin/deletions/new"));
+    expect(page.url()).not.toContain("ACTION");
+    expect(new URL(page.url()).searchParams.get("customers")?.split(",").sort()).toEqual(
+      [customers[1], customers[2], customers[3], customers[27], others[0]].map((c) => c.identifier).sort(),
+    );
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Delete 5 customers?");
+    await page.goto(list);
+    await page.getByRole("button", { name: "Clear selection" }).click();
+    await expect.poll(count).toMatch(/^Select customers to/);
+    await page.context().close();
+  }
+  const inPicked = await db.execute(sql`select count(*)::int as n from customer_group_members where group_id = ${target.id}`);
+  expect(inPicked[0].n).toBe(5);
+
+  // All that match: a whole page ticked offers the rest; the deletion then takes exactly the filter's customers.
+  const page = await signedIn(owner.user.email, DESKTOP);
+  await page.goto(`${baseUrl}/${partner}/admin/customers?q=${tag}`);
+  await page.getByRole("checkbox", { name: "Select all customers on this page" }).check();
+  await expect.poll(() => page.getByTestId("selected-count").textContent()).toBe("25 selected");
+  await page.getByTestId("select-all-matching").getByRole("button", { name: "Select all 32 customers that match" }).click();
+  await expect.poll(() => page.getByTestId("selected-count").textContent()).toBe(`All 32 customers that match “${tag}” are selected`);
+  await screenshot(page, "selection-all-matching-1280");
+  await page.getByRole("button", { name: "Clear selection" }).click();
+  // A filter that matches the thirty C-customers and not the Zed ones: their group.
+  const thirty = await createCustomerGroup(admin, partner, { name: "Thirty" });
+  await setCustomerGroupMembership(admin, partner, { groupId: thirty.id, customers: customers.map((c) => c.identifier), member: true });
+  await page.goto(`${baseUrl}/${partner}/admin/customers?group=${thirty.id}`);
+  await page.getByRole("checkbox", { name: "Select all customers on this page" }).check();
+  const offer = page.getByTestId("select-all-matching").getByRole("button");
+  const matching = Number((await offer.textContent())!.match(/Select all (\d+)/)![1]);
+  await offer.click();
+  await page.getByRole("link", { name: "Delete selected…" }).click();
+  await page.waitForURL((u) => u.pathname.endsWith("/admin/deletions/new"));
+  expect(new URL(page.url()).searchParams.get("all")).toBe("1");
+  expect(new URL(page.url()).searchParams.get("filterGroup")).toBe(thirty.id);
+  const confirm = page.getByRole("form", { name: "Confirm the deletion" });
+  await confirm.getByLabel(`Type ${matching} to confirm`).fill(String(matching));
+  await confirm.getByRole("button", { name: new RegExp(`^Delete ${matching} customers`) }).click();
+  await page.waitForURL((u) => /\/admin\/deletions\/[0-9a-f-]{36}$/.test(u.pathname));
+  const marked = await db.execute(
+    sql`select identifier from customers where partner_id = (select id from customers where identifier = ${partner}) and deleting_at is not null`,
+  );
+  // Exactly the customers the filter matched: the 30 C-customers, not the Zed ones.
+  expect(marked.map((r) => r.identifier).sort()).toEqual(customers.map((c) => c.identifier).sort());
+  expect(matching).toBe(30);
 });

@@ -260,7 +260,7 @@ const EXPECTED: Record<string, Partial<Record<Side, Outcome[]>>> = {
     own: t`    n    n    a    f    f    f    f    a    f    n    a    f    a    a`,
     foreign: t`n    n    n    n    n    n    n    n    n    a    n    f    a    n`,
   },
-  "members.renameMember": {
+  "members.updateMember": {
     own: t`    n    n    a    f    f    f    f    a    f    n    a    f    a    a`,
     foreign: t`n    n    n    n    n    n    n    n    n    a    n    f    a    n`,
   },
@@ -353,6 +353,10 @@ const EXPECTED: Record<string, Partial<Record<Side, Outcome[]>>> = {
     foreign: t`n    n    n    n    n    n    n    n    n    a    n    f    a    n`,
   },
   "partners.getPartnerOverview": {
+    own: t`    n    n    n    n    n    n    n    a    a    n    n    f    a    n`,
+    foreign: t`n    n    n    n    n    n    n    n    n    a    n    f    a    n`,
+  },
+  "partners.matchingCustomerIdentifiers": {
     own: t`    n    n    n    n    n    n    n    a    a    n    n    f    a    n`,
     foreign: t`n    n    n    n    n    n    n    n    n    a    n    f    a    n`,
   },

@@ -61,6 +61,18 @@ describe("customer groups", () => {
     await setCustomerGroupMembership(p.admin, p.partner, { groupId: north.id, customers: [beta.identifier], member: false });
     expect(await namesIn(p, { group: north.id })).toEqual(["Alpha", "Gamma"]);
 
+    // "All that match" a filter: whatever it matches now, set-based; the same filter again changes nothing.
+    const byFilter = await setCustomerGroupMembership(p.admin, p.partner, { groupId: gold.id, filter: { q: "a" }, member: true });
+    expect(byFilter).toMatchObject({ changed: 2, unchanged: 1 });
+    expect(await namesIn(p, { group: gold.id })).toEqual(["Alpha", "Beta", "Gamma"]);
+    expect(await setCustomerGroupMembership(p.admin, p.partner, { groupId: gold.id, filter: { group: north.id }, member: false })).toMatchObject({
+      changed: 2,
+    });
+    expect(await namesIn(p, { group: gold.id })).toEqual(["Beta"]);
+    await expect(setCustomerGroupMembership(p.admin, p.partner, { groupId: gold.id, member: true })).rejects.toMatchObject({
+      fieldErrors: { customers: "Select at least one customer." },
+    });
+
     await deleteCustomerGroup(p.admin, p.partner, north.id);
     expect(await namesIn(p, {})).toEqual(["Alpha", "Beta", "Gamma"]);
     expect((await listCustomerGroups(p.admin, p.partner)).rows.map((g) => [g.name, g.customers])).toEqual([["Gold", 1]]);

@@ -463,6 +463,14 @@ export const OPERATIONS: Operation[] = [
     run: (w, p, s) => partners.getPartnerOverview(p, w[s].partner),
   },
   {
+    name: "partners.matchingCustomerIdentifiers",
+    fn: partners.matchingCustomerIdentifiers,
+    reachedBy: ["app/[account]/admin/notices/new/page.tsx"],
+    target: "partner",
+    permission: "VIEW_ADMINISTRATION",
+    run: (w, p, s) => partners.matchingCustomerIdentifiers(p, w[s].partner, { q: "" }),
+  },
+  {
     name: "partners.getCustomersPage",
     fn: partners.getCustomersPage,
     reachedBy: ["app/[account]/admin/customers/page.tsx"],

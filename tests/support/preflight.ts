@@ -1,17 +1,49 @@
 // What the tests need from the machine besides Node, checked before anything slow starts: on a machine without it the
 // run stops at once with one plain line per missing piece, naming the package to install (PostgreSQL is not checked:
 // without one the tests bring their own, see database.ts).
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { freePort } from "./ports";
 
 export const redisUrl = () => process.env.REDIS_URL || "redis://127.0.0.1:6379";
 export const chromiumPath = () => process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+
+/** Where to look for a running Redis when REDIS_URL is unset; settable so the fallback can be tried where one runs. */
+const probeUrl = () => process.env.TEST_REDIS_PROBE_URL || "redis://127.0.0.1:6379";
+
+/**
+ * A redis-server from PATH on a free port, without persistence, for this test run; killed when the run's process exits
+ * (however it exits, so none is left behind). Null when there is no redis-server to start.
+ */
+async function startOwnRedis(): Promise<string | null> {
+  const executable = findOnPath("redis-server");
+  if (!executable) return null;
+  const port = await freePort();
+  const child = spawn(executable, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+  // Unreferenced: it must not keep the run alive, and it dies with it.
+  child.unref();
+  process.once("exit", () => child.kill("SIGKILL"));
+  const url = `redis://127.0.0.1:${port}`;
+  for (const started = Date.now(); Date.now() - started < 10_000 && child.exitCode === null; await new Promise((r) => setTimeout(r, 50)))
+    if (await answersPing(url)) {
+      console.error(`tests: no Redis answered at ${probeUrl()}, so this run uses its own redis-server on port ${port}`);
+      return url;
+    }
+  child.kill("SIGKILL");
+  return null;
+}
 
 /** Exits the process (code 1) after printing what is missing; returns when nothing is. */
 export async function preflight(needs: { redis?: boolean; browser?: boolean }): Promise<void> {
   const missing: string[] = [];
   if (needs.redis) {
+    // Nothing configured and nothing on the usual port: bring a redis-server of the run's own, as `npm start` does.
+    if (!process.env.REDIS_URL && !(await answersPing(probeUrl()))) {
+      const own = await startOwnRedis();
+      if (own) process.env.REDIS_URL = own;
+    }
     const url = redisUrl();
     if (!(await answersPing(url))) {
       missing.push(

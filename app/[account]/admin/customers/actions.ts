@@ -21,9 +21,26 @@ export const createCustomerAction = userAction(
 
 const membership = manager.extend({ groupId: z.uuid("Pick a group."), change: z.enum(["add", "remove"], "Choose to add or remove.") });
 
-/** The list's selection bar: the checked rows into or out of one group. */
+/** The filter of a selection of "all that match" (`all=1` and `filter.q`, `filter.group`, …). */
+function filterOf(formData: FormData) {
+  if (formData.get("all") !== "1") return undefined;
+  const text = (name: string) => {
+    const v = formData.get(`filter.${name}`);
+    return typeof v === "string" && v !== "" ? v : undefined;
+  };
+  const quota = (["at", "near", "under"] as const).find((q) => q === text("quota"));
+  return { q: text("q"), group: text("group"), parent: text("parent"), quota };
+}
+
+/** The list's selection bar: the selected customers (or all that match a filter) into or out of one group. */
 export const changeGroupMembershipAction = userAction(membership, async ({ account, groupId, change }, principal, formData) => {
-  const result = await setCustomerGroupMembership(principal, account, { groupId, customers: repeated(formData, "customers"), member: change === "add" });
+  const filter = filterOf(formData);
+  const result = await setCustomerGroupMembership(principal, account, {
+    groupId,
+    customers: filter ? undefined : [...new Set(repeated(formData, "customers"))],
+    filter,
+    member: change === "add",
+  });
   const n = result.changed;
   const message =
     change === "add"

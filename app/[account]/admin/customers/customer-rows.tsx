@@ -6,7 +6,7 @@ import { Day } from "@/app/components/day";
 import { EnvelopeIcon, TrashIcon } from "@/app/components/icons";
 import { withParams } from "@/app/components/list-controls";
 import { QuotaMeter } from "./quota-meter";
-import { SELECTION_FORM } from "./selection-bar";
+import { RowPick } from "./selection-bar";
 import { counted } from "@/lib/core";
 
 export type CustomerRow = {
@@ -50,7 +50,7 @@ export function CustomerRows({
         <tr key={c.id} data-testid="customer-row">
           {selectable ? (
             <td>
-              <input type="checkbox" name="customers" value={c.identifier} form={SELECTION_FORM} aria-label={`Select ${c.name}`} className="h-4 w-4" />
+              <RowPick account={manager.identifier} row={{ identifier: c.identifier, name: c.name }} />
             </td>
           ) : null}
           <td className="max-w-[18rem] min-w-[10rem] font-medium break-words">

@@ -62,6 +62,17 @@ export default async function CustomersPage({
   const filtered = Boolean(q || group || parent || quota);
   // A filtered list's cards count what it shows; the totals stay in the caption.
   const shown = matching ?? overview;
+  const pageRows = list.rows.map((c) => ({ identifier: c.identifier, name: c.name }));
+  // What "all that match" means, in words, for the selection bar (it keeps saying it on other pages and filters).
+  const filterLabel =
+    [
+      q ? `“${q}”` : null,
+      currentGroup ? `the group ${currentGroup.name}` : null,
+      parent ? `below ${parent}` : null,
+      quota ? QUOTA_STATES[quota].toLowerCase() : null,
+    ]
+      .filter(Boolean)
+      .join(", ") || "the whole list";
   const paged = Boolean(after || before);
   const sortHeader = (key: SortKey, label: string = SORTS[key].label): Exclude<Column, string> => {
     const active = sort === key;
@@ -193,7 +204,13 @@ export default async function CustomersPage({
         ) : null}
         <TableCard
           columns={[
-            selectable ? { label: "Select", header: <SelectPage label="Select all customers on this page" />, className: "w-8" } : null,
+            selectable
+              ? {
+                  label: "Select",
+                  header: <SelectPage account={manager.identifier} rows={pageRows} label="Select all customers on this page" />,
+                  className: "w-8",
+                }
+              : null,
             {
               label: "Customer",
               header: (
@@ -223,11 +240,10 @@ export default async function CustomersPage({
                   picked={picked}
                   canDelete={canDelete}
                   canNotify={canNotify}
-                  deleteAllHref={
-                    filtered
-                      ? withParams(`/${manager.identifier}/admin/deletions/new`, {}, { all: "1", q: q || undefined, filterGroup: group, parent, quota })
-                      : undefined
-                  }
+                  filter={{ q: q || undefined, group, parent, quota }}
+                  filterLabel={filterLabel}
+                  matching={shown.customers}
+                  pageRows={pageRows}
                 />
               ) : null}
             </>

@@ -2,6 +2,7 @@
 import { Field, FormMessage, SubmitButton } from "@/app/components/form";
 import { useActionForm } from "@/app/components/use-action-form";
 import { requestDeletionAction } from "../actions";
+import { clearSelection } from "../../customers/selection";
 
 /** Type-to-confirm: the identifier of the one customer, or the number of customers it deletes. */
 export function ConfirmDeletionForm({
@@ -23,7 +24,16 @@ export function ConfirmDeletionForm({
 }) {
   const { state, pending, formProps } = useActionForm(requestDeletionAction);
   return (
-    <form {...formProps} aria-label="Confirm the deletion" className="card space-y-4 border-red-200 p-5">
+    <form
+      {...formProps}
+      // Confirmed as asked: the Customers list's selection has done its work (its customers are about to go).
+      onSubmitCapture={(e) => {
+        const typed = new FormData(e.currentTarget).get("confirmation");
+        if (typeof typed === "string" && typed.trim().toLowerCase() === expected.toLowerCase()) clearSelection(account);
+      }}
+      aria-label="Confirm the deletion"
+      className="card space-y-4 border-red-200 p-5"
+    >
       <input type="hidden" name="account" value={account} />
       {customers.map((c) => (
         <input key={c} type="hidden" name="customers" value={c} />

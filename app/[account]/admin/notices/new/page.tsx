@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { SearchParams } from "@/lib/core";
+import { matchingCustomerIdentifiers } from "@/lib/partners";
 import { getGroupChoices } from "../../group-choices";
 import { getAdminContext } from "../../admin-context";
 import { ComposeNoticeForm } from "./compose-form";
@@ -15,17 +16,33 @@ export default async function NewNoticePage({
   searchParams,
 }: {
   params: Promise<{ account: string }>;
-  searchParams: Promise<SearchParams<"customer" | "customers">>;
+  searchParams: Promise<SearchParams<"customer" | "customers" | "all" | "q" | "filterGroup" | "parent" | "quota">>;
 }) {
   const { account } = await params;
   const sp = await searchParams;
   const { principal, customer: partner, can } = await getAdminContext(account);
   if (partner.kind !== "partner" || !can("SEND_NOTICES")) notFound();
   const groups = await getGroupChoices(principal, partner.identifier);
-  // From a row's envelope (?customer=) or the rows ticked in the Customers list (?customers=a&customers=b); whatever
-  // is not identifier-shaped is dropped here, and the server checks each one again when the notice is sent.
-  const customer = [sp.customer ?? [], sp.customers ?? []]
-    .flat()
+  // From a row's envelope (?customer=), the Customers list's selection (?customers=a,b), or its "all that match"
+  // (?all=1 and the filter, turned into the list here); whatever is not identifier-shaped is dropped, and the server
+  // checks each one again when the notice is sent.
+  const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) || undefined;
+  const matching =
+    first(sp.all) === "1"
+      ? await matchingCustomerIdentifiers(
+          principal,
+          partner.identifier,
+          {
+            q: first(sp.q),
+            group: first(sp.filterGroup),
+            parent: first(sp.parent),
+            quota: (["at", "near", "under"] as const).find((v) => v === first(sp.quota)),
+          },
+          { limit: MAX_PREFILLED },
+        )
+      : null;
+  const customer = (matching ? matching.identifiers : [sp.customer ?? [], sp.customers ?? []].flat().flatMap((c) => c.split(",")))
+    .map((c) => c.trim())
     .filter((c) => /^[a-z0-9-]{1,40}$/.test(c))
     .slice(0, MAX_PREFILLED)
     .join("\n");
@@ -41,6 +58,13 @@ export default async function NewNoticePage({
           reaches.
         </p>
       </div>
+      {matching && matching.total > matching.identifiers.length ? (
+        <p role="alert" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950">
+          {matching.total.toLocaleString("en")} customers match the selection; a notice lists at most {MAX_PREFILLED.toLocaleString("en")} by identifier, so
+          only the first {MAX_PREFILLED.toLocaleString("en")} are filled in below. To reach them all, put the selection in a group (Add to group in the
+          Customers list) and send the notice to that group.
+        </p>
+      ) : null}
       <ComposeNoticeForm account={partner.identifier} groups={groups} customer={customer} />
     </div>
   );
