@@ -17,8 +17,11 @@ async function launch(
 ): Promise<{ out: string; dataDir: string }> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tenancy-launch-"));
+  // As on an installation: no test mode, no mail provider, no log format asked for.
+  const { RESEND_API_KEY: _resend, TENANCY_LOG_FORMAT: _format, ...inherited } = process.env;
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...inherited,
+    NODE_ENV: "production",
     DATABASE_URL: inject("e2eDatabaseUrl"),
     REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
     QUEUE_PREFIX: `tenancy-launch-${randomBytes(4).toString("hex")}`,
@@ -26,9 +29,6 @@ async function launch(
     PORT: String(port),
     NEXTAUTH_SECRET: "launch-secret",
   };
-  delete env.NODE_ENV;
-  delete env.RESEND_API_KEY;
-  delete env.TENANCY_LOG_FORMAT;
   const command = "node_modules/.bin/tsx scripts/start.ts";
   const child = onTerminal
     ? spawn("script", ["-qfec", command, "/dev/null"], { env, stdio: ["pipe", "pipe", "pipe"] })
