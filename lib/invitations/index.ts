@@ -18,6 +18,7 @@ import {
   fullNameSchema,
   getEnv,
   parseInput,
+  parseRows,
   passwordSchema,
   searchAny,
   PAGE_SIZE,
@@ -105,6 +106,126 @@ export async function inviteMember(principal: Principal, identifier: string, inp
   } catch (err) {
     if (violatedConstraint(err, "23505") === "invitations_pending_email_key")
       throw fieldConflict("email", `${email} already has a pending invitation. Use “Resend” in Pending Invitations to send it again.`);
+    throw err;
+  }
+}
+
+/** The most people one pasted list invites (the account's hourly invitations are 100 as well). */
+export const MAX_LISTED_INVITES = 100;
+
+export const inviteListSchema = z.object({
+  /** One person per line: "Full Name <address>", "Full Name, address" (or a tab or semicolon between them). */
+  people: z.string().max(50_000, "That list is too long."),
+  group: inviteSchema.shape.group,
+});
+
+/** A line of a pasted list as read and checked: who, and what is wrong with it (nothing: it can be invited). */
+export type ListedInvite = { line: number; fullName: string; email: string; problem: string | null };
+
+function readList(text: string): ListedInvite[] {
+  return text
+    .split(/\r?\n/)
+    .map((raw, i) => ({ raw: raw.trim(), line: i + 1 }))
+    .filter((l) => l.raw !== "")
+    .map(({ raw, line }) => {
+      const angled = /^(.*?)\s*<([^>]*)>$/.exec(raw);
+      const [name, address] = angled ? [angled[1], angled[2]] : (raw.split(/\s*[,;\t]\s*/, 2) as [string, string?]);
+      const fullName = fullNameSchema.safeParse(name.replace(/^"|"$/g, ""));
+      const email = emailSchema.safeParse(address ?? "");
+      const problem = !address
+        ? "give a name and an e-mail address, e.g. Ada Lovelace <ada@example.com>"
+        : !fullName.success
+          ? (fullName.error.issues[0]?.message ?? "check the name")
+          : !email.success
+            ? `“${address}” is not an e-mail address`
+            : null;
+      return { line, fullName: fullName.data ?? name, email: (email.data ?? address ?? "").toLowerCase(), problem };
+    });
+}
+
+/**
+ * Invites the people of a pasted list into one account, all with the same group: each line checked (name, address,
+ * twice in the list, already a member, already invited) before anything is written, then all of them invited in one
+ * transaction, or none. `check` only answers what would happen, line by line.
+ */
+export async function inviteMembers(principal: Principal, identifier: string, input: z.input<typeof inviteListSchema>, opts: { check?: boolean } = {}) {
+  const parsed = parseInput(inviteListSchema, input);
+  const rows = readList(parsed.people);
+  if (rows.length === 0) throw fieldError("people", "Paste at least one person: a name and an e-mail address per line.");
+  if (rows.length > MAX_LISTED_INVITES) throw fieldError("people", `Paste at most ${MAX_LISTED_INVITES} people at once (this list has ${rows.length}).`);
+  const seen = new Map<string, number>();
+  for (const r of rows) {
+    if (r.problem) continue;
+    const first = seen.get(r.email);
+    if (first !== undefined) r.problem = `${r.email} is on line ${first} already`;
+    else seen.set(r.email, r.line);
+  }
+  try {
+    return await db.transaction(async (tx) => {
+      const { customer } = await authorizeAccount(tx, principal, identifier, "MANAGE_USERS");
+      if (!groupsFor(customer.kind).includes(parsed.group as MemberGroup)) throw fieldError("group", "That group doesn't exist in this kind of account.");
+      const emails = rows.filter((r) => !r.problem).map((r) => r.email);
+      if (emails.length > 0) {
+        const taken = parseRows(
+          z.object({ email: z.string(), member: z.boolean() }),
+          await tx.execute(sql`
+            select lower(u.email) as email, true as member from memberships m join users u on u.id = m.user_id
+              where m.customer_id = ${customer.id} and lower(u.email) = any(${sql.param(emails)}::text[])
+            union all
+            select lower(i.email), false from invitations i
+              where i.customer_id = ${customer.id} and i.accepted_at is null and lower(i.email) = any(${sql.param(emails)}::text[])`),
+        );
+        for (const t of taken) {
+          const row = rows.find((r) => r.email === t.email && !r.problem);
+          if (row) row.problem = t.member ? `${t.email} is already a member` : `${t.email} already has a pending invitation`;
+        }
+      }
+      const problems = rows.filter((r) => r.problem);
+      if (opts.check) return { rows, invited: 0 };
+      if (problems.length > 0)
+        throw fieldError(
+          "people",
+          `Nobody was invited: ${problems.length === 1 ? "one line needs" : `${problems.length} lines need`} a change. ` +
+            problems
+              .slice(0, 5)
+              .map((r) => `Line ${r.line}: ${r.problem}.`)
+              .join(" "),
+        );
+      await consume(INVITATIONS_PER_ACCOUNT, customer.id, rows.length);
+      const made = rows.map((r) => ({ row: r, link: newLinkToken("invitation") }));
+      const inserted = await tx
+        .insert(invitations)
+        .values(
+          made.map(({ row, link }) => ({
+            customerId: customer.id,
+            email: row.email,
+            fullName: row.fullName,
+            group: parsed.group,
+            tokenHash: link.hash,
+            invitedBy: principal.kind === "user" ? principal.userId : null,
+            expiresAt: expiry(),
+          })),
+        )
+        .returning();
+      // One e-mail and one audit event per person, in this transaction: each invitation is someone's to accept.
+      for (const inv of inserted) {
+        const { link } = made.find((m) => m.row.email === inv.email)!;
+        await queueInvitationEmail(tx, inv, link.nonce, customer, inviterName(principal));
+        await recordAudit(tx, principal, {
+          customerId: customer.id,
+          action: "invitation.created",
+          targetType: "invitation",
+          targetId: inv.id,
+          targetLabel: `${inv.fullName} <${inv.email}>`,
+          details: { group: inv.group, fromList: true },
+        });
+      }
+      return { rows, invited: inserted.length };
+    });
+  } catch (err) {
+    // Someone invited the same address meanwhile: nothing of the list was written.
+    if (violatedConstraint(err, "23505") === "invitations_pending_email_key")
+      throw fieldConflict("people", "Someone on the list was invited by someone else meanwhile; check the list again.");
     throw err;
   }
 }

@@ -40,7 +40,7 @@ it("deletes a group's customers with progress, and undoes another deletion in ti
   await page.goto(`${baseUrl}/${partner}/admin/customers?group=${group.id}`);
   await page.getByRole("checkbox", { name: "Select all customers on this page" }).check();
   await expect.poll(() => page.getByTestId("selected-count").textContent()).toBe("3 selected");
-  await page.getByRole("button", { name: "Delete selected…" }).click();
+  await page.getByRole("link", { name: "Delete selected…" }).click();
   await page.waitForURL((url) => url.pathname.endsWith("/admin/deletions/new"));
   const impact = page.getByTestId("deletion-impact");
   const figure = (label: string) =>

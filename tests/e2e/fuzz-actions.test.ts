@@ -1973,6 +1973,39 @@ const specs: Spec[] = [
     },
   },
   {
+    action: "inviteListAction",
+    jar: () => jars.admin,
+    path: () => `/${w.acc}/users`,
+    form: 'form[aria-label="Invite a list of people"]',
+    valid: () => ({
+      account: oneOf(w.acc),
+      people: fc
+        .array(
+          fc.tuple(aName, fc.oneof({ weight: 4, arbitrary: freshEmail }, oneOf(w.e1.email, w.victim.user.email))).map(([n, e]) => `${n} <${e}>`),
+          { minLength: 1, maxLength: 4 },
+        )
+        .map((lines) => lines.join("\n")),
+      group: fc.oneof({ weight: 4, arbitrary: oneOf("customer_admin", "customer_employee") }, oneOf("customer_reader", "partner_admin")),
+      intent: oneOf("check", "invite"),
+    }),
+    good: () => ({ account: w.acc, people: `Lia List <${fc.sample(freshEmail, 1)[0]}>`, group: "customer_employee", intent: "invite" }),
+    allow: (c) =>
+      (is(c, "invitations", "insert") &&
+        c.after!.customer_id === w.admin.customer.id &&
+        c.after!.invited_by === w.admin.user.id &&
+        CUSTOMER_GROUPS.includes(c.after!.group as string)) ||
+      mailRows(c) ||
+      auditedFor(w.admin.customer.id)(c),
+    consistent: ({ diff, sent }) => {
+      const inv = inserted(diff, "invitations");
+      if (sent.get("intent") === "check" && diff.length > 0) return "a check wrote something";
+      // All of the list or none of it, each invitation with its e-mail and audit event.
+      const lines = (sent.get("people") ?? "").split("\n").filter((l) => l.trim()).length;
+      if (inv.length !== 0 && inv.length !== lines) return `${inv.length} of ${lines} lines invited`;
+      return mailsPaired(diff, inv.length) ?? (count(diff, "audit_events", "insert") === inv.length ? null : "audit events don't match");
+    },
+  },
+  {
     action: "resendInvitationAction",
     jar: () => jars.admin,
     path: () => `/${w.acc}/users`,

@@ -140,7 +140,7 @@ it("composes a notice for the customers ticked in the Customers list", async () 
   await page.goto(`${baseUrl}/${partner}/admin/customers`);
   await page.getByRole("checkbox", { name: `Select ${picked[0].name}` }).check();
   await page.getByRole("checkbox", { name: `Select ${picked[2].name}` }).check();
-  await page.getByRole("button", { name: "Send a notice…" }).click();
+  await page.getByRole("link", { name: "Send a notice…" }).click();
   await page.waitForURL((url) => url.pathname.endsWith("/admin/notices/new"));
   const form = page.getByRole("form", { name: "New notice" });
   // The two ticked, not the third; the preview counts them.

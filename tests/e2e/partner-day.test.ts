@@ -290,3 +290,36 @@ it("keeps a selection across pages and filters, and deletes exactly all that mat
   expect(marked.map((r) => r.identifier).sort()).toEqual(customers.map((c) => c.identifier).sort());
   expect(matching).toBe(30);
 });
+
+it("invites a pasted list into one customer, every line checked first", async () => {
+  for (const size of [DESKTOP, PHONE]) {
+    const owner = await newAccount({ fullName: "Lena List" });
+    const page = await signedIn(owner.user.email, size);
+    await page.goto(`${baseUrl}/${owner.customer.identifier}/users`);
+    const box = page.getByTestId("invite-list");
+    await box.locator("summary").click();
+    const form = page.getByRole("form", { name: "Invite a list of people" });
+    const [a, b] = [unique("la"), unique("lb")].map((x) => `${x}@example.test`);
+    await form.getByLabel("People, one per line").fill(`Ann Able <${a}>\nBen Baker, ${b}\nCarl Nomail, carl-at-example\nAnn Again <${a}>`);
+    await form.getByRole("button", { name: "Check the list" }).click();
+    await expect
+      .poll(() => form.getByTestId("invite-list-lines").locator("li").allTextContents())
+      .toEqual([
+        `Line 1: Ann Able <${a}> — ready to invite`,
+        `Line 2: Ben Baker <${b}> — ready to invite`,
+        "Line 3: Carl Nomail <carl-at-example> — “carl-at-example” is not an e-mail address",
+        `Line 4: Ann Again <${a}> — ${a} is on line 1 already`,
+      ]);
+    expect(await form.getByRole("alert").first().textContent()).toContain("2 of 4 lines need a change.");
+    await screenshot(page, `invite-list-checked-${size.viewport.width}`);
+    // Nobody is invited while a line is wrong; fixed, everyone is.
+    await form.getByRole("button", { name: "Invite everyone" }).click();
+    await expect.poll(() => form.locator('[data-field-error="people"]').textContent()).toMatch(/^Nobody was invited: 2 lines need a change/);
+    expect(await page.getByTestId("invitation-row").count()).toBe(0);
+    await form.getByLabel("People, one per line").fill(`Ann Able <${a}>\nBen Baker, ${b}`);
+    await form.getByRole("button", { name: "Invite everyone" }).click();
+    await expect.poll(() => form.getByRole("status").textContent()).toBe("2 invitations sent.");
+    await expect.poll(() => page.getByTestId("invitation-row").count()).toBe(2);
+    await page.context().close();
+  }
+});

@@ -268,6 +268,10 @@ const EXPECTED: Record<string, Partial<Record<Side, Outcome[]>>> = {
     own: t`    n    n    a    f    f    f    f    a    f    n    a    f    a    a`,
     foreign: t`n    n    n    n    n    n    n    n    n    a    n    f    a    n`,
   },
+  "invitations.inviteMembers": {
+    own: t`    n    n    a    f    f    f    f    a    f    n    a    f    a    a`,
+    foreign: t`n    n    n    n    n    n    n    n    n    a    n    f    a    n`,
+  },
   "invitations.resendInvitation": {
     own: t`    n    n    a    f    f    f    f    a    f    n    a    f    a    a`,
     foreign: t`n    n    n    n    n    n    n    n    n    a    n    f    a    n`,

@@ -7,7 +7,15 @@ import { auditEvents, invitations, memberships, outbox, outboundEmails, users } 
 import { listAuditEvents } from "@/lib/audit";
 import { deriveLinkToken } from "@/lib/core";
 import { AppError, ForbiddenError, NotFoundError } from "@/lib/core";
-import { acceptInvitation, acceptInvitationWithSignUp, findInvitationByToken, inviteMember, resendInvitation, revokeInvitation } from "@/lib/invitations";
+import {
+  acceptInvitation,
+  acceptInvitationWithSignUp,
+  findInvitationByToken,
+  inviteMember,
+  inviteMembers,
+  resendInvitation,
+  revokeInvitation,
+} from "@/lib/invitations";
 import { addMember, groupOf, newAccount, newUser, PASSWORD, unique, as, ANONYMOUS } from "../support/factories";
 
 afterAll(closeDb);
@@ -441,5 +449,64 @@ describe("audit", () => {
     expect([...ids].sort((x, y) => y - x)).toEqual(ids);
     for (let i = 1; i < events.length; i++) expect(events[i - 1].createdAt.getTime()).toBeGreaterThanOrEqual(events[i].createdAt.getTime());
     expect(events[0]).toMatchObject({ actorName: "Kim Kept", targetType: "member" });
+  });
+});
+
+describe("inviting a pasted list", () => {
+  it("checks every line before writing anything, then invites everyone in one go, each with an e-mail and an audit event", async () => {
+    const { user: admin, customer } = await newAccount();
+    const member = await newUser("Mo Member");
+    await addMember(member.id, customer.id, "customer_employee");
+    const pending = `${unique("pend")}@example.test`;
+    await inviteMember(as(admin), customer.identifier, invitee({ email: pending }));
+    const [a, b, c] = [unique("a"), unique("b"), unique("c")].map((x) => `${x}@example.test`);
+    const bad = [
+      `Ada Lovelace <${a}>`,
+      `Bob Builder, ${b}`,
+      "Just A Name",
+      `Cy Twice <${a.toUpperCase()}>`,
+      `Mo Again <${member.email}>`,
+      `Pia Pending; ${pending}`,
+      "Nora Nomail, not-an-address",
+    ].join("\n");
+    const before = await snapshot(customer.id);
+    const checked = await inviteMembers(as(admin), customer.identifier, { people: bad, group: "customer_employee" }, { check: true });
+    expect(checked.rows.map((r) => [r.line, r.problem])).toEqual([
+      [1, null],
+      [2, null],
+      [3, "give a name and an e-mail address, e.g. Ada Lovelace <ada@example.com>"],
+      [4, `${a} is on line 1 already`],
+      [5, `${member.email} is already a member`],
+      [6, `${pending} already has a pending invitation`],
+      [7, "“not-an-address” is not an e-mail address"],
+    ]);
+    const refused = await inviteMembers(as(admin), customer.identifier, { people: bad, group: "customer_employee" }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(AppError);
+    expect((refused as AppError).fieldErrors.people).toMatch(/^Nobody was invited: 5 lines need a change\. Line 3: /);
+    expect(await snapshot(customer.id)).toEqual(before);
+
+    const good = [`Ada Lovelace <${a}>`, `Bob Builder, ${b}`, `"Cy Sea"\t${c}`].join("\n");
+    expect((await inviteMembers(as(admin), customer.identifier, { people: good, group: "customer_admin" })).invited).toBe(3);
+    const made = await db
+      .select()
+      .from(invitations)
+      .where(and(eq(invitations.customerId, customer.id), sql`${invitations.email} in (${a}, ${b}, ${c})`));
+    expect(made.map((i) => [i.fullName, i.group]).sort()).toEqual([
+      ["Ada Lovelace", "customer_admin"],
+      ["Bob Builder", "customer_admin"],
+      ["Cy Sea", "customer_admin"],
+    ]);
+    for (const inv of made) expect(await emailsOf(inv.id)).toHaveLength(1);
+    expect((await countWhere("audit_events", customer.id)) - before.audit).toBe(3);
+    // The same list again: all three are pending now, so nothing more is written.
+    await expect(inviteMembers(as(admin), customer.identifier, { people: good, group: "customer_admin" })).rejects.toBeInstanceOf(AppError);
+    expect((await countWhere("invitations", customer.id)) - before.invitations).toBe(3);
+
+    const many = Array.from({ length: 101 }, (_, i) => `P ${i} <p${i}-${unique()}@example.test>`).join("\n");
+    await expect(inviteMembers(as(admin), customer.identifier, { people: many, group: "customer_employee" })).rejects.toMatchObject({
+      fieldErrors: { people: "Paste at most 100 people at once (this list has 101)." },
+    });
+    const stranger = await newUser("Sid Stranger");
+    await expect(inviteMembers(as(stranger), customer.identifier, { people: good, group: "customer_employee" })).rejects.toBeInstanceOf(NotFoundError);
   });
 });

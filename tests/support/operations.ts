@@ -277,6 +277,14 @@ export const OPERATIONS: Operation[] = [
     run: (w, p, s) => invitations.inviteMember(p, w[s].customer, { fullName: "Ivy Invitee", email: `${unique()}@matrix.test`, group: "customer_employee" }),
   },
   {
+    name: "invitations.inviteMembers",
+    fn: invitations.inviteMembers,
+    reachedBy: ["app/[account]/users/actions.ts"],
+    target: "account",
+    permission: "MANAGE_USERS",
+    run: (w, p, s) => invitations.inviteMembers(p, w[s].customer, { people: `Ivy Invitee <${unique()}@matrix.test>`, group: "customer_employee" }),
+  },
+  {
     name: "invitations.resendInvitation",
     fn: invitations.resendInvitation,
     reachedBy: ["app/[account]/users/actions.ts"],

@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { userAction } from "@/lib/web";
 import { GROUP_LABELS } from "@/lib/authz";
-import { inviteMember, inviteSchema, resendInvitation, revokeInvitation } from "@/lib/invitations";
+import { inviteListSchema, inviteMember, inviteMembers, inviteSchema, resendInvitation, revokeInvitation } from "@/lib/invitations";
 import { changeMemberGroup, leaveAccount, memberGroupSchema, removeMember } from "@/lib/members";
 import { identifierSchema, counted } from "@/lib/core";
 
@@ -16,6 +16,25 @@ export const inviteMemberAction = userAction(inviteSchema.extend({ account: iden
   revalidatePath(`/${account}/users`);
   return { ok: true, message: `Invitation sent to ${invitation.email}.` };
 });
+
+/** A pasted list: "check" answers line by line what would happen; otherwise everyone is invited, or nobody. */
+export const inviteListAction = userAction(
+  inviteListSchema.extend({ account: identifierSchema, intent: z.enum(["check", "invite"]).default("invite") }),
+  async ({ account, intent, ...list }, principal) => {
+    const { rows, invited } = await inviteMembers(principal, account, list, { check: intent === "check" });
+    const lines = rows.map((r) => `Line ${r.line}: ${r.fullName} <${r.email}> — ${r.problem ?? "ready to invite"}`);
+    if (intent === "check") {
+      const bad = rows.filter((r) => r.problem).length;
+      return {
+        ok: bad === 0,
+        ...(bad === 0 ? { message: `All ${counted.people(rows.length)} can be invited.` } : { error: `${bad} of ${rows.length} lines need a change.` }),
+        data: { lines },
+      };
+    }
+    revalidatePath(`/${account}/users`);
+    return { ok: true, message: `${counted.invitations(invited)} sent.` };
+  },
+);
 
 export const resendInvitationAction = userAction(invitationSchema, async ({ account, invitationId }, principal) => {
   const { invitation } = await resendInvitation(principal, account, invitationId);
