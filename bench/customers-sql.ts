@@ -74,7 +74,8 @@ async function bareFilter(sql: Sql, partnerId: string, opts: BarePageOptions) {
   return conditions;
 }
 
-export const isFiltered = (opts: BarePageOptions) => Boolean(opts.q || opts.group || opts.parent);
+/** Whether the page counts what its filter matches: a group or a subtree, not a search (lib/partners getCustomersPage). */
+export const isFiltered = (opts: BarePageOptions) => !opts.q && Boolean(opts.group || opts.parent);
 
 /** A filtered page's second overview: what the filter matches, people counted once each (the seeded matches are small). */
 export async function bareMatchingOverview(sql: Sql, partnerId: string, opts: BarePageOptions): Promise<BareOverview & { users_exact: boolean }> {

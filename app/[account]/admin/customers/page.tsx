@@ -36,7 +36,7 @@ export default async function CustomersPage({
   const group = isPartner && sp.group ? sp.group : undefined;
   const parent = sp.parent?.trim().toLowerCase() || undefined;
   const { after, before } = sp;
-  const [{ overview, matching, list }, groups, currentGroup] = await Promise.all([
+  const [{ overview, matching, searchMatches, list }, groups, currentGroup] = await Promise.all([
     getCustomersPage(principal, manager.identifier, { q, sort, dir, after, before, group, parent, quota }),
     isPartner ? getGroupChoices(principal, manager.identifier) : null,
     // A group deleted since the link was made shows an empty list under its own heading, not an error page.
@@ -111,9 +111,11 @@ export default async function CustomersPage({
         <p id="overview-caption" className="text-sm text-slate-600" data-testid="overview-caption">
           {matching
             ? `These numbers count the ${counted.customers(matching.customers)} the list below shows, of ${overview.customers.toLocaleString("en")} in all.`
-            : isPartner
-              ? "Every customer you manage, with its sub-customers."
-              : "Every sub-customer below this account."}
+            : q
+              ? `These numbers count every customer${isPartner ? " you manage" : " below this account"}: the list below is narrowed by a search, which they don't follow.`
+              : isPartner
+                ? "Every customer you manage, with its sub-customers."
+                : "Every sub-customer below this account."}
         </p>
         <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-5">
           <OverviewCard
@@ -242,7 +244,8 @@ export default async function CustomersPage({
                   canNotify={canNotify}
                   filter={{ q: q || undefined, group, parent, quota }}
                   filterLabel={filterLabel}
-                  matching={shown.customers}
+                  matching={searchMatches ? searchMatches.count : shown.customers}
+                  matchingMore={searchMatches?.more ?? false}
                   pageRows={pageRows}
                 />
               ) : null}

@@ -21,6 +21,7 @@ export function SelectionBar({
   filter,
   filterLabel,
   matching,
+  matchingMore,
   pageRows,
 }: {
   account: string;
@@ -34,6 +35,8 @@ export function SelectionBar({
   filter: ListFilter;
   filterLabel: string;
   matching: number;
+  /** More match than `matching` says (a search is counted up to a bound). */
+  matchingMore: boolean;
   /** The rows this page shows. */
   pageRows: Picked[];
 }) {
@@ -64,7 +67,7 @@ export function SelectionBar({
           {count === 0
             ? `Select customers to ${verbs} them`
             : sel.kind === "filter"
-              ? `All ${counted.customers(sel.count)} that match ${sel.label} are selected`
+              ? `All ${sel.more ? `${sel.count.toLocaleString("en")}+ customers` : counted.customers(sel.count)} that match ${sel.label} are selected`
               : `${count.toLocaleString("en")} selected`}
         </span>
         {sel.kind === "some" && count > 0 ? (
@@ -94,11 +97,15 @@ export function SelectionBar({
             Clear selection
           </button>
         ) : null}
-        {sel.kind === "some" && wholePage && matching > pageRows.length ? (
+        {sel.kind === "some" && wholePage && (matching > pageRows.length || matchingMore) ? (
           <span data-testid="select-all-matching">
             All {pageRows.length} on this page are selected.{" "}
-            <button type="button" className="font-medium text-blue-800 hover:underline" onClick={() => pickAllMatching(account, filter, matching, filterLabel)}>
-              Select all {counted.customers(matching)} that match
+            <button
+              type="button"
+              className="font-medium text-blue-800 hover:underline"
+              onClick={() => pickAllMatching(account, filter, matching, filterLabel, matchingMore)}
+            >
+              Select all {matchingMore ? `${matching.toLocaleString("en")}+ customers` : counted.customers(matching)} that match
             </button>
           </span>
         ) : null}

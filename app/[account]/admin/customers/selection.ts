@@ -6,7 +6,7 @@ import { useSyncExternalStore } from "react";
 
 export type ListFilter = { q?: string; group?: string; parent?: string; quota?: string };
 export type Picked = { identifier: string; name: string };
-export type Selection = { kind: "some"; customers: Picked[] } | { kind: "filter"; filter: ListFilter; count: number; label: string };
+export type Selection = { kind: "some"; customers: Picked[] } | { kind: "filter"; filter: ListFilter; count: number; more?: boolean; label: string };
 
 /** The most customers a selection holds one by one; past it, "all that match" (or a group) does the job. */
 export const MAX_PICKED = 1000;
@@ -74,8 +74,8 @@ export function pick(account: string, rows: Picked[], on: boolean): void {
   write(account, { kind: "some", customers: on ? [...without, ...rows].slice(0, MAX_PICKED) : without });
 }
 
-export function pickAllMatching(account: string, filter: ListFilter, count: number, label: string): void {
-  write(account, { kind: "filter", filter, count, label });
+export function pickAllMatching(account: string, filter: ListFilter, count: number, label: string, more = false): void {
+  write(account, { kind: "filter", filter, count, more, label });
 }
 
 export function clearSelection(account: string): void {
