@@ -355,8 +355,11 @@ export async function getCustomersPage(principal: Principal, managerIdentifier: 
   return { overview, matching, searchMatches, list };
 }
 
-/** How many customers a search matches, counted up to SEARCH_COUNTED (past it: "more"), for "select all that match". */
-export const SEARCH_COUNTED = 10_000;
+/**
+ * How many customers a search matches, counted up to SEARCH_COUNTED (past it: "more"), for "select all that match".
+ * Bounded low: counting 10,000 matches of "gmail" took the search page from about 25 ms of statements to 570 ms.
+ */
+export const SEARCH_COUNTED = 1_000;
 
 async function searchMatchCount(ex: Executor, manager: Manager, filter: CustomerFilter): Promise<{ count: number; more: boolean }> {
   const n = countIn(
