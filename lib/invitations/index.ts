@@ -61,6 +61,19 @@ async function queueInvitationEmail(ex: Executor, inv: Invitation, nonce: string
   });
 }
 
+/** A new invitation's e-mail and its audit event, in the transaction that created it (one person or a list). */
+async function announceInvitation(ex: Executor, principal: Principal, customer: Customer, inv: Invitation, nonce: string, details: { fromList?: true } = {}) {
+  await queueInvitationEmail(ex, inv, nonce, customer, inviterName(principal));
+  await recordAudit(ex, principal, {
+    customerId: customer.id,
+    action: "invitation.created",
+    targetType: "invitation",
+    targetId: inv.id,
+    targetLabel: `${inv.fullName} <${inv.email}>`,
+    details: { group: inv.group, ...details },
+  });
+}
+
 function inviterName(principal: Principal): string {
   return principal.kind === "user" ? principal.name : "Tenancy";
 }
@@ -92,15 +105,7 @@ export async function inviteMember(principal: Principal, identifier: string, inp
           expiresAt: expiry(),
         })
         .returning();
-      await queueInvitationEmail(tx, inv, nonce, customer, inviterName(principal));
-      await recordAudit(tx, principal, {
-        customerId: customer.id,
-        action: "invitation.created",
-        targetType: "invitation",
-        targetId: inv.id,
-        targetLabel: `${inv.fullName} <${inv.email}>`,
-        details: { group: inv.group },
-      });
+      await announceInvitation(tx, principal, customer, inv, nonce);
       return { invitation: invitationView(inv), token };
     });
   } catch (err) {
@@ -210,15 +215,7 @@ export async function inviteMembers(principal: Principal, identifier: string, in
       // One e-mail and one audit event per person, in this transaction: each invitation is someone's to accept.
       for (const inv of inserted) {
         const { link } = made.find((m) => m.row.email === inv.email)!;
-        await queueInvitationEmail(tx, inv, link.nonce, customer, inviterName(principal));
-        await recordAudit(tx, principal, {
-          customerId: customer.id,
-          action: "invitation.created",
-          targetType: "invitation",
-          targetId: inv.id,
-          targetLabel: `${inv.fullName} <${inv.email}>`,
-          details: { group: inv.group, fromList: true },
-        });
+        await announceInvitation(tx, principal, customer, inv, link.nonce, { fromList: true });
       }
       return { rows, invited: inserted.length };
     });
